@@ -1,0 +1,26 @@
+import { benchDatasets } from './datasets.js';
+import { benchLanguage } from './language.js';
+
+/**
+ * `npm run bench`: every benchmark, one JSON document on stdout. Speed targets are checked here,
+ * not in timed tests; ratios are measured side by side in one run.
+ */
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString() };
+  const only = process.argv.slice(2);
+  const suites: [string, () => Promise<Record<string, unknown>>][] = [
+    ['language', benchLanguage],
+    ['datasets', benchDatasets],
+  ];
+  for (const [name, run] of suites) {
+    if (only.length && !only.includes(name)) continue;
+    try {
+      results[name] = await run();
+    } catch (e) {
+      results[name] = { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+void main();

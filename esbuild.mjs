@@ -1,0 +1,48 @@
+// One bundle per process. Type checking is separate (`tsc -b`), as in the esbuild-sample.
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // tfjs-node is optional and native: never bundled, loaded at run time when installed.
+  external: ['vscode', '@tensorflow/tfjs-node'],
+};
+
+const builds = [
+  { ...node, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist' },
+];
+
+/** The wasm backend loads its .wasm files at run time: they must sit next to the bundles. */
+function copyWasm() {
+  const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const src = join(dir, 'dist');
+  mkdirSync('dist', { recursive: true });
+  for (const f of readdirSync(src)) if (f.endsWith('.wasm')) cpSync(join(src, f), join('dist', f));
+}
+
+const present = (b) => Object.values(b.entryPoints).every((p) => {
+  try { return readdirSync(dirname(p)).includes(p.split('/').pop()); } catch { return false; }
+});
+
+copyWasm();
+const active = builds.filter(present);
+if (watch) {
+  for (const b of active) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(active.map((b) => esbuild.build(b)));
+}

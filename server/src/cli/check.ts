@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { analyze } from '../engine/language/analyze.js';
+import { LineIndex } from '../engine/language/positions.js';
+import { EXIT, type CliIo } from './io.js';
+
+/**
+ * `unas check FILE…`: every diagnostic as `file:line:col severity message`; exit 1 if any is an
+ * error, so it can gate a CI job. `--json` prints one JSON array of findings instead.
+ */
+export async function checkCommand(files: readonly string[], opts: { json: boolean }, io: CliIo): Promise<number> {
+  if (!files.length) { io.stderr.write('unas check: give one or more .unas files\n'); return EXIT.usage; }
+  let errors = 0;
+  let unreadable = false;
+  const json: unknown[] = [];
+  for (const f of files) {
+    const path = resolve(io.cwd, f);
+    const shown = relative(io.cwd, path) || f;
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      io.stderr.write(`${shown}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      unreadable = true;
+      continue;
+    }
+    const lines = new LineIndex(text);
+    for (const d of analyze(text).diagnostics) {
+      const p = lines.position(d.start);
+      const e = lines.position(d.end);
+      if (d.severity === 'error') errors++;
+      if (opts.json) json.push({ file: shown, line: p.line + 1, column: p.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message });
+      else io.stdout.write(`${shown}:${p.line + 1}:${p.character + 1} ${d.severity} ${d.message}\n`);
+    }
+  }
+  if (opts.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (unreadable) return EXIT.input;
+  return errors ? EXIT.findings : EXIT.ok;
+}

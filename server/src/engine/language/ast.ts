@@ -1,0 +1,162 @@
+import type { Op, PoolType, Shape } from '../arch/graph.js';
+import type { FinalPool, IntRange, LayerType, Weighted } from '../arch/space.js';
+import type { Padding } from '../arch/graph.js';
+import type { Located } from './args.js';
+import type { Span, SyntaxTree } from './syntax-tree.js';
+
+/**
+ * The typed AST: what a `.unas` file means, with every value in canonical units (bytes, MACs,
+ * seconds, hertz, fractions) and every node carrying the span it came from. Settings left out are
+ * `undefined` here; defaults are applied when a search is resolved, so the editor can tell "you
+ * wrote" from "the default".
+ */
+
+export interface Name { readonly name: string; readonly span: Span }
+
+export interface UnasDocument {
+  readonly syntax: SyntaxTree;
+  readonly searches: readonly SearchDecl[];
+  readonly models: readonly ModelDecl[];
+  readonly spaces: readonly SpaceDecl[];
+}
+
+// ---- search ---------------------------------------------------------------------------------
+
+export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
+export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+
+export interface SearchDecl {
+  readonly kind: 'search';
+  readonly name: Name;
+  readonly span: Span;
+  readonly dataset?: DatasetDecl;
+  readonly target?: TargetDecl;
+  readonly constraints: readonly ConstraintDecl[];
+  readonly objectives?: Located<readonly Located<Metric>[]>;
+  /** Inline space, or a reference to a top-level one. */
+  readonly space?: SpaceDecl | SpaceRef;
+  readonly strategy?: StrategyDecl;
+  readonly train?: TrainDecl;
+  readonly baselines: readonly Name[];
+  /** Settings written in the block, even those whose value was rejected (so nothing is reported as missing twice). */
+  readonly written: ReadonlySet<string>;
+}
+
+export interface SpaceRef { readonly kind: 'space-ref'; readonly ref: Name; readonly span: Span }
+
+export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images';
+export const DATASET_KINDS: readonly DatasetKind[] = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'];
+
+export interface DatasetDecl {
+  readonly span: Span;
+  readonly kind: Located<DatasetKind>;
+  readonly path?: Located<string>;
+  readonly trainImages?: Located<string>;
+  readonly trainLabels?: Located<string>;
+  readonly testImages?: Located<string>;
+  readonly testLabels?: Located<string>;
+  readonly input?: Located<Shape>;
+  readonly classes?: Located<number>;
+  readonly validation?: Located<number>;
+  readonly subset?: Located<number>;
+  readonly augment?: AugmentDecl;
+}
+
+export interface AugmentDecl { readonly span: Span; readonly shift: number; readonly rotate: number; readonly flip: boolean }
+
+export interface TargetDecl {
+  readonly span: Span;
+  /** A board id from the catalogue, or `custom`. */
+  readonly board?: Name;
+  readonly core?: Located<string>;
+  readonly clockHz?: Located<number>;
+  readonly ram?: Located<number>;
+  readonly flash?: Located<number>;
+  readonly ramReserve?: Located<number>;
+  readonly flashReserve?: Located<number>;
+}
+
+export type ConstraintMetric = Exclude<Metric, never>;
+
+export interface ConstraintDecl {
+  readonly span: Span;
+  readonly metric: Located<ConstraintMetric>;
+  readonly op: '<=' | '<';
+  /** Canonical units: bytes, MACs, seconds, or a fraction for error. */
+  readonly limit: Located<number>;
+  readonly mode: 'hard' | 'soft';
+}
+
+export type StrategyKind = 'evolution' | 'random';
+
+export interface StrategyDecl {
+  readonly span: Span;
+  readonly kind: Located<StrategyKind>;
+  readonly population?: Located<number>;
+  readonly sample?: Located<number>;
+  readonly rounds?: Located<number>;
+  readonly workers?: Located<number>;
+  readonly seed?: Located<number>;
+}
+
+export type OptimizerKind = 'sgd' | 'adam';
+export type Schedule =
+  | { readonly kind: 'constant' }
+  | { readonly kind: 'cosine' }
+  | { readonly kind: 'step'; readonly steps: readonly { readonly epoch: number; readonly lr: number }[] };
+
+export interface TrainDecl {
+  readonly span: Span;
+  readonly epochs?: Located<number>;
+  readonly batch?: Located<number>;
+  readonly optimizer?: Located<OptimizerKind>;
+  readonly lr?: Located<number>;
+  readonly momentum?: Located<number>;
+  readonly weightDecay?: Located<number>;
+  readonly schedule?: Located<Schedule>;
+  readonly earlyStop?: Located<number>;
+  readonly labelSmoothing?: Located<number>;
+}
+
+// ---- search space ---------------------------------------------------------------------------
+
+/** A space as written; unset fields take the μNAS defaults on resolution. */
+export interface SpaceDecl {
+  readonly kind: 'space';
+  readonly name?: Name;
+  readonly span: Span;
+  readonly blocks?: Located<IntRange>;
+  readonly layers?: Located<IntRange>;
+  readonly types?: Located<readonly Weighted<LayerType>[]>;
+  readonly kernels?: Located<readonly Weighted<number>[]>;
+  readonly strides?: Located<readonly Weighted<number>[]>;
+  readonly channels?: Located<IntRange>;
+  readonly padding?: Located<readonly Weighted<Padding>[]>;
+  readonly prepool?: Located<{ readonly probability: number; readonly size: number }>;
+  readonly batchnorm?: Located<number>;
+  readonly relu?: Located<number>;
+  readonly branch?: Located<number>;
+  readonly pool?: Located<readonly Weighted<FinalPool | null>[]>;
+  readonly dense?: Located<IntRange>;
+  readonly units?: Located<IntRange>;
+  readonly dropout?: Located<number>;
+}
+
+// ---- concrete models ------------------------------------------------------------------------
+
+export interface ModelDecl {
+  readonly kind: 'model';
+  readonly name: Name;
+  readonly span: Span;
+  readonly input?: Located<Shape>;
+  readonly target?: Name;
+  readonly layers: readonly LayerDecl[];
+}
+
+export type LayerDecl =
+  | { readonly kind: 'op'; readonly span: Span; readonly op: Op }
+  | { readonly kind: 'merge'; readonly span: Span; readonly mode: 'add' | 'concat'; readonly paths: readonly (readonly LayerDecl[])[] }
+  /** A layer that did not lower (already reported): shapes after it are unknown, so nothing more is checked. */
+  | { readonly kind: 'invalid'; readonly span: Span };
+
+export type { PoolType };
