@@ -16,14 +16,18 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // tfjs-node is optional and native: never bundled, loaded at run time when installed.
-  external: ['vscode', '@tensorflow/tfjs-node'],
+  // tfjs-node is optional and native: never bundled, loaded at run time when installed. In a
+  // checkout (and an npm-installed CLI) tfjs itself stays in node_modules too, so that tfjs-node,
+  // when present, registers its backend in the same tfjs the trainer uses. The .vsix (--production)
+  // bundles tfjs, as it ships no node_modules: there, training uses wasm.
+  external: ['vscode', '@tensorflow/tfjs-node', ...(production ? [] : ['@tensorflow/*'])],
 };
 
 const builds = [
   { ...node, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { worker: 'server/src/engine/training/worker-main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist' },
 ];
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { analyze } from '../engine/language/analyze.js';
 import { LineIndex } from '../engine/language/positions.js';
+import { boardLookup } from '../engine/language/board-lookup.js';
 import { EXIT, type CliIo } from './io.js';
 
 /**
@@ -25,7 +26,7 @@ export async function checkCommand(files: readonly string[], opts: { json: boole
       continue;
     }
     const lines = new LineIndex(text);
-    for (const d of analyze(text).diagnostics) {
+    for (const d of analyze(text, { boards: boardLookup() }).diagnostics) {
       const p = lines.position(d.start);
       const e = lines.position(d.end);
       if (d.severity === 'error') errors++;

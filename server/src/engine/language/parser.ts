@@ -141,7 +141,7 @@ export function parseSyntax(text: string): SyntaxTree {
   const statements = p.document() ?? [];
   errors.push(...p.syntaxErrors, ...recognitionErrors(p));
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ start: t.startOffset, end: endOf(t) }));
-  return { statements, errors: dedupe(errors, text.length), comments };
+  return { text, statements, errors: dedupe(errors, text.length), comments };
 }
 
 function recognitionErrors(p: UnasParser): SyntaxError[] {

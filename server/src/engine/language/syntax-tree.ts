@@ -24,6 +24,8 @@ export interface Block {
 export interface SyntaxError extends Span { readonly message: string }
 
 export interface SyntaxTree {
+  /** The text it was parsed from. */
+  readonly text: string;
   readonly statements: readonly Statement[];
   readonly errors: readonly SyntaxError[];
   readonly comments: readonly Span[];

@@ -6,6 +6,7 @@ import { graphFromLayers } from '../arch/from-layers.js';
 import { formatBytes } from './units.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { Span } from './syntax-tree.js';
+import { CORE_IDS, isCoreId } from '../resources/cores.js';
 
 /** What the validator needs to know about boards (the catalogue implements it). */
 export interface BoardLookup {
@@ -70,6 +71,11 @@ const datasetFields: Check<SearchDecl> = (s, { report }) => {
   if (d.classes && d.kind.value === 'cifar10' && d.classes.value !== 10 && d.classes.value !== 2) {
     report(diag(d.classes.span, 'dataset-classes', 'cifar10 has 10 classes, or 2 for the binary task (label < 5 vs ≥ 5)'));
   }
+};
+
+const targetCore: Check<SearchDecl> = (s, { report }) => {
+  const core = s.target?.core;
+  if (core && !isCoreId(core.value)) report(unknownWord(core.span, core.value, CORE_IDS, `a core: ${CORE_IDS.join(', ')}`));
 };
 
 const targetBoard: Check<SearchDecl> = (s, { report, boards }) => {
@@ -157,7 +163,7 @@ const spaceSanity: Check<SpaceDecl> = (sp, { report }) => {
 
 export const DEFAULT_CHECKS: Checks = {
   document: [uniqueNames],
-  search: [searchRequired, datasetFields, targetBoard, references, baselinesFitDataset, strategySanity],
+  search: [searchRequired, datasetFields, targetCore, targetBoard, references, baselinesFitDataset, strategySanity],
   // modelShapes must run before checks that read graphs (search checks run after models).
   model: [modelInput, modelShapes],
   space: [spaceSanity],

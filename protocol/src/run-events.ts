@@ -1,0 +1,85 @@
+/**
+ * The search's event stream: written by the engine to the run journal, printed by `unas search
+ * --json`, forwarded by the extension to the panel. One definition for every consumer; every
+ * consumer validates what it reads (see validate.ts).
+ */
+
+export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
+export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+
+export type CandidateStatus = 'proposed' | 'training' | 'trained' | 'failed' | 'rejected';
+
+/** Resources of a candidate (tflm convention unless the run says otherwise). */
+export interface Resources {
+  /** Peak activation RAM in bytes (RAM-optimal operator order). */
+  readonly ram: number;
+  /** TFLite Micro arena in bytes (greedy planner). */
+  readonly arena: number;
+  readonly flash: number;
+  readonly macs: number;
+  /** Estimated latency in milliseconds on the target. */
+  readonly latency: number;
+}
+
+/** One layer of a candidate, for the details view. */
+export interface LayerSummary {
+  readonly name: string;
+  /** Human description, e.g. `conv2d 16 k3 s2 relu`. */
+  readonly text: string;
+  readonly shape: readonly number[];
+  readonly ram: number;
+  readonly flash: number;
+  readonly macs: number;
+}
+
+export interface ConstraintSummary {
+  readonly metric: Metric;
+  readonly limit: number;
+  readonly mode: 'hard' | 'soft';
+}
+
+export interface CandidateSummary {
+  readonly id: number;
+  readonly parent?: number;
+  /** The morphism that produced it from its parent, or `random` / `baseline`. */
+  readonly origin: string;
+  readonly status: CandidateStatus;
+  readonly resources: Resources;
+  /** Validation error in [0, 1], once trained. */
+  readonly error?: number;
+  /** Test error, measured only for the final front. */
+  readonly testError?: number;
+  readonly feasible: boolean;
+  /** Hard limits it breaks, e.g. `ram 9.1 KB > 8 KB`. */
+  readonly violations: readonly string[];
+  readonly trainSeconds?: number;
+  /** Validation accuracy per epoch. */
+  readonly curve?: readonly number[];
+  /** The architecture as a `.unas` model body (one layer per line). */
+  readonly model: string;
+  readonly layers: readonly LayerSummary[];
+  readonly failure?: string;
+}
+
+export type RunEvent =
+  | {
+      readonly type: 'run-started';
+      readonly run: string;
+      readonly search: string;
+      readonly budget: number;
+      readonly objectives: readonly Metric[];
+      readonly constraints: readonly ConstraintSummary[];
+      readonly backend: string;
+      readonly workers: number;
+      /** ISO time. */
+      readonly time: string;
+      readonly resumed: boolean;
+    }
+  | { readonly type: 'candidate-started'; readonly id: number; readonly worker: number; readonly time: string }
+  | { readonly type: 'epoch'; readonly id: number; readonly epoch: number; readonly epochs: number; readonly loss: number; readonly accuracy: number }
+  | { readonly type: 'candidate-finished'; readonly candidate: CandidateSummary; readonly time: string }
+  | { readonly type: 'front'; readonly ids: readonly number[]; readonly hypervolume: number; readonly evaluated: number }
+  | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  | { readonly type: 'run-finished'; readonly reason: 'done' | 'stopped' | 'failed'; readonly message?: string; readonly time: string };
+
+export type RunEventType = RunEvent['type'];

@@ -1,0 +1,79 @@
+import type { Shape } from '../arch/graph.js';
+import type { SearchSpace } from '../arch/space.js';
+import type { Augmentation } from '../data/augment.js';
+import type { DatasetSpec } from '../data/load-dataset.js';
+import type { CoreId } from '../resources/cores.js';
+import type { Metric } from '../language/ast.js';
+import type { Schedule, OptimizerKind, StrategyKind } from '../language/ast.js';
+
+/**
+ * A search with every default applied and every unit converted: what a run needs and what its
+ * folder stores (`settings.json`), so a run resumes without the `.unas` file. Plain JSON.
+ */
+export interface SearchConfig {
+  readonly version: 1;
+  readonly name: string;
+  /** The `.unas` file it came from (absolute), if any: relative dataset paths were resolved against its folder. */
+  readonly source?: string;
+  readonly dataset: DatasetConfig;
+  readonly target: TargetConfig;
+  readonly constraints: readonly ConstraintConfig[];
+  readonly objectives: readonly Metric[];
+  readonly space: SearchSpace;
+  readonly strategy: StrategyConfig;
+  readonly train: TrainConfig;
+  /** Concrete models evaluated first, as `.unas` model text (parsed again when the run starts). */
+  readonly baselines: readonly { readonly name: string; readonly text: string }[];
+}
+
+export interface DatasetConfig {
+  /** Absolute paths; what `loadDataset` takes. */
+  readonly spec: DatasetSpec;
+  readonly input: Shape;
+  readonly classes: number;
+  readonly augment: Augmentation;
+}
+
+export interface TargetConfig {
+  /** Board id, or `custom`. */
+  readonly board: string;
+  readonly name: string;
+  readonly core: CoreId;
+  readonly clockHz: number;
+  readonly ramBytes: number;
+  readonly flashBytes: number;
+  readonly ramReserve: number;
+  readonly flashReserve: number;
+}
+
+export interface ConstraintConfig {
+  readonly metric: Metric;
+  /** Canonical units: bytes, MACs, milliseconds for latency, a fraction for error. */
+  readonly limit: number;
+  readonly mode: 'hard' | 'soft';
+  /** Where it came from: the file, or the board's capacity less its reserve. */
+  readonly from: 'file' | 'board';
+}
+
+export interface StrategyConfig {
+  readonly kind: StrategyKind;
+  readonly population: number;
+  readonly sample: number;
+  /** Candidates to evaluate in total (trained or failed), the initial population included. */
+  readonly rounds: number;
+  readonly workers: number;
+  readonly seed: number;
+}
+
+export interface TrainConfig {
+  readonly epochs: number;
+  readonly batch: number;
+  readonly optimizer: OptimizerKind;
+  readonly lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly schedule: Schedule;
+  /** Patience in epochs; 0 = off. */
+  readonly earlyStop: number;
+  readonly labelSmoothing: number;
+}
