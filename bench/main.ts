@@ -1,5 +1,6 @@
 import { benchDatasets } from './datasets.js';
 import { benchLanguage } from './language.js';
+import { benchTrainingBackends } from './training-backends.js';
 
 /**
  * `npm run bench`: every benchmark, one JSON document on stdout. Speed targets are checked here,
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
     ['datasets', benchDatasets],
+    ['training-backends', benchTrainingBackends],
   ];
   for (const [name, run] of suites) {
     if (only.length && !only.includes(name)) continue;

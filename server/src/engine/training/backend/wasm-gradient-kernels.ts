@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
+import { depthwiseBackpropInput } from './depthwise-backprop-input.js';
+import { maxPoolGrad } from './max-pool-grad.js';
+
+/** A kernel the wasm backend needs for training: absent from tfjs-backend-wasm, wrong, or too slow. */
+export interface WasmKernelFix {
+  readonly config: tf.KernelConfig;
+  /** `missing`: registered only where wasm has none; `wrong` and `slow`: replace the built-in one. */
+  readonly fixes: 'missing' | 'wrong' | 'slow';
+}
+
+const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig =>
+  ({ kernelName, backendName: 'wasm', kernelFunc });
+
+/**
+ * Found for tfjs-backend-wasm 4.22 by checking `tf.getKernel(name, 'wasm')` for every kernel the
+ * gradients of conv2d, depthwise conv, pooling, batch norm and dense run, and by comparing each
+ * gradient with the cpu backend (test/unit/engine/training); `slow` ones by profiling a training step.
+ */
+export const wasmKernelFixes: readonly WasmKernelFix[] = [
+  { config: wasm(tf.Conv2DBackpropFilter, conv2dBackpropFilter), fixes: 'missing' },
+  { config: wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter), fixes: 'missing' },
+  { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
+  { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
+  { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
+];
+
+/**
+ * Registers the fixes; idempotent. A missing kernel that wasm has meanwhile (a later tfjs release) is
+ * left alone. Returns the names registered by this call.
+ */
+export function registerWasmGradientKernels(): string[] {
+  const added: string[] = [];
+  for (const { config, fixes } of wasmKernelFixes) {
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) {
+      if (fixes === 'missing') continue;
+      // Unregister first: registering over a kernel works but logs a warning.
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
+    tf.registerKernel(config);
+    added.push(config.kernelName);
+  }
+  return added;
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../data/load-dataset.js';
+import type { Dataset } from '../data/dataset.js';
+import { initTrainingBackend } from './backend/index.js';
+import { trainCandidate } from './trainer.js';
+import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
+
+/**
+ * A training worker process: one backend, one cached dataset, one candidate at a time. A crash or
+ * a leak here costs one candidate, never the search or the editor.
+ */
+const send = (m: WorkerToParent) => process.send?.(m);
+const datasets = new Map<string, Promise<Dataset>>();
+const aborts = new Map<number, AbortController>();
+let ready: Promise<void> | undefined;
+
+/** MNIST shipped inside the .vsix (gzipped next to the bundle) wins over node_modules. */
+function bundledMnist(): string | undefined {
+  const dir = join(__dirname, 'data', 'mnist');
+  return existsSync(dir) ? dir : undefined;
+}
+
+function dataset(job: TrainJob): Promise<Dataset> {
+  const key = JSON.stringify(job.dataset.spec);
+  let d = datasets.get(key);
+  if (!d) {
+    const mnistDir = bundledMnist();
+    d = loadDataset(job.dataset.spec, { baseDir: job.baseDir, ...(mnistDir ? { mnistDir } : {}) });
+    datasets.set(key, d);
+  }
+  return d;
+}
+
+async function saveWeights(model: tf.LayersModel, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    await writeFile(join(dir, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
+    await writeFile(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+}
+
+async function run(job: TrainJob): Promise<void> {
+  await ready;
+  const abort = new AbortController();
+  aborts.set(job.id, abort);
+  try {
+    const data = await dataset(job);
+    const r = await trainCandidate(job.graph, data, job.train, {
+      seed: job.seed,
+      augmentation: job.dataset.augment,
+      signal: abort.signal,
+      onEpoch: (report) => send({ type: 'epoch', id: job.id, report }),
+      ...(job.test ? { test: true } : {}),
+      keepModel: Boolean(job.saveTo),
+    });
+    if (r.status === 'trained' && r.model) {
+      const { model, ...rest } = r;
+      try {
+        if (job.saveTo) await saveWeights(model, job.saveTo);
+      } finally {
+        model.dispose();
+      }
+      send({ type: 'result', id: job.id, result: { ...rest, ...(job.saveTo ? { saved: job.saveTo } : {}) } });
+    } else {
+      send({ type: 'result', id: job.id, result: r.status === 'trained' ? { ...r } : r });
+    }
+  } catch (e) {
+    // A dataset that cannot load fails every job the same way: say so plainly.
+    send({ type: 'result', id: job.id, result: { status: 'failed', reason: e instanceof Error ? e.message : String(e), curve: [], seconds: 0 } });
+  } finally {
+    aborts.delete(job.id);
+  }
+}
+
+process.on('message', (m: ParentToWorker) => {
+  if (m.type === 'init') {
+    ready = initTrainingBackend(m.backend, m.wasmDir ? { wasmDir: m.wasmDir } : {})
+      .then((backend) => { send({ type: 'ready', backend }); })
+      .catch((e: unknown) => { send({ type: 'fatal', message: `no training backend: ${e instanceof Error ? e.message : String(e)}` }); process.exit(1); });
+  } else if (m.type === 'train') {
+    void run(m.job);
+  } else if (m.type === 'cancel') {
+    aborts.get(m.id)?.abort();
+  }
+});
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,34 @@
+import type { ArchGraph } from '../arch/graph.js';
+import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
+import type { BackendChoice, BackendRequest } from './backend/index.js';
+import type { EpochReport, TrainResult } from './trainer.js';
+
+/** Messages between the search (parent) and a training worker process, over Node IPC. */
+
+export interface TrainJob {
+  readonly id: number;
+  readonly graph: ArchGraph;
+  readonly dataset: DatasetConfig;
+  /** Folder of the .unas file, for relative paths (already absolute in DatasetConfig, kept for errors). */
+  readonly baseDir: string;
+  readonly train: TrainConfig;
+  readonly seed: number;
+  /** Measure test accuracy too (final re-training of the front). */
+  readonly test?: boolean;
+  /** Save the trained weights (tfjs layers format) into this folder. */
+  readonly saveTo?: string;
+}
+
+export type ParentToWorker =
+  | { readonly type: 'init'; readonly backend: BackendRequest; readonly wasmDir?: string }
+  | { readonly type: 'train'; readonly job: TrainJob }
+  | { readonly type: 'cancel'; readonly id: number };
+
+/** A result as it crosses the process boundary: never the model itself. */
+export type WireResult = Exclude<TrainResult, { status: 'trained' }> | (Omit<Extract<TrainResult, { status: 'trained' }>, 'model'> & { readonly saved?: string });
+
+export type WorkerToParent =
+  | { readonly type: 'ready'; readonly backend: BackendChoice }
+  | { readonly type: 'epoch'; readonly id: number; readonly report: EpochReport }
+  | { readonly type: 'result'; readonly id: number; readonly result: WireResult }
+  | { readonly type: 'fatal'; readonly message: string };
