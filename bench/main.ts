@@ -1,5 +1,6 @@
 import { benchDatasets } from './datasets.js';
 import { benchLanguage } from './language.js';
+import { benchResources } from './resources.js';
 import { benchTrainingBackends } from './training-backends.js';
 
 /**
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
+    ['resources', benchResources],
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
   ];

@@ -6,5 +6,5 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes: 0 ok, 1 findings (errors in a checked file), 2 usage, 3 input not readable. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3 } as const;
+/** Exit codes: 0 ok, 1 findings (errors in a checked file), 2 usage, 3 input not readable, 4 the run failed, 130 interrupted. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, failed: 4, interrupted: 130 } as const;

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { checkCommand } from './check.js';
+import { frontCommand } from './front.js';
+import { searchCommand } from './search.js';
+import type { BackendRequest } from '../engine/training/backend/index.js';
 import { EXIT, type CliIo } from './io.js';
 
 const USAGE = `usage: unas <command> [options]
@@ -7,18 +10,52 @@ const USAGE = `usage: unas <command> [options]
 commands:
   check FILE…            print every diagnostic as file:line:col severity message; exit 1 on errors
                          --json   findings as a JSON array
+  search FILE            run a search (the first in the file, or --search NAME)
+                         --budget N      candidates to evaluate (overrides the file's rounds)
+                         --resume DIR    continue a stopped or killed run from its folder
+                         --workers N     training processes (default: the file's, else one per core)
+                         --backend B     auto | tensorflow | wasm | cpu (default auto)
+                         --runs DIR      where run folders go (default .unas/runs)
+                         --no-final      skip re-training the front on the whole training set
+                         --json          one JSON event per line
+  front DIR              the Pareto front of a run folder (--json for JSON)
   help                   this text
 
-exit codes: 0 ok, 1 errors found, 2 usage error, 3 input not readable
+exit codes: 0 ok, 1 errors found, 2 usage error, 3 input not readable, 4 the search failed, 130 interrupted
 `;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check': {
         const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
         return await checkCommand(positionals, { json: values.json ?? false }, io);
+      }
+      case 'search': {
+        const { values, positionals } = parseArgs({
+          args: [...rest], allowPositionals: true,
+          options: {
+            search: { type: 'string' }, budget: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean', default: false },
+            runs: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, 'no-final': { type: 'boolean', default: false },
+          },
+        });
+        const budget = values.budget === undefined ? undefined : Number(values.budget);
+        const workers = values.workers === undefined ? undefined : Number(values.workers);
+        if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) { io.stderr.write('unas search: --budget takes a positive whole number\n'); return EXIT.usage; }
+        if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) { io.stderr.write('unas search: --workers takes a positive whole number\n'); return EXIT.usage; }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) { io.stderr.write(`unas search: --backend takes ${BACKENDS.join(', ')}\n`); return EXIT.usage; }
+        return await searchCommand({
+          ...(positionals[0] ? { file: positionals[0] } : {}), ...(values.search ? { search: values.search } : {}),
+          ...(budget ? { budget } : {}), ...(workers ? { workers } : {}), ...(values.resume ? { resume: values.resume } : {}),
+          ...(values.runs ? { runs: values.runs } : {}), json: values.json ?? false, backend: values.backend as BackendRequest, noFinal: values['no-final'] ?? false,
+        }, io, signal);
+      }
+      case 'front': {
+        const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+        return await frontCommand(positionals[0], { json: values.json ?? false }, io);
       }
       case undefined:
       case 'help':

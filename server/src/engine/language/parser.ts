@@ -3,7 +3,7 @@ import {
   allTokens, argTokens, Comma, Compare, createLexer, DotDot, LCurly, NumberLit, Percent, Pipe, RCurly,
   Semicolon, Shape, StringLit, Word,
 } from './tokens.js';
-import { childContext, isHead, type ContextId } from './schema.js';
+import { childContext, startsStatement, type ContextId } from './schema.js';
 import type { Atom, AtomKind, Block, Statement, SyntaxError, SyntaxTree } from './syntax-tree.js';
 
 /**
@@ -117,7 +117,7 @@ class UnasParser extends EmbeddedActionsParser {
     const prev = this.LA(0);
     if (JOINERS.has(prev.tokenType) || JOINERS.has(nt) || nt === Percent) return true;
     if ((next.startLine ?? 0) > (prev.endLine ?? 0)) return false;
-    return !(nt === Word && isHead(this.context, next.image));
+    return !(nt === Word && startsStatement(this.context, next.image));
   }
 }
 

@@ -168,6 +168,20 @@ export function isHead(context: ContextId, word: string): boolean {
   return index.get(context)?.has(word) ?? false;
 }
 
+/**
+ * Heads that, in the middle of a line, are read as options of the statement before them: in a
+ * model, `conv2d 8 k3 relu bn` is one layer (fused), while `relu` at the start of a line is a
+ * layer of its own. Other heads always start a new statement (`conv2d 8 k3  maxpool 2`).
+ */
+const INLINE_OPTIONS: Partial<Record<ContextId, ReadonlySet<string>>> = {
+  model: new Set(['relu', 'relu6', 'batchnorm', 'bn']),
+};
+
+/** Whether `word`, met in the middle of a statement in `context`, starts a new statement. */
+export function startsStatement(context: ContextId, word: string): boolean {
+  return isHead(context, word) && !INLINE_OPTIONS[context]?.has(word);
+}
+
 /** Context of the block that follows `head` in `context`; unknown heads keep the parent's. */
 export function childContext(context: ContextId, head: string): ContextId {
   return specOf(context, head)?.block ?? context;

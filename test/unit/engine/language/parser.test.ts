@@ -66,3 +66,11 @@ describe('parser', () => {
     expect(text.slice(conv.start, conv.end)).toBe('conv2d 8 k3');
   });
 });
+
+describe('parser: options that are also layers', () => {
+  it('reads relu / bn mid-line as options of the layer, and at a line start as layers', () => {
+    const t = parseSyntax('model m {\n  conv2d 8 k3 relu bn\n  relu\n  maxpool 2 conv2d 4 k1\n}');
+    const layers = t.statements[0]!.block!.statements.map((s) => [s.head.text, ...s.args.map((a) => a.text)].join(' '));
+    expect(layers).toEqual(['conv2d 8 k3 relu bn', 'relu', 'maxpool 2', 'conv2d 4 k1']);
+  });
+});

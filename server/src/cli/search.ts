@@ -1,0 +1,96 @@
+import { availableParallelism } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { resolveSearch } from '../engine/config/resolve-search.js';
+import type { SearchConfig } from '../engine/config/search-config.js';
+import { analyze } from '../engine/language/analyze.js';
+import { boardLookup } from '../engine/language/board-lookup.js';
+import { LineIndex } from '../engine/language/positions.js';
+import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-store.js';
+import { runSearch } from '../engine/runs/search-runner.js';
+import type { BackendRequest } from '../engine/training/backend/index.js';
+import { WorkerPool } from '../engine/training/worker-pool.js';
+import { frontJson, frontTable } from './front-table.js';
+import { EXIT, type CliIo } from './io.js';
+import { createReporter } from './reporter.js';
+
+export interface SearchArgs {
+  readonly file?: string;
+  readonly search?: string;
+  readonly budget?: number;
+  readonly resume?: string;
+  readonly json: boolean;
+  readonly runs?: string;
+  readonly workers?: number;
+  readonly backend: BackendRequest;
+  /** Skip re-training the front at the end (tests, quick looks). */
+  readonly noFinal: boolean;
+}
+
+/** `unas search FILE [--search NAME] [--budget N]` and `unas search --resume DIR`. */
+export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortSignal): Promise<number> {
+  let config: SearchConfig;
+  let resume: LoadedRun | undefined;
+  let store: RunStore;
+  if (args.resume) {
+    try {
+      resume = await loadRun(resolve(io.cwd, args.resume));
+    } catch (e) {
+      io.stderr.write(`unas search: ${e instanceof RunError ? e.message : String(e)}\n`);
+      return EXIT.input;
+    }
+    for (const w of resume.warnings) io.stderr.write(`warning: ${w}\n`);
+    config = resume.config;
+    store = RunStore.reopen(resume.dir);
+  } else {
+    if (!args.file) { io.stderr.write('unas search: give a .unas file, or --resume RUN_FOLDER\n'); return EXIT.usage; }
+    const path = resolve(io.cwd, args.file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      io.stderr.write(`${args.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return EXIT.input;
+    }
+    const a = analyze(text, { boards: boardLookup() });
+    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      const li = new LineIndex(text);
+      for (const d of errors) { const p = li.position(d.start); io.stderr.write(`${args.file}:${p.line + 1}:${p.character + 1} error ${d.message}\n`); }
+      io.stderr.write(`unas search: fix the errors above first\n`);
+      return EXIT.findings;
+    }
+    const searches = a.document.searches;
+    const s = args.search ? searches.find((x) => x.name.name === args.search) : searches[0];
+    if (!s) {
+      io.stderr.write(args.search ? `unas search: no search named '${args.search}' in ${args.file} (it has: ${searches.map((x) => x.name.name).join(', ') || 'none'})\n` : `unas search: ${args.file} has no search\n`);
+      return EXIT.usage;
+    }
+    const r = resolveSearch(a.document, s, path);
+    if (!r.ok) { for (const e of r.errors) io.stderr.write(`unas search: ${e}\n`); return EXIT.findings; }
+    config = r.config;
+    store = await RunStore.create(resolve(io.cwd, args.runs ?? join('.unas', 'runs')), config);
+  }
+
+  const workers = args.workers ?? (config.strategy.workers || availableParallelism());
+  const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: args.backend });
+  const mode = args.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain';
+  try {
+    const summary = await runSearch({
+      config, store, evaluator: pool, onEvent: createReporter(io, mode),
+      ...(signal ? { signal } : {}), ...(resume ? { resume } : {}), ...(args.budget ? { budget: args.budget } : {}),
+      finalRetrain: !args.noFinal, baseDir: config.source ? dirname(config.source) : io.cwd,
+    });
+    if (!args.json) {
+      io.stdout.write(`\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen):\n`);
+      io.stdout.write(`${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`);
+      io.stdout.write(`saved in ${relative(io.cwd, store.dir) || store.dir}\n`);
+    } else {
+      io.stdout.write(`${JSON.stringify({ type: 'summary', reason: summary.reason, evaluated: summary.evaluated, hypervolume: summary.hypervolume, screenedOut: summary.screenedOut, front: frontJson(summary.front), run: store.dir })}\n`);
+    }
+    return summary.reason === 'failed' ? EXIT.failed : EXIT.ok;
+  } finally {
+    store.close();
+    await pool.close();
+  }
+}

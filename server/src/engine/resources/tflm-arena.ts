@@ -1,0 +1,96 @@
+import type { ArchGraph } from '../arch/graph.js';
+import { alignTo, planGreedyInto } from './greedy-planner.js';
+import type { MemoryGraph } from './memory-graph.js';
+
+/**
+ * The TFLite Micro tensor arena for one operator order: the non-persistent "head" as the
+ * `GreedyMemoryPlanner` lays it out. Lifetimes follow `AllocationInfoBuilder`
+ * (micro_allocation_info.cc): operator p runs in scope p + 1; the model input is created at
+ * scope 0, every other tensor at its producer's scope; a tensor lives until the scope of its last
+ * reader and the model output until the last scope. Requests are added tensor by tensor in
+ * graph order (TFLM adds them in the flatbuffer's tensor order, which the exporter should keep
+ * the same), then one scratch buffer per operator that asks for one, live during its operator.
+ */
+export const ARENA_ALIGNMENT = 16;
+
+export interface ArenaEstimate {
+  /** Arena bytes for the activation tensors alone (fragmentation and 16 B alignment included). */
+  readonly tensors: number;
+  /** Arena bytes with the kernels' scratch buffers planned in as well. */
+  readonly withScratch: number;
+  /** Offset of each tensor in the tensors-only plan (by tensor index; -1 for none). */
+  readonly offsets: readonly number[];
+}
+
+/**
+ * Scratch bytes CMSIS-NN kernels request in Prepare (DSP builds): im2col for a spatial conv
+ * (2 columns of int16: 2·Cin·Kh·Kw·2 B; the 1×1 stride-1 fast path needs none); the generic
+ * depthwise kernel's int16 buffer Cin·Kh·Kw·2 B (the 3×3 multiplier-1 kernel needs none); int32
+ * per-channel sums for average pooling and for MEAN. Zero when the kernels are not CMSIS-NN.
+ */
+export function scratchBytes(graph: ArchGraph, id: number, cmsis: { readonly dsp: boolean } | null): number {
+  if (!cmsis) return 0;
+  const node = graph.nodes[id]!;
+  const op = node.op;
+  const inShape = node.inputs.length ? graph.nodes[node.inputs[0]!]!.shape : node.shape;
+  const cin = inShape[2] ?? 0;
+  switch (op.kind) {
+    case 'conv2d':
+      if (op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1) return 0;
+      return 2 * cin * op.kernel[0] * op.kernel[1] * 2;
+    case 'dwconv2d':
+      if (!cmsis.dsp || (op.kernel[0] === 3 && op.kernel[1] === 3 && op.multiplier === 1)) return 0;
+      return cin * op.kernel[0] * op.kernel[1] * 2;
+    case 'pool':
+      return op.type === 'avg' && cmsis.dsp ? cin * 4 : 0;
+    case 'global-pool':
+      return op.type === 'avg' ? (node.shape[0] ?? 0) * 4 : 0;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Plans `mg` (built in the tflm convention: every tensor counted) for `order` (tensor indices of
+ * the operators). `scratch[t]` is the scratch request of tensor t's operator, if any.
+ */
+export function tflmArena(mg: MemoryGraph, order: ArrayLike<number>, scratch?: ArrayLike<number>): ArenaEstimate {
+  const nOps = order.length;
+  const scope: number[] = new Array<number>(mg.n).fill(0); // scope in which each tensor is produced
+  for (let p = 0; p < nOps; p++) scope[order[p]!] = p + 1;
+  // Tensor requests first (graph order), then scratch requests; parallel arrays.
+  const cap = mg.n + nOps;
+  const size: number[] = new Array<number>(cap);
+  const first: number[] = new Array<number>(cap);
+  const last: number[] = new Array<number>(cap);
+  const tensorOfRequest: number[] = new Array<number>(mg.n);
+  let count = 0;
+  for (let t = 0; t < mg.n; t++) {
+    if (mg.bytes[t]! <= 0) continue;
+    const f = t === 0 ? 0 : scope[t]!;
+    let l = f;
+    for (let k = mg.consStart[t]!; k < mg.consStart[t + 1]!; k++) l = Math.max(l, scope[mg.consList[k]!]!);
+    if (t === mg.output) l = nOps;
+    size[count] = alignTo(mg.bytes[t]!, ARENA_ALIGNMENT);
+    first[count] = f;
+    last[count] = l;
+    tensorOfRequest[count++] = t;
+  }
+  const tensorRequests = count;
+  const planned: number[] = new Array<number>(cap);
+  const tensors = planGreedyInto(tensorRequests, size, first, last, planned);
+  const offsets: number[] = new Array<number>(mg.n).fill(-1);
+  for (let i = 0; i < tensorRequests; i++) offsets[tensorOfRequest[i]!] = planned[i]!;
+  let withScratch = tensors;
+  if (scratch) {
+    for (let p = 0; p < nOps; p++) {
+      const bytes = scratch[order[p]!] ?? 0;
+      if (bytes <= 0) continue;
+      size[count] = alignTo(bytes, ARENA_ALIGNMENT);
+      first[count] = p + 1;
+      last[count++] = p + 1;
+    }
+    if (count > tensorRequests) withScratch = planGreedyInto(count, size, first, last, planned);
+  }
+  return { tensors, withScratch, offsets };
+}

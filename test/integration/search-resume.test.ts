@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../protocol/src/run-events.js';
+import { loadRun } from '../../server/src/engine/runs/run-store.js';
+import { buildOnce } from '../support/build.js';
+
+const root = join(__dirname, '../..');
+const fixture = join(root, 'test/fixtures/search/tiny-mnist.unas');
+
+/** Runs the real CLI; `killAfter` SIGKILLs it once that many candidates are journalled. */
+function unas(args: string[], killAfter?: number): Promise<{ events: RunEvent[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const events: RunEvent[] = [];
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    createInterface({ input: p.stdout }).on('line', (line) => {
+      const e = JSON.parse(line) as RunEvent & { type: string };
+      if (e.type === 'summary') return;
+      events.push(e);
+      if (killAfter !== undefined && events.filter((x) => x.type === 'candidate-finished').length >= killAfter) p.kill('SIGKILL');
+    });
+    p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
+  });
+}
+
+const finishedIds = (events: readonly RunEvent[]) =>
+  events.flatMap((e) => (e.type === 'candidate-finished' && e.candidate.status !== 'rejected' && e.candidate.testError === undefined ? [e.candidate.id] : []));
+
+describe('search: kill -9 and resume', () => {
+  beforeAll(async () => { await buildOnce(); }, 120_000);
+
+  it('loses no completed candidate and evaluates none twice', async () => {
+    const runs = mkdtempSync(join(tmpdir(), 'unas-runs-'));
+    const first = await unas(['search', fixture, '--json', '--runs', runs, '--no-final'], 5);
+    expect(first.signal).toBe('SIGKILL');
+    const started = first.events.find((e) => e.type === 'run-started');
+    if (started?.type !== 'run-started') throw new Error(`no run-started event; stderr: ${first.stderr}`);
+    const dir = started.run;
+    const before = finishedIds(first.events);
+    expect(before.length).toBeGreaterThanOrEqual(5);
+
+    const second = await unas(['search', '--resume', dir, '--json', '--no-final']);
+    expect(second.code, second.stderr).toBe(0);
+    const after = finishedIds(second.events);
+    // Nothing evaluated twice, nothing lost, and the budget is met exactly.
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+    const all = [...before, ...after];
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toHaveLength(12);
+    // The journal on disk holds every result of both processes.
+    const run = await loadRun(dir);
+    expect(finishedIds(run.events).sort((a, b) => a - b)).toEqual([...all].sort((a, b) => a - b));
+    expect(second.events.find((e) => e.type === 'run-started')).toMatchObject({ resumed: true });
+  });
+});
