@@ -1,6 +1,7 @@
 import { benchDatasets } from './datasets.js';
 import { benchLanguage } from './language.js';
 import { benchResources } from './resources.js';
+import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
 
 /**
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
     ['resources', benchResources],
+    ['search', benchSearch],
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
   ];

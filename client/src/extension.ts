@@ -1,19 +1,160 @@
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { PanelToHost } from '../../protocol/src/panel-messages.js';
+import { COMMANDS, type CommandId } from './commands.js';
+import { readSettings, SETTINGS_SECTION } from './config.js';
+import { PANEL_VIEW_TYPE, SearchPanel, type PanelActions } from './panel/search-panel.js';
+import { discoverRuns, isInside, readRunEvents } from './runs.js';
+import { RunsView } from './runs-view.js';
+import { runsRoot, searchArgs, searchNames } from './search-args.js';
+import { SearchController } from './search-controller.js';
 
 let client: LanguageClient | undefined;
 
-/** Composition root: starts the μNAS language server for `.unas` files. */
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+/** Composition root: the language client, the commands, the search controller, the panel, the runs view. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('μNAS');
+  context.subscriptions.push(output);
+  const cli = context.asAbsolutePath(join('dist', 'cli.js'));
+  const settings = () => readSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+  const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+  const roots = () => folders().map((f) => runsRoot(f, settings()));
+
+  const actions: PanelActions = {
+    eventsOf: async (run) => controller.liveEvents(run) ?? (await readRunEvents(run)).events,
+    log: (l) => output.appendLine(l),
+    onMessage: (run, m) => void onPanelMessage(run, m),
+  };
+  const controller = new SearchController(context.extensionUri, output, actions);
+  context.subscriptions.push(controller);
+
+  const runsView = new RunsView(roots, () => controller.currentRun);
+  context.subscriptions.push(vscode.window.registerTreeDataProvider('unas.runs', runsView), controller.onDidChange(() => runsView.refresh()));
+  context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel, state) => SearchPanel.revive(panel, context.extensionUri, state, actions),
+  }));
+
+  /** Paths from the panel or from arguments must stay inside a runs folder of this workspace. */
+  const trustedRun = (run: unknown): string | undefined =>
+    typeof run === 'string' && roots().some((r) => isInside(r, run)) ? run : undefined;
+
+  async function onPanelMessage(run: string, m: Exclude<PanelToHost, { type: 'ready' }>): Promise<void> {
+    const dir = trustedRun(run);
+    if (!dir || m.type === 'select') return;
+    const events = actions.eventsOf(dir);
+    const c = (await events).flatMap((e) => (e.type === 'candidate-finished' && e.candidate.id === m.id ? [e.candidate] : [])).at(-1);
+    if (!c) return;
+    if (m.type === 'open-as-model') {
+      const doc = await vscode.workspace.openTextDocument({ language: 'unas', content: `// From ${dir}, candidate ${c.id}\n${c.model}\n` });
+      await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    } else {
+      void vscode.window.showInformationMessage(m.type === 'export'
+        ? 'μNAS: exporting to TFLite / C arrays is not available in this version yet. Use "Open as model" to keep the architecture; its weights are in the run folder (weights/).'
+        : 'μNAS: re-training a single candidate is not available in this version yet.');
+    }
+  }
+
+  async function pickUnasFile(uri?: unknown): Promise<vscode.TextDocument | undefined> {
+    if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+    if (typeof uri === 'string') return vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    const ed = vscode.window.activeTextEditor;
+    if (ed?.document.languageId === 'unas') return ed.document;
+    void vscode.window.showWarningMessage('Open a .unas file first.');
+    return undefined;
+  }
+
+  async function pickRun(filter: (finished: boolean) => boolean, placeHolder: string): Promise<string | undefined> {
+    const runs = (await Promise.all(roots().map((r) => discoverRuns(r)))).flat().filter((r) => filter(r.finished));
+    if (!runs.length) { void vscode.window.showInformationMessage('No μNAS runs found in this workspace.'); return undefined; }
+    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: `${r.evaluated} evaluated${r.finished ? ' · done' : ' · stopped'}`, dir: r.dir })), { placeHolder });
+    return pick?.dir;
+  }
+
+  const requireTrust = (): boolean => {
+    if (vscode.workspace.isTrusted) return true;
+    void vscode.window.showWarningMessage('μNAS runs searches only in trusted workspaces: they execute training code and write files.');
+    return false;
+  };
+
+  const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+    'unas.startSearch': async (uri, name) => {
+      const doc = await pickUnasFile(uri);
+      if (!doc) return;
+      if (doc.isDirty) await doc.save();
+      const names = searchNames(doc.getText());
+      const search = typeof name === 'string' ? name : names.length > 1 ? await vscode.window.showQuickPick(names, { placeHolder: 'Which search?' }) : names[0];
+      if (!search) { if (!names.length) void vscode.window.showWarningMessage('This file has no search.'); return; }
+      const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath ?? dirname(doc.uri.fsPath);
+      controller.start(cli, searchArgs({ file: doc.uri.fsPath, search, runsRoot: runsRoot(folder, settings()), settings: settings() }), folder, search);
+    },
+    'unas.stopSearch': () => controller.stop(),
+    'unas.resumeSearch': async (run) => {
+      const dir = trustedRun(run) ?? await pickRun((finished) => !finished, 'Resume which run?');
+      if (!dir) return;
+      controller.start(cli, searchArgs({ resume: dir, runsRoot: dirname(dir), settings: settings() }), dirname(dir), 'resuming');
+    },
+    'unas.openResults': async (run) => {
+      const dir = trustedRun(run) ?? await pickRun(() => true, 'Open which run?');
+      if (dir) SearchPanel.show(context.extensionUri, dir, actions);
+    },
+    'unas.showParetoFront': async () => {
+      const dir = controller.currentRun ?? SearchPanel.active?.runDir ?? await pickRun(() => true, 'Show the front of which run?');
+      if (dir) SearchPanel.show(context.extensionUri, dir, actions);
+    },
+    'unas.estimateModel': (uri) => estimate(uri),
+    'unas.estimateSpace': (uri) => estimate(uri),
+    'unas.selectBackend': async () => {
+      const pick = await vscode.window.showQuickPick([
+        { label: 'auto', description: 'tfjs-node when installed, else WebAssembly, else pure JS' },
+        { label: 'tensorflow', description: 'native TensorFlow (@tensorflow/tfjs-node must be installed)' },
+        { label: 'wasm', description: 'WebAssembly (works everywhere, ~100× faster than cpu)' },
+        { label: 'cpu', description: 'pure JavaScript (slowest)' },
+      ], { placeHolder: `Training backend (now: ${settings().backend})` });
+      if (pick) await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('training.backend', pick.label, vscode.ConfigurationTarget.Workspace);
+    },
+    'unas.openRunFolder': async (run) => {
+      const dir = trustedRun(run) ?? controller.currentRun ?? SearchPanel.active?.runDir ?? await pickRun(() => true, 'Open which run folder?');
+      if (dir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(join(dir, 'settings.json')));
+    },
+    'unas.refreshRuns': () => runsView.refresh(),
+  };
+
+  /** Estimates run in the CLI process (the engine), and land in the output channel. */
+  async function estimate(uri: unknown): Promise<void> {
+    const doc = await pickUnasFile(uri);
+    if (!doc) return;
+    if (doc.isDirty) await doc.save();
+    execFile(process.execPath, [cli, 'estimate', doc.uri.fsPath], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (err, stdout, stderr) => {
+      output.appendLine(stdout + stderr);
+      output.show(true);
+      if (err && !stdout) void vscode.window.showErrorMessage(`μNAS estimate failed: ${stderr || err.message}`);
+    });
+  }
+
+  for (const c of COMMANDS) {
+    const run = handlers[c.id];
+    context.subscriptions.push(vscode.commands.registerCommand(c.id, (...args: unknown[]) => (c.trusted && !requireTrust() ? undefined : run(...args))));
+  }
+
+  // The language server: diagnostics, inline estimates, completion… for .unas files.
+  const module = context.asAbsolutePath(join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
-  const clientOptions: LanguageClientOptions = { documentSelector: [{ language: 'unas' }] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'unas' }],
+    synchronize: { configurationSection: SETTINGS_SECTION },
+    outputChannel: output,
+  };
   client = new LanguageClient('unas', 'μNAS Language Server', serverOptions, clientOptions);
-  await client.start();
+  try {
+    await client.start();
+  } catch (e) {
+    void vscode.window.showErrorMessage(`μNAS: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkCommand } from './check.js';
+import { estimateCommand } from './estimate.js';
 import { frontCommand } from './front.js';
 import { searchCommand } from './search.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
@@ -10,6 +11,9 @@ const USAGE = `usage: unas <command> [options]
 commands:
   check FILE…            print every diagnostic as file:line:col severity message; exit 1 on errors
                          --json   findings as a JSON array
+  estimate FILE          per model: RAM, TFLM arena, flash, MACs, latency per layer and in total;
+                         per search: the resources its space allows, checked against hard limits
+                         --json  --convention tflm|unas  --include-input  --board ID
   search FILE            run a search (the first in the file, or --search NAME)
                          --budget N      candidates to evaluate (overrides the file's rounds)
                          --resume DIR    continue a stopped or killed run from its folder
@@ -52,6 +56,17 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           ...(budget ? { budget } : {}), ...(workers ? { workers } : {}), ...(values.resume ? { resume: values.resume } : {}),
           ...(values.runs ? { runs: values.runs } : {}), json: values.json ?? false, backend: values.backend as BackendRequest, noFinal: values['no-final'] ?? false,
         }, io, signal);
+      }
+      case 'estimate': {
+        const { values, positionals } = parseArgs({
+          args: [...rest], allowPositionals: true,
+          options: { json: { type: 'boolean', default: false }, convention: { type: 'string', default: 'tflm' }, 'include-input': { type: 'boolean' }, board: { type: 'string' } },
+        });
+        if (values.convention !== 'tflm' && values.convention !== 'unas') { io.stderr.write('unas estimate: --convention takes tflm or unas\n'); return EXIT.usage; }
+        return await estimateCommand({
+          ...(positionals[0] ? { file: positionals[0] } : {}), json: values.json ?? false, convention: values.convention,
+          ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}), ...(values.board ? { board: values.board } : {}),
+        }, io);
       }
       case 'front': {
         const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });

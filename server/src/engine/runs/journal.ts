@@ -1,5 +1,8 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { parseJournal, type JournalContents } from '../../../../protocol/src/journal.js';
+
+export { parseJournal, type JournalContents };
 
 /**
  * An append-only JSON-lines file. Each append is one `write` of a whole line followed by fsync,
@@ -29,29 +32,6 @@ export class JournalWriter {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
-}
-
-export interface JournalContents {
-  readonly records: readonly unknown[];
-  /** One per skipped line: `journal.jsonl:41: …`. Never fatal. */
-  readonly warnings: readonly string[];
-}
-
-export function parseJournal(text: string, name = 'journal'): JournalContents {
-  const records: unknown[] = [];
-  const warnings: string[] = [];
-  const lines = text.split('\n');
-  // A file that ends without a newline was cut mid-write: its last line is torn.
-  lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      records.push(JSON.parse(line));
-    } catch {
-      const torn = i === lines.length - 1;
-      warnings.push(`${name}:${i + 1}: ${torn ? 'incomplete last line (the run was interrupted while writing it); skipped' : 'corrupt line skipped'}`);
-    }
-  });
-  return { records, warnings };
 }
 
 export async function readJournal(path: string): Promise<JournalContents> {

@@ -22,7 +22,7 @@ export function resourcesOf(e: Estimate): Resources {
 /** Per-layer rows for the panel's details view (operators only: aliases and the input are folded away). */
 export function layerSummaries(graph: ArchGraph, e: Estimate): LayerSummary[] {
   return e.layers
-    .filter((l) => l.aliasOf === undefined || graph.nodes[l.node]?.op.kind === 'dropout')
+    .filter((l) => l.aliasOf == null || graph.nodes[l.node]?.op.kind === 'dropout')
     .map((l) => ({
       name: l.name,
       text: opText(graph.nodes[l.node]!.op),

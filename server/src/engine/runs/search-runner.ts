@@ -3,7 +3,8 @@ import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { analyze } from '../language/analyze.js';
 import { AgingEvolution } from '../search/aging-evolution.js';
-import { genotypeToGraph } from '../search/genotype.js';
+import { genotypeToGraph, type Genotype } from '../search/genotype.js';
+import { genotypeFromLayers } from '../search/genotype-from-model.js';
 import { genotypeToModelText } from '../search/model-text.js';
 import { violations as violationsOf, type Constraint } from '../search/objectives.js';
 import { ParetoArchive } from '../search/pareto.js';
@@ -54,8 +55,23 @@ export function constraintsOf(config: SearchConfig): Constraint[] {
   return config.constraints.map((c) => ({ metric: c.metric, limit: c.limit, mode: c.mode }));
 }
 
-export function createStrategy(config: SearchConfig): SearchStrategy {
+/** Baselines that the space's encoding can express seed the population; the others are reported. */
+export function baselineGenotypes(config: SearchConfig): { genotypes: Genotype[]; warnings: string[] } {
+  const genotypes: Genotype[] = [];
+  const warnings: string[] = [];
+  for (const b of config.baselines) {
+    const a = analyze(b.text);
+    const m = a.document.models[0];
+    const r = m?.input ? genotypeFromLayers(m.input.value, m.layers, { maxLayers: config.space.layers.max, prepoolSize: config.space.layer.prepool.size }) : { ok: false as const, reason: 'it does not parse' };
+    if (r.ok) genotypes.push(r.genotype);
+    else warnings.push(`baseline '${b.name}' is not evaluated: the search's architecture encoding cannot express it (${r.reason})`);
+  }
+  return { genotypes, warnings };
+}
+
+export function createStrategy(config: SearchConfig, baselines: readonly Genotype[] = []): SearchStrategy {
   const base = {
+    baselines,
     space: config.space,
     seed: config.strategy.seed,
     objectives: config.objectives,
@@ -77,7 +93,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const now = o.now ?? (() => new Date());
   const budget = o.budget ?? config.strategy.rounds;
   const constraints = constraintsOf(config);
-  const strategy = createStrategy(config);
+  const seeds = baselineGenotypes(config);
+  const strategy = createStrategy(config, seeds.genotypes);
   const archive = new ParetoArchive(config.objectives, constraints);
   const candidates = new Map<number, CandidateSummary>();
   const told = new Set<number>();
@@ -118,6 +135,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     constraints: config.constraints.map((c): ConstraintSummary => ({ metric: c.metric, limit: c.limit, mode: c.mode })),
     backend: `${backend.name} (${backend.reason})`, workers: evaluator.size, time: now().toISOString(), resumed: Boolean(o.resume),
   });
+
+  if (!o.resume) for (const w of seeds.warnings) emit({ type: 'log', level: 'warning', message: w });
 
   const saveState = () => {
     const state: RunState = { strategy: strategy.snapshot(), told: [...told], rejected: strategy.stats().rejected, nextId: strategy.stats().asked };

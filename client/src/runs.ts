@@ -1,0 +1,52 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseJournal } from '../../protocol/src/journal.js';
+import type { RunEvent } from '../../protocol/src/run-events.js';
+import { checkRunEvent } from '../../protocol/src/validate.js';
+
+export interface RunInfo {
+  readonly dir: string;
+  readonly name: string;
+  readonly search: string;
+  readonly modified: number;
+  readonly evaluated: number;
+  readonly finished: boolean;
+}
+
+/** Run folders under `root` (those with a settings.json), newest first. */
+export async function discoverRuns(root: string): Promise<RunInfo[]> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const runs: RunInfo[] = [];
+  for (const name of names) {
+    const dir = join(root, name);
+    const s = await stat(join(dir, 'settings.json')).catch(() => undefined);
+    if (!s) continue;
+    let search = name;
+    try { search = String((JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { name?: unknown }).name ?? name); } catch { /* listed by folder name */ }
+    const { events } = await readRunEvents(dir);
+    const evaluated = events.filter((e) => e.type === 'candidate-finished' && (e.candidate.status === 'trained' || e.candidate.status === 'failed') && e.candidate.testError === undefined).length;
+    const finished = events.some((e) => e.type === 'run-finished' && e.reason === 'done');
+    const m = await stat(join(dir, 'events.jsonl')).catch(() => s);
+    runs.push({ dir, name, search, modified: m.mtimeMs, evaluated, finished });
+  }
+  return runs.sort((a, b) => b.modified - a.modified);
+}
+
+/** A run's events, validated; bad lines become warnings, never errors. */
+export async function readRunEvents(dir: string): Promise<{ events: RunEvent[]; warnings: string[] }> {
+  const text = await readFile(join(dir, 'events.jsonl'), 'utf8').catch(() => '');
+  const { records, warnings } = parseJournal(text, 'events.jsonl');
+  const events: RunEvent[] = [];
+  const all = [...warnings];
+  for (const r of records) {
+    const c = checkRunEvent(r);
+    if (c.ok) events.push(c.value); else all.push(`events.jsonl: ${c.error}`);
+  }
+  return { events, warnings: all };
+}
+
+/** Whether `path` lies inside `root` (paths from messages must not escape the workspace). */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
