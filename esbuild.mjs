@@ -29,6 +29,18 @@ const builds = [
   { ...node, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'server/src/engine/training/worker-main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist' },
+  // The search panel: one script for the webview; its CSS (imported by main.ts) lands in dist/webview.css.
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { webview: 'webview/src/main.ts' },
+    outdir: 'dist',
+  },
 ];
 
 /** The wasm backend loads its .wasm files at run time: they must sit next to the bundles. */

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '**/generated/**', 'test/fixtures/**', '.unas/**'] },
+  { ignores: ['dist/**', 'out/**', 'test-results/**', 'node_modules/**', '**/generated/**', 'test/fixtures/**', '.unas/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

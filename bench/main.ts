@@ -1,5 +1,6 @@
 import { benchDatasets } from './datasets.js';
 import { benchLanguage } from './language.js';
+import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
+    ['lsp', benchLsp],
     ['resources', benchResources],
     ['search', benchSearch],
     ['datasets', benchDatasets],

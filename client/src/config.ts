@@ -13,7 +13,7 @@ export interface UnasSettings {
 export const SETTINGS_SECTION = 'unas';
 
 /** Settings read by the server: a change restarts nothing, it is pushed (workspace/configuration). */
-export const SERVER_SETTINGS: readonly string[] = ['unas.inlayHints.enabled'];
+export const SERVER_SETTINGS: readonly string[] = ['unas.inlayHints.enabled', 'unas.diagnostics.delayMs'];
 
 export function readSettings(c: Pick<WorkspaceConfiguration, 'get'>): UnasSettings {
   const backend = c.get<string>('training.backend', 'auto');

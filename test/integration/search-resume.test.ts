@@ -19,7 +19,7 @@ function unas(args: string[], killAfter?: number): Promise<{ events: RunEvent[];
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     createInterface({ input: p.stdout }).on('line', (line) => {
-      const e = JSON.parse(line) as RunEvent & { type: string };
+      const e = JSON.parse(line) as RunEvent | { type: 'summary' };
       if (e.type === 'summary') return;
       events.push(e);
       if (killAfter !== undefined && events.filter((x) => x.type === 'candidate-finished').length >= killAfter) p.kill('SIGKILL');

@@ -47,7 +47,9 @@ export class SearchPanel {
 
   /** After a window reload: VS Code hands back the panel and the state the page saved. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: PanelActions): void {
-    const run = typeof state === 'object' && state !== null && typeof (state as { run?: unknown }).run === 'string' ? (state as { run: string }).run : '';
+    // The page saves `{ v, ui: { run, … } }`; anything else is ignored (the panel then waits to be given a run).
+    const ui = typeof state === 'object' && state !== null ? (state as { ui?: { run?: unknown } }).ui : undefined;
+    const run = typeof ui?.run === 'string' ? ui.run : '';
     SearchPanel.current = new SearchPanel(panel, extensionUri, run, actions);
   }
 

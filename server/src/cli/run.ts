@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkCommand } from './check.js';
 import { estimateCommand } from './estimate.js';
 import { frontCommand } from './front.js';
+import { lspCommand } from './lsp.js';
 import { searchCommand } from './search.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { EXIT, type CliIo } from './io.js';
@@ -22,6 +23,7 @@ commands:
                          --runs DIR      where run folders go (default .unas/runs)
                          --no-final      skip re-training the front on the whole training set
                          --json          one JSON event per line
+  lsp --stdio            the language server, for any LSP client (docs/editors.md)
   front DIR              the Pareto front of a run folder (--json for JSON)
   help                   this text
 
@@ -68,6 +70,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}), ...(values.board ? { board: values.board } : {}),
         }, io);
       }
+      case 'lsp':
+        return await lspCommand(rest);
       case 'front': {
         const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
         return await frontCommand(positionals[0], { json: values.json ?? false }, io);

@@ -1,16 +1,34 @@
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Diagnostic } from '../engine/language/diagnostics.js';
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
+import type { Diagnostic, Fix, Severity } from '../engine/language/diagnostics.js';
+import type { DocumentState } from './document-state.js';
+import type { Finding } from './resource-findings.js';
 
-const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint } as const;
+const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
 
-export function toLspDiagnostic(doc: TextDocument, d: Diagnostic): LspDiagnostic {
+/** What a diagnostic carries in `data`: its certain fix as LSP edits, and the version they apply to. */
+export interface DiagnosticData {
+  readonly version: number;
+  readonly fix: { readonly title: string; readonly edits: readonly TextEdit[] };
+}
+
+export function toTextEdits(state: DocumentState, fix: Fix): TextEdit[] {
+  return fix.edits.map((e) => ({ range: state.range(e), newText: e.text }));
+}
+
+export function toLspDiagnostic(state: DocumentState, d: Diagnostic | Finding): LspDiagnostic {
+  const related = 'related' in d && d.related.length
+    ? { relatedInformation: d.related.map((r) => ({ location: { uri: state.uri, range: state.range(r.span) }, message: r.message })) }
+    : {};
+  const data: DiagnosticData | undefined = d.fix ? { version: state.version, fix: { title: d.fix.title, edits: toTextEdits(state, d.fix) } } : undefined;
   return {
-    range: { start: doc.positionAt(d.start), end: doc.positionAt(d.end) },
+    range: state.range(d),
     severity: SEVERITY[d.severity],
     code: d.code,
     source: 'unas',
     message: d.message,
-    ...(d.fix ? { data: { fix: d.fix } } : {}),
+    ...related,
+    ...(data ? { data } : {}),
   };
 }

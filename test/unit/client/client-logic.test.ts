@@ -32,7 +32,7 @@ describe('settings', () => {
     expect(readSettings(get({ 'training.backend': 'wasm', 'training.workers': 4 }))).toMatchObject({ backend: 'wasm', workers: 4 });
   });
   it('every setting read is declared in the manifest under unas.*', () => {
-    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual(['unas.inlayHints.enabled', 'unas.runsFolder', 'unas.training.backend', 'unas.training.workers']);
+    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual(['unas.diagnostics.delayMs', 'unas.inlayHints.enabled', 'unas.runsFolder', 'unas.training.backend', 'unas.training.workers']);
   });
 });
 

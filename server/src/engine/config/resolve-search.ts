@@ -78,9 +78,10 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
     mode: c.mode,
     from: 'file',
   }));
-  // The device itself is always a hard limit: RAM and flash less the reserves.
+  // The device itself is always a hard limit: what TFLM allocates (the arena) must fit in its RAM,
+  // and the model in its flash, less the reserves.
   constraints.push(
-    { metric: 'ram', limit: target.ramBytes - target.ramReserve, mode: 'hard', from: 'board' },
+    { metric: 'arena', limit: target.ramBytes - target.ramReserve, mode: 'hard', from: 'board' },
     { metric: 'flash', limit: target.flashBytes - target.flashReserve, mode: 'hard', from: 'board' },
   );
   const st = search.strategy;

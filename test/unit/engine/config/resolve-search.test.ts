@@ -22,7 +22,7 @@ describe('resolveSearch', () => {
     expect(c.strategy).toEqual({ kind: 'evolution', population: 100, sample: 25, rounds: 2000, workers: 0, seed: 0 });
     expect(c.train).toMatchObject({ epochs: 10, batch: 128, optimizer: 'adam', lr: 0.001 });
     // The board's capacity less its reserve is a hard limit.
-    expect(c.constraints.filter((x) => x.from === 'board').map((x) => x.metric)).toEqual(['ram', 'flash']);
+    expect(c.constraints.filter((x) => x.from === 'board').map((x) => x.metric)).toEqual(['arena', 'flash']);
   });
 
   it('converts units: KB = 1024 B, M = 10^6, latency in ms, error as a fraction', () => {

@@ -1,0 +1,177 @@
+import { fileURLToPath } from 'node:url';
+import type { ArchGraph } from '../engine/arch/graph.js';
+import type { SearchSpace } from '../engine/arch/space.js';
+import type { Board } from '../engine/boards/catalogue.js';
+import { DEFAULT_BOARD, resolveSearch, resolveSpace } from '../engine/config/resolve-search.js';
+import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js';
+import { DATASETS } from '../engine/language/datasets.js';
+import { isCoreId, type CoreId, type Estimate, type EstimateOptions, type LayerEstimate, type SpaceBounds } from '../engine/resources/index.js';
+import type { DocumentState } from './document-state.js';
+
+/**
+ * Resource figures of what a document declares, per version: model estimates on a target, the
+ * targets of searches, the bounds of search spaces. Memoised on the document state (and by
+ * structure in the services), so inlay hints, hovers and diagnostics share one computation.
+ */
+
+/** Where a model is estimated: a catalogue board, or a custom core and clock. */
+export interface Target {
+  /** Shown to the user: a board id, or `custom`. */
+  readonly label: string;
+  readonly board?: Board;
+  readonly core?: CoreId;
+  readonly clockHz?: number;
+  /** The model was given no target and gets the default board. */
+  readonly isDefault: boolean;
+}
+
+export interface ModelEstimate {
+  readonly model: ModelDecl;
+  readonly graph: ArchGraph;
+  readonly estimate: Estimate;
+  readonly target: Target;
+  /** Estimates of the graph nodes each layer statement produced, keyed by the statement's start offset. */
+  readonly byStatement: ReadonlyMap<number, readonly LayerEstimate[]>;
+  /** The model lowered without errors: its totals describe the whole network. */
+  readonly complete: boolean;
+}
+
+export function defaultTarget(state: DocumentState): Target {
+  const board = state.services.boards.find(DEFAULT_BOARD);
+  return { label: DEFAULT_BOARD, ...(board ? { board } : {}), isDefault: true };
+}
+
+/** The model's own target (`target BOARD` in the model), or the default board. */
+export function modelTarget(state: DocumentState, model: ModelDecl): Target {
+  const board = model.target ? state.services.boards.find(model.target.name) : undefined;
+  return board ? { label: board.id, board, isDefault: false } : defaultTarget(state);
+}
+
+/** The model's estimate on `target` (default: its own target); undefined without an input or a graph. */
+export function modelEstimate(state: DocumentState, model: ModelDecl, target: Target = modelTarget(state, model)): ModelEstimate | undefined {
+  const graph = state.analysis.graphs.get(model);
+  if (!graph || graph.nodes.length < 2) return undefined;
+  return state.memo(`estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`, () => {
+    const options: EstimateOptions = target.board ? { board: target.board } : { ...(target.core ? { core: target.core } : {}), ...(target.clockHz ? { clockHz: target.clockHz } : {}) };
+    const estimate = state.services.resources.estimate(graph, options);
+    if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
+    const byStatement = new Map<number, LayerEstimate[]>();
+    for (const layer of estimate.layers) {
+      // Origins come from this version's graph (the estimate may be a memoised twin of another version).
+      const origin = graph.nodes[layer.node]?.origin;
+      if (origin?.start === undefined) continue;
+      const list = byStatement.get(origin.start);
+      if (list) list.push(layer); else byStatement.set(origin.start, [layer]);
+    }
+    return { model, graph, estimate, target, byStatement, complete: !state.hasErrorsIn(model.span) };
+  });
+}
+
+/** The node's source offset in this version (not the memoised estimate's). */
+export function originOf(e: ModelEstimate, node: number): { start: number; end: number } | undefined {
+  const o = e.graph.nodes[node]?.origin;
+  return o?.start !== undefined ? { start: o.start, end: o.end ?? o.start } : undefined;
+}
+
+/** A hard device limit of a search: the board's RAM (bounding the TFLM arena) or flash, less the reserves. */
+export interface DeviceLimit { readonly metric: 'arena' | 'flash'; readonly limit: number; readonly capacity: number }
+
+export interface SearchTarget {
+  readonly target: Target;
+  /** What the device leaves for the model (hard limits); empty when unknown. */
+  readonly limits: readonly DeviceLimit[];
+}
+
+/** The search's target with its device limits, from `resolveSearch` when the search resolves. */
+export function searchTarget(state: DocumentState, search: SearchDecl): SearchTarget | undefined {
+  return state.memo(`search-target:${search.span.start}`, () => {
+    const resolved = resolveSearch(state.analysis.document, search, fileOf(state.uri));
+    if (resolved.ok) {
+      const t = resolved.config.target;
+      const board = t.board === 'custom' ? undefined : state.services.boards.find(t.board);
+      const target: Target = board ? { label: board.id, board, isDefault: !search.target } : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
+      return {
+        target,
+        limits: [
+          { metric: 'arena', limit: t.ramBytes - t.ramReserve, capacity: t.ramBytes },
+          { metric: 'flash', limit: t.flashBytes - t.flashReserve, capacity: t.flashBytes },
+        ],
+      };
+    }
+    // The search does not resolve yet (no dataset or space): the board alone still gives its limits.
+    const name = search.target?.board?.name ?? DEFAULT_BOARD;
+    if (name === 'custom') {
+      const t = search.target;
+      const core = t?.core && isCoreId(t.core.value) ? t.core.value : undefined;
+      const limits: DeviceLimit[] = [];
+      if (t?.ram) limits.push({ metric: 'arena', limit: t.ram.value - (t.ramReserve?.value ?? 0), capacity: t.ram.value });
+      if (t?.flash) limits.push({ metric: 'flash', limit: t.flash.value - (t.flashReserve?.value ?? 0), capacity: t.flash.value });
+      return { target: { label: 'custom', ...(core ? { core } : {}), ...(t?.clockHz ? { clockHz: t.clockHz.value } : {}), isDefault: false }, limits };
+    }
+    const board = state.services.boards.find(name);
+    if (!board) return undefined;
+    const budget = state.services.boards.budget(board);
+    return {
+      target: { label: board.id, board, isDefault: !search.target },
+      limits: [
+        { metric: 'arena', limit: budget.ram, capacity: board.ramBytes },
+        { metric: 'flash', limit: budget.flash, capacity: board.flashBytes },
+      ],
+    };
+  });
+}
+
+export interface SpaceEstimate {
+  readonly space: SpaceDecl;
+  /** The search whose dataset gave the input shape and classes. */
+  readonly search: SearchDecl;
+  readonly resolved: SearchSpace;
+  readonly bounds: SpaceBounds;
+}
+
+/** The space a search uses (inline or by reference). */
+export function spaceOf(state: DocumentState, search: SearchDecl): SpaceDecl | undefined {
+  const s = search.space;
+  if (!s) return undefined;
+  return s.kind === 'space' ? s : state.analysis.document.spaces.find((x) => x.name?.name === s.ref.name);
+}
+
+/**
+ * Bounds of the space of `search` over its dataset's input; undefined when the space has errors.
+ * Bounds can take tens of ms: with `peek` only already computed ones are returned (inlay hints
+ * peek; the debounced diagnostics compute them, then ask the client to refresh its hints).
+ */
+export function searchSpaceEstimate(state: DocumentState, search: SearchDecl, peek = false): SpaceEstimate | undefined {
+  const r = state.memo(`resolved-space:${search.span.start}`, () => {
+    const space = spaceOf(state, search);
+    const d = search.dataset;
+    if (!space || !d || state.hasErrorsIn(space.span)) return undefined;
+    const info = DATASETS[d.kind.value];
+    const input = d.input?.value ?? info.input;
+    const classes = d.classes?.value ?? info.classes ?? 10;
+    if (!input || input.length !== 3) return undefined;
+    return { space, resolved: resolveSpace(space, input, classes) };
+  });
+  const bounds = r && state.services.resources.spaceBounds(r.resolved, peek);
+  return r && bounds ? { space: r.space, search, resolved: r.resolved, bounds } : undefined;
+}
+
+/** Bounds of a space declaration, over the input of the first search that uses it. */
+export function spaceDeclEstimate(state: DocumentState, space: SpaceDecl, peek = false): SpaceEstimate | undefined {
+  for (const s of state.analysis.document.searches) {
+    if (spaceOf(state, s) === space) {
+      const e = searchSpaceEstimate(state, s, peek);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+function fileOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,12 @@
+import type { ResourceAxis, SortKey } from '../store.js';
+
+/** What the views can ask for; main.ts turns each into reducer actions and/or messages to the host. */
+export interface Intents {
+  select(id: number | undefined, from: 'plot' | 'table' | 'details'): void;
+  setAxis(axis: ResourceAxis): void;
+  sortBy(key: SortKey): void;
+  setPage(page: number): void;
+  openAsModel(id: number): void;
+  exportModel(id: number, format: 'tflite' | 'c' | 'tfjs'): void;
+  retrain(id: number, epochs: number): void;
+}
