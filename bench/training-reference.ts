@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadDataset } from '../server/src/engine/data/load-dataset.js';
+import { analyze } from '../server/src/engine/language/analyze.js';
+import { initTrainingBackend } from '../server/src/engine/training/backend/index.js';
+import { trainCandidate } from '../server/src/engine/training/trainer.js';
+
+/** A reference CNN trained on the full MNIST training split (goal: ≥ 98.5 % test accuracy), with its wall time. */
+const REFERENCE = `model reference {
+  input 28x28x1
+  conv2d 16 k3 bn relu
+  conv2d 32 k3 s2 bn relu
+  conv2d 32 k3 bn relu
+  conv2d 64 k3 s2 bn relu
+  flatten
+  dense 10
+  softmax
+}`;
+
+export async function benchTrainingReference(): Promise<Record<string, unknown>> {
+  const backend = await initTrainingBackend('auto');
+  const a = analyze(REFERENCE);
+  const graph = a.graphs.get(a.document.models[0]!)!;
+  const data = await loadDataset({ kind: 'mnist', validation: 0.1, seed: 1 }, { baseDir: process.cwd() });
+  const epochs = 2;
+  const t0 = performance.now();
+  const r = await trainCandidate(graph, data, { epochs, batch: 128, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: { kind: 'cosine' }, earlyStop: 0, labelSmoothing: 0 }, { seed: 1, test: true });
+  const seconds = (performance.now() - t0) / 1000;
+  const leaked = tf.memory().numTensors;
+  if (r.status !== 'trained') return { backend: backend.name, status: r.status, ...(r.status === 'failed' ? { reason: r.reason } : {}) };
+  return {
+    backend: backend.name, model: 'conv16-conv32/2-conv32-conv64/2-dense10 with BN', trainImages: data.train.size, epochs,
+    validationAccuracy: r.accuracy, testAccuracy: r.testAccuracy, goalTestAccuracy: 0.985, wallSeconds: Math.round(seconds), tensorsLeft: leaked,
+  };
+}
