@@ -42,7 +42,7 @@ if [ -z "${UNAS_VSIX:-}" ]; then
   stale=""
   if [ ! -f "$VSIX" ]; then stale="missing"; else
     stale=$(find client server protocol webview syntaxes examples media package.json esbuild.mjs .vscodeignore README.md LICENSE \
-      -newer "$VSIX" -type f \( -path '*/node_modules' -prune -o -print \) 2>/dev/null | head -1)
+      -type f -newer "$VSIX" -not -path '*/node_modules/*' 2>/dev/null | head -1)
   fi
   if [ -n "$stale" ]; then
     say "packaging (dist/unas.vsix ${stale:+stale: $stale})"
@@ -60,6 +60,8 @@ say "vsix: $VSIX ($(du -k "$VSIX" | cut -f1) KB)"
 
 # ---- 3. a fresh profile, workspace and output folder
 RUN=$ROOT/runs/$(date +%Y%m%d-%H%M%S)-$$
+# keep the last 3 run folders (profiles, workspaces, search runs) for post-mortems
+ls -1dt "$ROOT"/runs/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 mkdir -p "$RUN"/{home,ud/User,exts,ws,tmp,chrome} || fail_early "cannot create $RUN"
 rm -rf "$OUT"/*.png "$OUT"/results.json "$OUT"/logs
 mkdir -p "$OUT/logs"
@@ -80,6 +82,7 @@ cat > "$RUN/ud/User/settings.json" <<'EOF'
   "workbench.enableExperiments": false,
   "git.enabled": false,
   "editor.minimap.enabled": false,
+  "editor.inlayHints.maximumLength": 0,
   "chat.commandCenter.enabled": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden"
 }

@@ -10,6 +10,7 @@ import { discoverRuns, isInside, readRunEvents } from './runs.js';
 import { RunsView } from './runs-view.js';
 import { runsRoot, searchArgs, searchNames } from './search-args.js';
 import { SearchController } from './search-controller.js';
+import { SearchProcess } from './search-process.js';
 
 let client: LanguageClient | undefined;
 
@@ -49,10 +50,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     if (m.type === 'open-as-model') {
       const doc = await vscode.workspace.openTextDocument({ language: 'unas', content: `// From ${dir}, candidate ${c.id}\n${c.model}\n` });
       await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    } else if (m.type === 'retrain') {
+      if (!requireTrust()) return;
+      output.appendLine(`$ unas retrain ${dir} --candidate ${c.id} --epochs ${m.epochs}`);
+      const p = new SearchProcess({
+        cli, cwd: dirname(dir), args: ['retrain', dir, '--candidate', String(c.id), '--epochs', String(m.epochs), '--json', '--backend', settings().backend],
+        onEvent: (e) => SearchPanel.active?.push(dir, e), onLog: (l) => output.appendLine(l),
+      });
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `μNAS: re-training candidate ${c.id} for ${m.epochs} epochs`, cancellable: true }, async (_p, token) => {
+        token.onCancellationRequested(() => void p.stop());
+        const code = await p.done;
+        if (code !== 0 && !token.isCancellationRequested) void vscode.window.showErrorMessage(`μNAS: re-training candidate ${c.id} failed. See the μNAS output.`);
+      });
     } else {
-      void vscode.window.showInformationMessage(m.type === 'export'
-        ? 'μNAS: exporting to TFLite / C arrays is not available in this version yet. Use "Open as model" to keep the architecture; its weights are in the run folder (weights/).'
-        : 'μNAS: re-training a single candidate is not available in this version yet.');
+      void vscode.window.showInformationMessage('μNAS: exporting to TFLite / C arrays is not available in this version yet. Use "Open as model" to keep the architecture; its weights are in the run folder (weights/).');
     }
   }
 

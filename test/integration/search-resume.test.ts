@@ -56,5 +56,14 @@ describe('search: kill -9 and resume', () => {
     const run = await loadRun(dir);
     expect(finishedIds(run.events).sort((a, b) => a - b)).toEqual([...all].sort((a, b) => a - b));
     expect(second.events.find((e) => e.type === 'run-started')).toMatchObject({ resumed: true });
+
+    // "Re-train longer": one candidate on the whole training set, journalled with its test error.
+    const trained = finishedIds(run.events.filter((e) => e.type === 'candidate-finished' && e.candidate.status === 'trained'))[0]!;
+    const retrain = await unas(['retrain', dir, '--candidate', String(trained), '--epochs', '1', '--json']);
+    expect(retrain.code, retrain.stderr).toBe(0);
+    const updated = retrain.events.find((e) => e.type === 'candidate-finished');
+    expect(updated).toMatchObject({ candidate: { id: trained } });
+    if (updated?.type === 'candidate-finished') expect(updated.candidate.testError).toBeLessThan(0.9);
+    expect((await loadRun(dir)).events.at(-1)).toEqual(updated);
   });
 });

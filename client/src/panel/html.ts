@@ -18,8 +18,8 @@ export interface PanelHtmlOptions {
 }
 
 const NONCE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
-/** Host sources such as `https://*.vscode-cdn.net`: nothing that could end or add a directive. */
-const SOURCE = /^[A-Za-z0-9*.:/_+-]+$/;
+/** Host sources such as `https://*.vscode-cdn.net`, or `'self'` (VS Code for the web / code-server): nothing that could end or add a directive. */
+const SOURCE = /^(?:'self'|[A-Za-z0-9*.:/_+-]+)$/;
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -3,6 +3,7 @@ import { checkCommand } from './check.js';
 import { estimateCommand } from './estimate.js';
 import { frontCommand } from './front.js';
 import { lspCommand } from './lsp.js';
+import { retrainCommand } from './retrain.js';
 import { searchCommand } from './search.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { EXIT, type CliIo } from './io.js';
@@ -24,6 +25,8 @@ commands:
                          --no-final      skip re-training the front on the whole training set
                          --json          one JSON event per line
   lsp --stdio            the language server, for any LSP client (docs/editors.md)
+  retrain DIR --candidate ID [--epochs N] [--json]
+                         train one candidate again on the whole training set; test accuracy, weights kept
   front DIR              the Pareto front of a run folder (--json for JSON)
   help                   this text
 
@@ -69,6 +72,18 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           ...(positionals[0] ? { file: positionals[0] } : {}), json: values.json ?? false, convention: values.convention,
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}), ...(values.board ? { board: values.board } : {}),
         }, io);
+      }
+      case 'retrain': {
+        const { values, positionals } = parseArgs({
+          args: [...rest], allowPositionals: true,
+          options: { candidate: { type: 'string' }, epochs: { type: 'string' }, json: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
+        });
+        const candidate = values.candidate === undefined ? undefined : Number(values.candidate);
+        const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+        if (candidate === undefined || !(Number.isInteger(candidate) && candidate >= 0)) { io.stderr.write('unas retrain: --candidate takes a candidate id\n'); return EXIT.usage; }
+        if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) { io.stderr.write('unas retrain: --epochs takes a positive whole number\n'); return EXIT.usage; }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) { io.stderr.write(`unas retrain: --backend takes ${BACKENDS.join(', ')}\n`); return EXIT.usage; }
+        return await retrainCommand({ ...(positionals[0] ? { run: positionals[0] } : {}), candidate, ...(epochs ? { epochs } : {}), json: values.json ?? false, backend: values.backend as BackendRequest }, io, signal);
       }
       case 'lsp':
         return await lspCommand(rest);

@@ -50,6 +50,8 @@ export interface RunSummary {
   readonly front: readonly CandidateSummary[];
   readonly hypervolume: number;
   readonly screenedOut: number;
+  /** Trained candidates within every hard limit. */
+  readonly feasibleTrained: number;
   readonly message?: string;
 }
 
@@ -131,7 +133,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   if (backend instanceof Error) {
     const message = `no training backend: ${backend.message}`;
     emit({ type: 'run-finished', reason: 'failed', message, time: now().toISOString() });
-    return { reason: 'failed', evaluated, front: [], hypervolume: 0, screenedOut: 0, message };
+    return { reason: 'failed', evaluated, front: [], hypervolume: 0, screenedOut: 0, feasibleTrained: 0, message };
   }
   emit({
     type: 'run-started', run: store.dir, search: config.name, budget, objectives: config.objectives,
@@ -238,7 +240,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   return summary('done');
 
   function summary(reason: RunSummary['reason']): RunSummary {
-    return { reason, evaluated, front: archive.frontIds().map((id) => candidates.get(id)!), hypervolume: archive.hypervolume(), screenedOut: strategy.stats().screenedOut };
+    const feasibleTrained = [...candidates.values()].filter((c) => c.status === 'trained' && c.feasible).length;
+    return { reason, evaluated, front: archive.frontIds().map((id) => candidates.get(id)!), hypervolume: archive.hypervolume(), screenedOut: strategy.stats().screenedOut, feasibleTrained };
   }
 }
 

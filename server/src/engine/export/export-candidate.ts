@@ -1,0 +1,91 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArchGraph } from '../arch/graph.js';
+import { loadDataset } from '../data/load-dataset.js';
+import type { Estimate } from '../resources/estimate.js';
+import { arenaSize, cArrayFiles, cIdentifier } from './c-array.js';
+import { sampleImages } from './calibrate.js';
+import { exportInt8 } from './int8-export.js';
+import type { AffineParams } from './quantize.js';
+import { findRunCandidate, loadSavedModel, saveTfjsModel } from './run-candidate.js';
+import { payloadBytes } from './tflite-size.js';
+
+export type ExportFormat = 'tflite' | 'c' | 'tfjs';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['tflite', 'c', 'tfjs'];
+
+export interface ExportCandidateOptions {
+  readonly runDir: string;
+  readonly id: number;
+  readonly formats: readonly ExportFormat[];
+  /** Default `<runDir>/export/<id>`. */
+  readonly outDir?: string;
+  /** Training images used to calibrate activation ranges (default 500). */
+  readonly calibrationImages?: number;
+  /** Board for the arena estimate (its core decides the CMSIS-NN scratch); default the run's target. */
+  readonly board?: string;
+}
+
+export interface ExportReport {
+  readonly name: string;
+  readonly outDir: string;
+  readonly files: readonly string[];
+  readonly graph: ArchGraph;
+  readonly estimate?: Estimate;
+  readonly int8?: {
+    readonly fileBytes: number;
+    readonly payloadBytes: number;
+    readonly input: AffineParams;
+    readonly output: AffineParams;
+    readonly arenaSize: number;
+    readonly calibrationImages: number;
+  };
+}
+
+/**
+ * `unas export`: a trained candidate of a run folder → an int8 `.tflite`, a C array pair, and / or
+ * the float tfjs model. The tfjs backend must be initialised by the caller. Throws `ExportError`
+ * for what the user can fix (see run-candidate.ts).
+ */
+export async function exportCandidate(o: ExportCandidateOptions): Promise<ExportReport> {
+  const c = await findRunCandidate(o.runDir, o.id);
+  const name = cIdentifier(`candidate_${o.id}`);
+  const outDir = o.outDir ?? join(o.runDir, 'export', String(o.id));
+  await mkdir(outDir, { recursive: true });
+  const model = await loadSavedModel(c.weightsDir);
+  const files: string[] = [];
+  try {
+    let report: ExportReport = { name, outDir, files, graph: c.graph };
+    if (o.formats.includes('tfjs')) {
+      const saved = await saveTfjsModel(model, join(outDir, 'tfjs'));
+      files.push(saved.modelJson, saved.weightsBin);
+    }
+    if (o.formats.includes('tflite') || o.formats.includes('c')) {
+      const data = await loadDataset(c.config.dataset.spec, { baseDir: c.baseDir });
+      const sample = sampleImages(data.train, o.calibrationImages ?? 500, 0);
+      const board = o.board ?? (c.config.target.board !== 'custom' ? c.config.target.board : undefined);
+      const q = await exportInt8(c.graph, model, sample.images, sample.count, {
+        description: `unas export: ${c.config.name} candidate ${o.id}`,
+        ...(board ? { board } : {}),
+      });
+      if (o.formats.includes('tflite')) {
+        const file = join(outDir, `${name}.tflite`);
+        await writeFile(file, q.bytes);
+        files.push(file);
+      }
+      if (o.formats.includes('c')) {
+        const pair = cArrayFiles({ name, bytes: q.bytes, arena: q.estimate.totals.arena, input: q.input, output: q.output, source: `${c.runDir}, candidate ${o.id}`, board: q.estimate.target.board });
+        await writeFile(join(outDir, pair.headerName), pair.header);
+        await writeFile(join(outDir, pair.sourceName), pair.source);
+        files.push(join(outDir, pair.headerName), join(outDir, pair.sourceName));
+      }
+      report = {
+        ...report,
+        estimate: q.estimate,
+        int8: { fileBytes: q.bytes.length, payloadBytes: payloadBytes(q.model), input: q.input, output: q.output, arenaSize: arenaSize(q.estimate.totals.arena), calibrationImages: sample.count },
+      };
+    }
+    return report;
+  } finally {
+    model.dispose();
+  }
+}
