@@ -31,9 +31,10 @@ fail_early() { say "FAILED: $*"; echo "e2e: 0 passed, 1 failed"; exit 1; }
 
 # ---- 1. code-server (offline, idempotent)
 t=$(now)
-UNAS_E2E_ROOT=$ROOT bash "$REPO/test/e2e/install-code-server.sh" > "$ROOT.install.log" 2>&1 ||
-  { cat "$ROOT.install.log"; fail_early "code-server install (log: $ROOT.install.log)"; }
-grep -E 'installed in|already installed' "$ROOT.install.log" | sed 's/^/  /'
+mkdir -p "$ROOT/logs"
+UNAS_E2E_ROOT=$ROOT bash "$REPO/test/e2e/install-code-server.sh" > "$ROOT/logs/install.log" 2>&1 ||
+  { tail -40 "$ROOT/logs/install.log"; fail_early "code-server install (log: $ROOT/logs/install.log)"; }
+grep -E 'installed in|already installed|apt-get' "$ROOT/logs/install.log" | sed 's/^/  /'
 say "code-server ready ($(ms "$t") ms)"
 
 # ---- 2. the .vsix
@@ -50,6 +51,8 @@ if [ -z "${UNAS_VSIX:-}" ]; then
     mkdir -p "$OUT"
     npm run package > "$OUT/package.log" 2>&1 || {
       grep -v '^npm warn' "$OUT/package.log" | tail -20
+      grep -q "Couldn't detect the repository" "$OUT/package.log" &&
+        say "hint: README.md has relative links and package.json no repository: add --no-rewrite-relative-links to the vsce call of \"package\" (or a \"repository\" field)"
       fail_early "npm run package failed (log: test-results/e2e/package.log)"
     }
     say "packaged in $(ms "$t") ms"
@@ -57,6 +60,9 @@ if [ -z "${UNAS_VSIX:-}" ]; then
 fi
 [ -f "$VSIX" ] || fail_early "no vsix at $VSIX"
 say "vsix: $VSIX ($(du -k "$VSIX" | cut -f1) KB)"
+# The bundled extension has no node_modules: the training workers need MNIST next to the bundles.
+unzip -l "$VSIX" 2>/dev/null | grep -q 'extension/dist/data/mnist/train-images' ||
+  say "warning: the vsix has no extension/dist/data/mnist/: searches on MNIST will fail inside the extension"
 
 # ---- 3. a fresh profile, workspace and output folder
 RUN=$ROOT/runs/$(date +%Y%m%d-%H%M%S)-$$

@@ -20,6 +20,7 @@ export const COMMANDS = [
   { id: 'unas.openResults', title: 'Open Results', trusted: false },
   { id: 'unas.showParetoFront', title: 'Show Pareto Front', trusted: false },
   { id: 'unas.estimateModel', title: 'Estimate Model', trusted: false, when: 'editorLangId == unas' },
+  { id: 'unas.exportModel', title: 'Export Model', trusted: true },
   { id: 'unas.estimateSpace', title: 'Estimate Search Space', trusted: false, when: 'editorLangId == unas' },
   { id: 'unas.selectBackend', title: 'Select Training Backend', trusted: false },
   { id: 'unas.openRunFolder', title: 'Open Run Folder', trusted: false },

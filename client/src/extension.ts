@@ -63,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (code !== 0 && !token.isCancellationRequested) void vscode.window.showErrorMessage(`μNAS: re-training candidate ${c.id} failed. See the μNAS output.`);
       });
     } else {
-      void vscode.window.showInformationMessage('μNAS: exporting to TFLite / C arrays is not available in this version yet. Use "Open as model" to keep the architecture; its weights are in the run folder (weights/).');
+      await exportCandidate(dir, c.id, m.format);
     }
   }
 
@@ -115,6 +115,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (dir) SearchPanel.show(context.extensionUri, dir, actions);
     },
     'unas.estimateModel': (uri) => estimate(uri),
+    'unas.exportModel': async (run, id) => {
+      const dir = trustedRun(run) ?? controller.currentRun ?? SearchPanel.active?.runDir ?? await pickRun(() => true, 'Export from which run?');
+      if (!dir) return;
+      let cid = typeof id === 'number' ? id : undefined;
+      if (cid === undefined) {
+        const events = (await readRunEvents(dir)).events;
+        const front = events.flatMap((e) => (e.type === 'front' ? [e.ids] : [])).at(-1) ?? [];
+        const pick = await vscode.window.showQuickPick(front.map((x) => ({ label: `candidate ${x}`, id: x })), { placeHolder: 'Export which front member? (weights are kept for the front)' });
+        cid = pick?.id;
+      }
+      if (cid === undefined) return;
+      const format = await vscode.window.showQuickPick(['tflite', 'c', 'tfjs'], { placeHolder: 'Format: int8 TFLite, C array for TFLite Micro, or float tfjs' });
+      if (format === 'tflite' || format === 'c' || format === 'tfjs') await exportCandidate(dir, cid, format);
+    },
     'unas.estimateSpace': (uri) => estimate(uri),
     'unas.selectBackend': async () => {
       const pick = await vscode.window.showQuickPick([
@@ -131,6 +145,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     'unas.refreshRuns': () => runsView.refresh(),
   };
+
+  /** Exports a trained candidate with the CLI into `<run>/export/<id>/` and offers to reveal it. */
+  async function exportCandidate(dir: string, id: number, format: 'tflite' | 'c' | 'tfjs'): Promise<void> {
+    if (!requireTrust()) return;
+    const out = join(dir, 'export', String(id));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `μNAS: exporting candidate ${id} (${format})` }, () => new Promise<void>((resolve) => {
+      execFile(process.execPath, [cli, 'export', dir, '--candidate', String(id), '--format', format, '--out', out, '--backend', settings().backend], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }, (err, stdout, stderr) => {
+        output.appendLine(stdout + stderr);
+        if (err) void vscode.window.showErrorMessage(`μNAS export failed: ${(stderr || err.message).trim().split('\n')[0]}`, 'Show Output').then((a) => { if (a) output.show(); });
+        else void vscode.window.showInformationMessage(`μNAS: candidate ${id} exported to ${out}`, 'Reveal').then((a) => { if (a) void vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(out)); });
+        resolve();
+      });
+    }));
+  }
 
   /** Estimates run in the CLI process (the engine), and land in the output channel. */
   async function estimate(uri: unknown): Promise<void> {

@@ -12,9 +12,10 @@
 //   3. inlay hints show the estimates of model lenet_tiny (per layer and for the model)
 //   4. "μNAS: Start Search" from the command palette opens the search panel
 //   5. the panel's Pareto plot gets ≥ 1 point and the run finishes
-//   6. the explorer's "μNAS Runs" view lists the run as done
+//   6. no candidate of the tiny search fails to train
+//   7. the explorer's "μNAS Runs" view lists the run as done
 // Screenshots: editor-estimates.png (a), problems.png, search-panel.png (b), failure-*.png.
-/* global window, document, setTimeout, URL */
+/* global window, setTimeout, URL */
 'use strict';
 const path = require('path');
 const fs = require('fs');
@@ -203,10 +204,16 @@ async function main() {
       const model = lines.find((l) => modelHint.test(l));
       assert(layer && model, `no inlay hints on the model; visible lines:\n${lines.filter((l) => l.trim()).slice(-14).join('\n')}`);
       assert(await editor.locator('.squiggly-error').count() > 0, 'the error squiggle is not on screen');
-      await page.mouse.move(1300, 880); // no hover over the text
+      // Hover the squiggle: the screenshot shows the diagnostic's message too.
       await page.keyboard.press('Escape');
+      const box = await editor.locator('.squiggly-error').first().boundingBox(); // under the text layer: no .hover()
+      assert(box, 'the error squiggle has no box');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 - 4);
+      const hover = page.locator('.monaco-hover:visible', { hasText: "unknown unit 'kb'" }).first();
+      await hover.waitFor();
       await sleep(300);
       await shot('editor-estimates.png');
+      await page.mouse.move(1300, 880);
       const hintCount = lines.filter((l) => /MACs/.test(l)).length;
       return { model: model.trim(), layer: layer.trim(), linesWithHints: hintCount };
     });
@@ -237,6 +244,10 @@ async function main() {
       for (;;) {
         d = await debug().catch(() => undefined);
         state = ((await inner.locator('.run-state').first().textContent({ timeout: 2000 }).catch(() => '')) || '').trim();
+        // The extension says so when the search process dies (the panel may not know).
+        const toast = await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /μNAS search/ }).allInnerTexts().catch(() => []);
+        if (toast.length) facts.searchNotification = toast.join(' | ');
+        if (toast.some((t) => /failed/.test(t))) break;
         if (d) {
           const points = d.pareto.datasets.feasible + d.pareto.datasets.infeasible + d.pareto.datasets.front;
           if (points > 0 && firstPointMs === undefined) firstPointMs = Date.now() - t0;
@@ -251,9 +262,27 @@ async function main() {
       facts.panel = { state, candidates: d.candidates, datasets: d.pareto.datasets, front: d.pareto.front, progress: d.progress.text };
       facts.firstPointMs = firstPointMs;
       const points = d.pareto.datasets.feasible + d.pareto.datasets.infeasible + d.pareto.datasets.front;
-      assert(state === 'finished', `the run did not finish (state "${state || 'none'}" after ${((Date.now() - t0) / 1000).toFixed(0)} s); panel says: ${d.progress.text.slice(0, 400)}`);
+      assert(state === 'finished', `the run did not finish (panel state "${state || 'none'}" after ${((Date.now() - t0) / 1000).toFixed(0)} s)${facts.searchNotification ? `; notification: "${facts.searchNotification}"` : ''}; panel says: ${d.progress.text.slice(0, 400)}`);
       assert(points >= 1, `no point on the Pareto plot; panel says: ${d.progress.text.slice(0, 400)}`);
       return { state, candidates: d.candidates, datasets: d.pareto.datasets, front: d.pareto.front };
+    });
+
+    // ---- 5b. every candidate of the tiny search trains (a failure here is a product bug: the
+    //      reasons come from the run's journal, events.jsonl)
+    await test('every candidate of the tiny search trains (0 failed)', page, async () => {
+      assert(facts.panel, 'the panel was not read');
+      const outcome = /(\d+) trained · (\d+) failed · (\d+) rejected/.exec(facts.panel.progress);
+      assert(outcome, `no outcome in the panel: ${facts.panel.progress.slice(0, 300)}`);
+      const failed = Number(outcome[2]);
+      if (failed > 0) {
+        const runs = path.join(WS_DIR, '.unas', 'runs');
+        const reasons = fs.readdirSync(runs).flatMap((r) => fs.readFileSync(path.join(runs, r, 'events.jsonl'), 'utf8').split('\n'))
+          .filter(Boolean).map((l) => JSON.parse(l))
+          .filter((e) => e.type === 'candidate-finished' && e.candidate.status === 'failed')
+          .map((e) => `#${e.candidate.id}: ${e.candidate.failure}`);
+        throw new Error(`${failed} candidate(s) failed to train: ${reasons.join('; ')}`);
+      }
+      return { trained: Number(outcome[1]), rejected: Number(outcome[3]) };
     });
 
     // Screenshot (b): the panel alone (no side bar, its editor group maximised, no notification

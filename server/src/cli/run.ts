@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkCommand } from './check.js';
 import { estimateCommand } from './estimate.js';
+import { exportCommand, tfliteEstimateCommand } from './export.js';
 import { frontCommand } from './front.js';
 import { lspCommand } from './lsp.js';
 import { retrainCommand } from './retrain.js';
@@ -13,6 +14,9 @@ const USAGE = `usage: unas <command> [options]
 commands:
   check FILE…            print every diagnostic as file:line:col severity message; exit 1 on errors
                          --json   findings as a JSON array
+  estimate FILE.tflite   the same figures for an int8 .tflite model
+  export DIR --candidate ID --format tflite|c|tfjs [--out DIR]
+                         a trained candidate as int8 TFLite, a C array (.h/.cc) or a float tfjs model
   estimate FILE          per model: RAM, TFLM arena, flash, MACs, latency per layer and in total;
                          per search: the resources its space allows, checked against hard limits
                          --json  --convention tflm|unas  --include-input  --board ID
@@ -68,11 +72,15 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           options: { json: { type: 'boolean', default: false }, convention: { type: 'string', default: 'tflm' }, 'include-input': { type: 'boolean' }, board: { type: 'string' } },
         });
         if (values.convention !== 'tflm' && values.convention !== 'unas') { io.stderr.write('unas estimate: --convention takes tflm or unas\n'); return EXIT.usage; }
-        return await estimateCommand({
-          ...(positionals[0] ? { file: positionals[0] } : {}), json: values.json ?? false, convention: values.convention,
+        const args = {
+          ...(positionals[0] ? { file: positionals[0] } : {}), json: values.json ?? false, convention: values.convention as 'tflm' | 'unas',
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}), ...(values.board ? { board: values.board } : {}),
-        }, io);
+        };
+        // A .tflite file (ours or any TFLM-compatible int8 model) goes through the same resource models.
+        return await (positionals[0]?.endsWith('.tflite') ? tfliteEstimateCommand(args, io) : estimateCommand(args, io));
       }
+      case 'export':
+        return await exportCommand(rest, io);
       case 'retrain': {
         const { values, positionals } = parseArgs({
           args: [...rest], allowPositionals: true,

@@ -19,8 +19,8 @@ describe('command table', () => {
     expect(new Set(COMMANDS.map((c) => c.id)).size).toBe(COMMANDS.length);
   });
 
-  it('requires trust for the commands that run training', () => {
-    expect(COMMANDS.filter((c) => c.trusted).map((c) => c.id).sort()).toEqual(['unas.resumeSearch', 'unas.startSearch']);
+  it('requires trust for the commands that run training or write files', () => {
+    expect(COMMANDS.filter((c) => c.trusted).map((c) => c.id).sort()).toEqual(['unas.exportModel', 'unas.resumeSearch', 'unas.startSearch']);
   });
 });
 

@@ -125,8 +125,10 @@ export async function calibrate(graph: ArchGraph, model: tf.LayersModel, images:
     const bn = params?.get(n.id)?.batchnorm;
     if (!bn) continue;
     const { multiplier } = batchNormAffine(bn);
-    const inLo = lo.get(n.inputs[0]!)!;
-    const inHi = hi.get(n.inputs[0]!)!;
+    let source = n.inputs[0]!;
+    while (graph.nodes[source]!.op.kind === 'dropout') source = graph.nodes[source]!.inputs[0]!;
+    const inLo = lo.get(source)!;
+    const inHi = hi.get(source)!;
     let min = Infinity;
     let max = -Infinity;
     for (let c = 0; c < multiplier.length; c++) {

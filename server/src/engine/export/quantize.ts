@@ -24,7 +24,8 @@ const INT32_MAX = 2147483647;
 
 /** `std::round`: halves go away from zero (JavaScript's Math.round sends −2.5 to −2). */
 export function roundHalfAwayFromZero(x: number): number {
-  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+  // `+ 0` turns −0 into 0 (a zero point of −0 would not survive a round trip through int64).
+  return (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5)) + 0;
 }
 
 const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);

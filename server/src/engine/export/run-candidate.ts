@@ -38,7 +38,8 @@ export async function findRunCandidate(runDir: string, id: number): Promise<RunC
   }
   const frontText = front.length ? `the front is ${[...front].sort((a, b) => a - b).join(', ')}` : 'the run has no front yet';
   if (!candidate) throw new ExportError(`${runDir}: no candidate ${id} in ${FILES.events} (${frontText})`);
-  const graph = graphOfModelText(candidate.model);
+  // Older journals hold the bare layer list; a model block around it makes it parse.
+  const graph = graphOfModelText(candidate.model) ?? graphOfModelText(`model candidate_${id} {\n${candidate.model}\n}`);
   if (!graph) throw new ExportError(`candidate ${id}: its model text does not parse:\n${candidate.model}`);
   const weightsDir = join(runDir, FILES.weights, String(id));
   if (!existsSync(join(weightsDir, 'model.json')) || !existsSync(join(weightsDir, 'weights.bin'))) {

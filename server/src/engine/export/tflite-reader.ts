@@ -12,6 +12,23 @@ export class TfliteFormatError extends Error {
   override readonly name = 'TfliteFormatError';
 }
 
+/** flatbuffers' ByteBuffer reads past the end as undefined / 0; this one throws, so a truncated file is an error. */
+class CheckedByteBuffer extends flatbuffers.ByteBuffer {
+  private check(offset: number, size: number): void {
+    if (!(offset >= 0 && offset + size <= this.capacity())) throw new TfliteFormatError(`corrupt or truncated TFLite model: a read at byte ${offset} is past the end (${this.capacity()} bytes)`);
+  }
+  override readInt8(o: number): number { this.check(o, 1); return super.readInt8(o); }
+  override readUint8(o: number): number { this.check(o, 1); return super.readUint8(o); }
+  override readInt16(o: number): number { this.check(o, 2); return super.readInt16(o); }
+  override readUint16(o: number): number { this.check(o, 2); return super.readUint16(o); }
+  override readInt32(o: number): number { this.check(o, 4); return super.readInt32(o); }
+  override readUint32(o: number): number { this.check(o, 4); return super.readUint32(o); }
+  override readInt64(o: number): bigint { this.check(o, 8); return super.readInt64(o); }
+  override readUint64(o: number): bigint { this.check(o, 8); return super.readUint64(o); }
+  override readFloat32(o: number): number { this.check(o, 4); return super.readFloat32(o); }
+  override readFloat64(o: number): number { this.check(o, 8); return super.readFloat64(o); }
+}
+
 const CODE_NAMES = new Map<number, BuiltinName>(BUILTIN_NAMES.map((n) => [BuiltinOperator[n], n]));
 
 /**
@@ -22,7 +39,8 @@ const CODE_NAMES = new Map<number, BuiltinName>(BUILTIN_NAMES.map((n) => [Builti
  */
 export function readTflite(bytes: Uint8Array): TfliteModel {
   if (bytes.length < 8) throw new TfliteFormatError(`not a TFLite model: the file has only ${bytes.length} bytes`);
-  const bb = new flatbuffers.ByteBuffer(bytes);
+  // A private copy: views into a larger buffer could otherwise read past the file's end.
+  const bb = new CheckedByteBuffer(bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice());
   if (!Model.bufferHasIdentifier(bb)) throw new TfliteFormatError('not a TFLite model: the file identifier is not TFL3');
   let model: Model;
   try {

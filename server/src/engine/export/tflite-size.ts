@@ -61,3 +61,5 @@ export function overheadCounts(m: TfliteModel): OverheadCounts {
 export function predictedOverhead(c: OverheadCounts, fb: FlatbufferOverhead): number {
   return fb.perModel + c.operators * fb.perOperator + c.operatorCodes * fb.perOperatorCode + c.tensors * fb.perTensor + c.quantized * fb.perQuantization;
 }
+
+
