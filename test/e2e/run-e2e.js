@@ -92,7 +92,11 @@ async function main() {
   /** F1, type the title, pick the row whose label is exactly `label`. */
   async function runCommand(label, typed = label) {
     await page.keyboard.press('F1');
-    await quickInput.waitFor({ state: 'visible' });
+    if (!(await quickInput.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+      await page.keyboard.press('Escape'); // once more (a webview may have had the focus)
+      await page.keyboard.press('F1');
+      await quickInput.waitFor({ state: 'visible' });
+    }
     await page.keyboard.type(typed);
     const row = quickInput.locator('.quick-input-list .monaco-list-row').filter({
       has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }),
@@ -285,26 +289,27 @@ async function main() {
       return { trained: Number(outcome[1]), rejected: Number(outcome[3]) };
     });
 
-    // Screenshot (b): the panel alone (no side bar, its editor group maximised, no notification
-    // toasts), with the most accurate member of the plotted front selected (its details show).
+    // Screenshot (b): the panel alone (side bar hidden, the text editors' group closed, no
+    // notification toasts), with the most accurate member of the plotted front selected (its
+    // details show). Only palette commands while a text editor has the focus, then one click
+    // into the webview.
     if (started) {
       await runCommand('Notifications: Clear All Notifications', 'Clear All Notifications').catch(() => {});
-      await page.locator('.tab', { hasText: 'μNAS Search' }).click().catch(() => {});
-      await page.keyboard.press('Control+B'); // hide the side bar
-      await runCommand('View: Toggle Maximize Editor Group', 'Toggle Maximize Editor Group').catch((e) => log('maximise failed:', e.message));
+      await openFile('mnist.unas').catch(() => {});
+      await runCommand('File: Revert File', 'Revert File').catch((e) => log('revert failed:', e.message));
+      await runCommand('View: Toggle Primary Side Bar Visibility', 'Toggle Primary Side Bar Visibility').catch((e) => log('side bar failed:', e.message));
+      await runCommand('View: Close All Editors in Group', 'Close All Editors in Group').catch((e) => log('close group failed:', e.message));
       await sleep(1500); // the charts resize
       const best = await debug().then((d) => d.pareto.step.at(-1) ?? d.pareto.front[0]).catch(() => undefined);
       const at = best !== undefined ? await inner.locator('#app').evaluate((_, id) => window.__unasPanel.pointPosition(id), best).catch(() => undefined) : undefined;
       if (at) {
-        await inner.locator('html').click({ position: { x: at.x, y: at.y } }).catch((e) => log('point click failed:', e.message));
+        await inner.locator('html').click({ position: { x: at.x, y: at.y }, timeout: 5000 }).catch((e) => log('point click failed:', e.message));
         await sleep(500);
         facts.selected = await debug().then((d) => ({ id: d.selected, layers: d.details.layers.length })).catch(() => undefined);
       }
       await inner.locator('#app').evaluate(() => window.__unasPanel.rendered()).catch(() => {});
       await page.mouse.move(1390, 890);
       await shot('search-panel.png');
-      await runCommand('View: Toggle Maximize Editor Group', 'Toggle Maximize Editor Group').catch(() => {});
-      await page.keyboard.press('Control+B');
     }
 
     // ---- 6. the runs view

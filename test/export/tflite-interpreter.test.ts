@@ -304,7 +304,9 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       const e = estimateTflite(back);
       const g = exported.estimate.totals;
       expect([e.totals.peakRam, e.totals.arena.total, e.totals.flash, e.totals.macs]).toEqual([g.peakRam, g.arena.total, g.flash, g.macs]);
-      expect(exported.bytes.length).toBeLessThanOrEqual(g.flash);
+      // The file size itself: within 7 % of the flatbuffer overhead (the constants are fitted).
+      const overhead = exported.bytes.length - payloadBytes(back);
+      expect(Math.abs(exported.bytes.length - g.flash)).toBeLessThanOrEqual(0.07 * overhead);
     }
   });
 });

@@ -122,7 +122,7 @@ const EXPECTED: readonly (readonly [string, string, string, string, number?])[] 
   ['mnist.unas', 'ram   <= 8 KB', 'KB', 'keyword.other.unit.unas'],
   ['mnist.unas', 'macs  <= 2 M  soft', 'M', 'keyword.other.unit.unas'],
   ['mnist.unas', 'macs  <= 2 M  soft', 'soft', 'constant.language.unas'],
-  ['mnist.unas', 'error <= 3%   soft', 'error', 'keyword.other.unas'],
+  ['mnist.unas', 'error <= 8%', 'error', 'keyword.other.unas'],
   ['mnist.unas', 'objectives error, ram', 'objectives', 'keyword.other.unas'],
   ['mnist.unas', 'objectives error, ram', 'error', 'constant.language.unas'],
   ['mnist.unas', 'objectives error, ram', 'ram', 'constant.language.unas'],

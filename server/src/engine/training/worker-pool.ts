@@ -17,8 +17,11 @@ interface Slot {
   proc: ChildProcess;
   backend?: BackendChoice;
   busy?: { job: TrainJob; resolve: (r: WireResult) => void; onEpoch: ((r: EpochReport) => void) | undefined };
-  /** Wall-clock interval of each job, for the parallelism test and the log. */
   readonly index: number;
+  /** Settles when this worker has its backend, or has died trying. */
+  readonly ready: Promise<void>;
+  markReady: () => void;
+  markFailed: (e: Error) => void;
 }
 
 /**
@@ -47,6 +50,11 @@ export class WorkerPool {
 
   /** Which worker runs job `id`, if any. */
   pidOf(id: number): number | undefined { return this.slots.find((s) => s.busy?.job.id === id)?.proc.pid; }
+
+  /** Resolves when every worker has its backend (a search can start without waiting for this). */
+  async allReady(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
 
   /** The backend the first worker settled on (all make the same choice). */
   backend(): Promise<BackendChoice> { return this.backendReady; }
@@ -81,7 +89,11 @@ export class WorkerPool {
 
   private spawn(index: number): Slot {
     const proc = fork(this.options.script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [...(this.options.execArgv ?? [])] });
-    const slot: Slot = { proc, index };
+    let markReady!: () => void;
+    let markFailed!: (e: Error) => void;
+    const ready = new Promise<void>((res, rej) => { markReady = res; markFailed = rej; });
+    ready.catch(() => undefined);
+    const slot: Slot = { proc, index, ready, markReady, markFailed };
     let stderr = '';
     proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
     proc.on('message', (m: WorkerToParent) => this.onMessage(slot, m));
@@ -97,7 +109,9 @@ export class WorkerPool {
         if (i >= 0) this.slots[i] = this.spawn(slot.index);
         this.pump();
       } else {
-        this.rejectBackend(new Error(`training worker failed to start (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`));
+        const error = new Error(`training worker failed to start (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`);
+        slot.markFailed(error);
+        this.rejectBackend(error);
         for (const q of this.queue.splice(0)) q.resolve({ status: 'failed', reason: 'no training worker could start', curve: [], seconds: 0 });
       }
     });
@@ -109,6 +123,7 @@ export class WorkerPool {
     switch (m.type) {
       case 'ready':
         slot.backend = m.backend;
+        slot.markReady();
         this.resolveBackend(m.backend);
         this.pump();
         break;
