@@ -94,8 +94,14 @@ export class SearchController implements vscode.Disposable {
     this.running = undefined;
     void vscode.commands.executeCommand('setContext', 'unas.searchRunning', false);
     this.status.hide();
-    const last = r.events.at(-1);
+    let last = r.events.at(-1);
     const how = last?.type === 'run-finished' ? last.reason : code === 0 ? 'done' : 'failed';
+    if (last?.type !== 'run-finished' && r.run) {
+      // The process ended without saying so (a crash): tell the panel, or it would show "running" forever.
+      last = { type: 'run-finished', reason: how, message: `the search process exited with code ${code ?? 'none'}`, time: new Date().toISOString() };
+      r.events.push(last);
+      SearchPanel.active?.push(r.run, last);
+    }
     this.output.appendLine(`search ${how} (exit code ${code ?? 'none'})`);
     if (how === 'failed') void vscode.window.showErrorMessage(`μNAS search failed${last?.type === 'run-finished' && last.message ? `: ${last.message}` : ''}. See the μNAS output.`, 'Show Output').then((a) => { if (a) this.output.show(); });
     else void vscode.window.showInformationMessage(`μNAS search ${how}: ${r.done} candidates evaluated.`);

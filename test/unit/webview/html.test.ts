@@ -50,6 +50,11 @@ describe('panelHtml', () => {
     expect(() => panelHtml({ ...options, nonce: 'short' })).toThrow(/nonce/);
   });
 
+  it("accepts code-server's cspSource ('self' plus a CDN host)", () => {
+    expect(panelCsp("'self' https://*.vscode-cdn.net", 'abcDEF0123456789abcDEF0123456789')).toContain("style-src 'self' https://*.vscode-cdn.net");
+    expect(() => panelCsp("'unsafe-inline'", 'abcDEF0123456789abcDEF0123456789')).toThrow();
+  });
+
   it('is pure', () => {
     expect(panelHtml(options)).toBe(panelHtml(options));
   });

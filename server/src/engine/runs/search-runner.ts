@@ -174,14 +174,21 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     if (c.status === 'trained' && c.feasible && archive.add(c.id, c.error!, resources)) {
       emit({ type: 'front', ids: archive.frontIds(), hypervolume: archive.hypervolume(), evaluated });
       store.writeFront(archive.frontIds().map((id) => candidates.get(id)));
-      void store.pruneWeights(new Set(archive.frontIds()));
-    } else if (c.status === 'trained') {
-      void store.pruneWeights(new Set(archive.frontIds()));
     }
+    if (c.status === 'trained') pruneWeights(p.id);
     saveState();
   };
 
   const inflight = new Map<number, Promise<void>>();
+  // Weights are kept for the front only. Candidates still training are spared (their worker may be
+  // writing them right now), prunes run one at a time, and a failed prune only costs disk space.
+  let pruning: Promise<void> = Promise.resolve();
+  const pruneWeights = (finished: number) => {
+    const keep = new Set([...archive.frontIds(), ...[...inflight.keys()].filter((id) => id !== finished)]);
+    pruning = pruning.then(() => store.pruneWeights(keep)).catch((e: unknown) => {
+      emit({ type: 'log', level: 'warning', message: `could not delete old weights: ${e instanceof Error ? e.message : String(e)}` });
+    });
+  };
   const start = (p: Proposal): void => {
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target);
@@ -211,6 +218,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     await Promise.race(inflight.values());
   }
   await Promise.all(inflight.values());
+  await pruning;
 
   if (stopped()) {
     emit({ type: 'run-finished', reason: 'stopped', message: `stopped after ${evaluated} of ${budget} candidates`, time: now().toISOString() });

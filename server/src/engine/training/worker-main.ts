@@ -59,12 +59,16 @@ async function run(job: TrainJob): Promise<void> {
     });
     if (r.status === 'trained' && r.model) {
       const { model, ...rest } = r;
+      // Failing to keep the weights does not undo the training: the result stands, without `saved`.
+      let saved = false;
       try {
-        if (job.saveTo) await saveWeights(model, job.saveTo);
+        if (job.saveTo) { await saveWeights(model, job.saveTo); saved = true; }
+      } catch (e) {
+        process.stderr.write(`could not save the weights of candidate ${job.id}: ${e instanceof Error ? e.message : String(e)}\n`);
       } finally {
         model.dispose();
       }
-      send({ type: 'result', id: job.id, result: { ...rest, ...(job.saveTo ? { saved: job.saveTo } : {}) } });
+      send({ type: 'result', id: job.id, result: { ...rest, ...(saved && job.saveTo ? { saved: job.saveTo } : {}) } });
     } else {
       send({ type: 'result', id: job.id, result: r.status === 'trained' ? { ...r } : r });
     }
