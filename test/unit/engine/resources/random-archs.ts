@@ -8,25 +8,8 @@ import type { ArchGraph, Pair, Shape } from '../../../../server/src/engine/arch/
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 import type { LayerType, SearchSpace, Weighted } from '../../../../server/src/engine/arch/space.js';
 
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-}
-
-/** mulberry32: a tiny seeded PRNG (tests only; never Math.random). */
-export function mulberry32(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n) };
-}
+export { mulberry32, type Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
+import type { Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
 
 const between = (rng: Rng, min: number, max: number): number => min + rng.int(max - min + 1);
 function draw<T>(rng: Rng, xs: readonly Weighted<T>[]): T {
