@@ -105,7 +105,9 @@ export class ParetoView {
     for (let i = 0; i < log.length; i++) {
       const c = log.items[i] as CandidateSummary;
       if (c.error === undefined) {
-        if (!c.feasible) untrained.push(c);
+        // Rejected before training: plotted on the top edge. Failed trainings have no point at all
+        // (they are listed in the table with their reason).
+        if (!c.feasible && c.status !== 'failed') untrained.push(c);
         continue;
       }
       const p: PlotPoint = { x: c.resources[axis], y: c.error, id: c.id };
@@ -131,7 +133,7 @@ export class ParetoView {
     const sel = findCandidate(run, ui.selected);
     const selected: PlotPoint[] = [];
     if (sel?.error !== undefined) selected.push({ x: sel.resources[axis], y: sel.error, id: sel.id });
-    else if (sel && !sel.feasible) selected.push({ x: edge(sel.resources[axis]), y: yMax, id: sel.id, untrained: true });
+    else if (sel && !sel.feasible && sel.status !== 'failed') selected.push({ x: edge(sel.resources[axis]), y: yMax, id: sel.id, untrained: true });
 
     const data: Record<ParetoKind, PlotPoint[]> = { feasible, infeasible, front, step, selected };
     PARETO_KINDS.forEach((kind, i) => {
