@@ -14,12 +14,14 @@ import { WorkerPool } from '../server/src/engine/training/worker-pool.js';
  *   - μNAS: aging evolution; limits only normalise and mark candidates, every proposal is trained;
  *   - random search: the baseline μNAS compares against;
  *   - beyond μNAS: aging evolution + the resource pre-screen: proposals over a hard limit are
- *     redrawn before training, so the whole budget goes to candidates that can ship.
+ *     redrawn before training, so the whole budget goes to candidates that can ship;
+ *   - beyond μNAS + halving: the same, and each candidate first trains on 2 000 images; only the
+ *     best half so far (ASHA's rule) is trained on the 8 000.
  * All train on the same stratified 8 000-image subset for one epoch, so errors are comparable.
  * Reported per variant and seed: hypervolume reached (same normalisers and reference for all),
  * feasible candidates, trainings the pre-screen saved, wall time, candidates per hour.
  */
-const STUDY = (subset: number) => `
+const STUDY = (subset: number): string => `
 search study {
   dataset mnist { validation 5%  subset ${subset} }
   target nucleo-f746zg
@@ -30,20 +32,21 @@ search study {
     pool none | avg 2 | max 2
     dense 0..1 { units 10..32 }
   }
-  strategy evolution { population 8  sample 3  rounds 24 }
+  strategy evolution { population 8  sample 3  rounds 24 HALVING }
   train { epochs 1  batch 64  optimizer adam  lr 0.005 }
 }`;
 
-interface Variant { readonly name: string; readonly kind: 'evolution' | 'random'; readonly prescreen: boolean; readonly subset: number }
+interface Variant { readonly name: string; readonly kind: 'evolution' | 'random'; readonly prescreen: boolean; readonly subset: number; readonly halving?: string }
 
 const VARIANTS: readonly Variant[] = [
   { name: 'munas', kind: 'evolution', prescreen: false, subset: 8000 },
   { name: 'random', kind: 'random', prescreen: false, subset: 8000 },
   { name: 'beyond-munas', kind: 'evolution', prescreen: true, subset: 8000 },
+  { name: 'beyond-munas+halving', kind: 'evolution', prescreen: true, subset: 8000, halving: 'halving epochs 1 subset 2000 keep 50%' },
 ];
 
 function configFor(v: Variant, seed: number): SearchConfig {
-  const a = analyze(STUDY(v.subset));
+  const a = analyze(STUDY(v.subset).replace('HALVING', v.halving ?? ''));
   const r = resolveSearch(a.document, a.document.searches[0]!, join(process.cwd(), 'study.unas'));
   if (!r.ok) throw new Error(r.errors.join('; '));
   return { ...r.config, strategy: { ...r.config.strategy, kind: v.kind, seed } };

@@ -59,6 +59,10 @@ export interface CandidateSummary {
   readonly model: string;
   readonly layers: readonly LayerSummary[];
   readonly failure?: string;
+  /** With successive halving: `low` = only the cheap training ran (its error is `error`), `full` = promoted. */
+  readonly fidelity?: 'low' | 'full';
+  /** With successive halving: the error after the cheap training. */
+  readonly lowFidelityError?: number;
 }
 
 export type RunEvent =

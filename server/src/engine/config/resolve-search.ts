@@ -103,6 +103,7 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       rounds: st?.rounds?.value ?? 2000,
       workers: st?.workers?.value ?? 0,
       seed: st?.seed?.value ?? 0,
+      ...(st?.halving ? { halving: st.halving.value } : {}),
     },
     train: {
       epochs: t?.epochs?.value ?? 10,

@@ -97,7 +97,11 @@ export interface StrategyDecl {
   readonly rounds?: Located<number>;
   readonly workers?: Located<number>;
   readonly seed?: Located<number>;
+  readonly halving?: Located<HalvingDecl>;
 }
+
+/** Two-rung successive halving: a cheap first training, full training for the best `keep` fraction. */
+export interface HalvingDecl { readonly epochs: number; readonly subset: number; readonly keep: number }
 
 export type OptimizerKind = 'sgd' | 'adam';
 export type Schedule =

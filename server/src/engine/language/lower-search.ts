@@ -4,7 +4,7 @@ import { Args, spanOf, type Located } from './args.js';
 import { requireBlock, walk } from './walk.js';
 import {
   DATASET_KINDS, METRICS, type AugmentDecl, type ConstraintDecl, type DatasetDecl, type DatasetKind, type Metric,
-  type OptimizerKind, type Schedule, type StrategyDecl, type StrategyKind, type TargetDecl, type TrainDecl,
+  type HalvingDecl, type OptimizerKind, type Schedule, type StrategyDecl, type StrategyKind, type TargetDecl, type TrainDecl,
 } from './ast.js';
 import type { Dimension } from './units.js';
 
@@ -119,9 +119,24 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
     walk(st.block.statements, 'strategy', report, {
       population: int('population', 2, 100000), sample: int('sample', 1, 100000), rounds: int('rounds', 1, 10_000_000),
       workers: int('workers', 1, 256), seed: int('seed', 0, 2 ** 31 - 1),
+      halving: (x) => { const v = lowerHalving(x, report); if (v) s.halving = v; },
     });
   }
   return s;
+}
+
+/** `halving epochs 1 subset 2500 keep 50%`, in any order. */
+function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | undefined {
+  const a = Args.of(st, report);
+  const v: { epochs?: number; subset?: number; keep?: number } = {};
+  while (!a.empty) {
+    const key = a.word(['epochs', 'subset', 'keep'] as const, 'epochs N, subset N or keep P%');
+    if (!key) { a.done(); return undefined; }
+    const n = key.value === 'keep' ? a.fraction(0.01, 0.99) : key.value === 'epochs' ? a.int(1, 1000) : a.int(10, 1e9);
+    if (!n) { a.done(); return undefined; }
+    v[key.value] = n.value;
+  }
+  return { value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5 }, span: spanOf(st.args, st.head) };
 }
 
 export function lowerTrain(st: Statement, report: Report): TrainDecl | undefined {

@@ -115,6 +115,7 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('rounds', 'rounds 500', 'Candidates to evaluate in total, the initial population included.'),
     s('workers', 'workers 2', 'Candidates trained in parallel (one process each). Default: the number of cores.'),
     s('seed', 'seed 1', 'Seed of every random choice, for reproducible searches.'),
+    s('halving', 'halving epochs 1 subset 2500 keep 50%', 'Successive halving: each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction so far are trained fully.'),
   ],
   train: [
     s('epochs', 'epochs 10', 'Training epochs per candidate.'),

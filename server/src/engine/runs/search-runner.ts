@@ -179,6 +179,30 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     saveState();
   };
 
+  // ---- successive halving: a cheap first training; full training only for the best `keep` -----
+  const halving = config.strategy.halving;
+  const rung0: number[] = [];
+  if (halving && o.resume) for (const c of candidates.values()) if (c.lowFidelityError !== undefined) rung0.push(c.lowFidelityError);
+  /** ASHA's rule at two rungs: promote when within the best `keep` fraction of the cheap results so far. */
+  const promote = (error: number, keep: number): boolean => {
+    rung0.push(error);
+    const sorted = [...rung0].sort((a, b) => a - b);
+    return error <= sorted[Math.max(1, Math.floor(keep * sorted.length)) - 1]!;
+  };
+  type Extra = Partial<Pick<CandidateSummary, 'fidelity' | 'lowFidelityError'>>;
+  const train = async (job: TrainJob, onEpoch: (r: EpochReport) => void): Promise<{ result: WireResult; extra: Extra }> => {
+    if (!halving) return { result: await evaluator.train(job, onEpoch), extra: {} };
+    const spec = job.dataset.spec as typeof job.dataset.spec & { subset?: number };
+    const subset = halving.subset ? Math.min(halving.subset, spec.subset ?? Infinity) : spec.subset;
+    const cheap: TrainJob = { ...job, train: { ...job.train, epochs: halving.epochs }, dataset: { ...job.dataset, spec: { ...spec, ...(subset ? { subset } : {}) } } };
+    const low = await evaluator.train(cheap, onEpoch);
+    if (low.status !== 'trained') return { result: low, extra: {} };
+    const lowFidelityError = 1 - low.accuracy;
+    if (!promote(lowFidelityError, halving.keep)) return { result: low, extra: { fidelity: 'low', lowFidelityError } };
+    const full = await evaluator.train(job, onEpoch);
+    return { result: full, extra: { fidelity: 'full', lowFidelityError } };
+  };
+
   const inflight = new Map<number, Promise<void>>();
   // Weights are kept for the front only. Candidates still training are spared (their worker may be
   // writing them right now), prunes run one at a time, and a failed prune only costs disk space.
@@ -200,9 +224,9 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     if (!p.feasible) { finish(p, { status: 'rejected' }, resources, base); return; }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
     const job: TrainJob = { id: p.id, graph, dataset: config.dataset, baseDir: o.baseDir, train: config.train, seed: config.strategy.seed * 100_003 + p.id, saveTo: store.weightsDir(p.id) };
-    const run = evaluator
-      .train(job, (r) => emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy }))
-      .then((r) => { if (r.status !== 'cancelled') finish(p, r, resources, base); })
+    const onEpoch = (r: EpochReport) => emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
+    const run = train(job, onEpoch)
+      .then(({ result, extra }) => { if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra }); })
       .finally(() => inflight.delete(p.id));
     inflight.set(p.id, run);
   };
