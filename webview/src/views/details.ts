@@ -135,7 +135,8 @@ export class DetailsView {
       : [c.origin]);
     const facts: [string, string][] = [];
     if (c.error !== undefined) facts.push(['Validation error', formatPercent(c.error)]);
-    if (c.testError !== undefined) facts.push(['Test error', formatPercent(c.testError)]);
+    // Measured after re-training on the whole training set (the search's own training may be cheaper).
+    if (c.testError !== undefined) facts.push(['Test error (full training)', formatPercent(c.testError)]);
     for (const m of ['ram', 'arena', 'flash', 'macs', 'latency'] as const) facts.push([m === 'ram' ? 'Peak RAM' : m === 'macs' ? 'MACs' : m[0]?.toUpperCase() + m.slice(1), formatMetric(m, c.resources[m])]);
     if (c.trainSeconds !== undefined) facts.push(['Training', `${Math.round(c.trainSeconds)} s`]);
     replaceChildren(this.facts, facts.map(([k, v]) => h('div', {}, [h('dt', { text: k }), h('dd', { text: v })])));
