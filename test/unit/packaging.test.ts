@@ -11,7 +11,7 @@ describe('packaging', () => {
     const files = out.split('\n').map((l) => l.trim()).filter(Boolean);
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/cli.js',
-      'dist/tfjs-backend-wasm.wasm', 'syntaxes/unas.tmLanguage.json', 'syntaxes/language-configuration.json', 'examples/mnist.unas',
+      'dist/tfjs-backend-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'syntaxes/unas.tmLanguage.json', 'syntaxes/language-configuration.json', 'examples/mnist.unas',
     ]));
     for (const f of files) expect(f).not.toMatch(/^(node_modules|server\/src|client\/src|test|bench|out)\/|\.ts$|\.map$/);
   });

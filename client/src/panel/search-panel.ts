@@ -97,7 +97,7 @@ export class SearchPanel {
   private html(): string {
     const w = this.panel.webview;
     const dist = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', f)).toString();
-    return panelHtml({ cspSource: w.cspSource, nonce: randomBytes(18).toString('base64url'), scriptUri: dist('webview.js'), styleUri: dist('webview.css') });
+    return panelHtml({ cspSource: w.cspSource, nonce: randomBytes(18).toString('base64url'), scriptUri: dist('webview.js'), styleUri: dist('webview.css'), codiconsUri: dist('codicons/codicon.css') });
   }
 
   private dispose(): void {
