@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../server/src/engine/rng/seeded-rng.js';
 import type { CandidateSummary, ConstraintSummary, LayerSummary, Metric, RunEvent } from '../../protocol/src/run-events.js';
 
 /**
@@ -34,17 +35,8 @@ export const CONSTRAINTS: readonly ConstraintSummary[] = [
 const OBJECTIVES: readonly Metric[] = ['error', 'ram', 'flash', 'macs'];
 const START = Date.parse('2025-06-02T09:00:00.000Z');
 
-/** mulberry32: small, seeded, good enough for fixtures. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The engine's seeded generator, as a bare function. */
+const rng = (seed: number): (() => number) => mulberry32(seed).next;
 
 type Op = 'conv2d' | 'conv1x1' | 'dwconv2d';
 interface ConvLayer {

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { analyze } from '../engine/language/analyze.js';
 import { LineIndex } from '../engine/language/positions.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
 import { EXIT, type CliIo } from './io.js';
+import { formatDiagnostics, readSource } from './source.js';
 
 /**
  * `unas check FILE…`: every diagnostic as `file:line:col severity message`; exit 1 if any is an
@@ -15,23 +15,18 @@ export async function checkCommand(files: readonly string[], opts: { json: boole
   let unreadable = false;
   const json: unknown[] = [];
   for (const f of files) {
-    const path = resolve(io.cwd, f);
-    const shown = relative(io.cwd, path) || f;
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      io.stderr.write(`${shown}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      unreadable = true;
-      continue;
-    }
+    const shown = relative(io.cwd, resolve(io.cwd, f)) || f;
+    const source = await readSource(io, f, shown);
+    if (!source) { unreadable = true; continue; }
+    const { text } = source;
+    const diagnostics = analyze(text, { boards: boardLookup() }).diagnostics;
+    errors += diagnostics.filter((d) => d.severity === 'error').length;
+    if (!opts.json) { io.stdout.write(formatDiagnostics(shown, text, diagnostics)); continue; }
     const lines = new LineIndex(text);
-    for (const d of analyze(text, { boards: boardLookup() }).diagnostics) {
+    for (const d of diagnostics) {
       const p = lines.position(d.start);
       const e = lines.position(d.end);
-      if (d.severity === 'error') errors++;
-      if (opts.json) json.push({ file: shown, line: p.line + 1, column: p.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message });
-      else io.stdout.write(`${shown}:${p.line + 1}:${p.character + 1} ${d.severity} ${d.message}\n`);
+      json.push({ file: shown, line: p.line + 1, column: p.character + 1, endLine: e.line + 1, endColumn: e.character + 1, severity: d.severity, code: d.code, message: d.message });
     }
   }
   if (opts.json) io.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

@@ -1,14 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { DEFAULT_BOARD, resolveSearch } from '../engine/config/resolve-search.js';
 import { analyze } from '../engine/language/analyze.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
-import { LineIndex } from '../engine/language/positions.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
 import { estimate, type Estimate } from '../engine/resources/estimate.js';
 import { spaceBounds, type SpaceBounds } from '../engine/resources/space-bounds.js';
 import { EXIT, type CliIo } from './io.js';
+import { formatDiagnostics, readSource } from './source.js';
 
 export interface EstimateArgs {
   readonly file?: string;
@@ -25,20 +23,14 @@ export interface EstimateArgs {
  */
 export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<number> {
   if (!args.file) { io.stderr.write('unas estimate: give a .unas file\n'); return EXIT.usage; }
-  const path = resolve(io.cwd, args.file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    io.stderr.write(`${args.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return EXIT.input;
-  }
+  const source = await readSource(io, args.file);
+  if (!source) return EXIT.input;
+  const { path, text } = source;
   const boards = boardLookup();
   if (args.board && !boards.find(args.board)) { io.stderr.write(`unas estimate: unknown board '${args.board}'\n`); return EXIT.usage; }
   const a = analyze(text, { boards });
-  const li = new LineIndex(text);
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
-  for (const d of errors) { const p = li.position(d.start); io.stderr.write(`${args.file}:${p.line + 1}:${p.character + 1} error ${d.message}\n`); }
+  io.stderr.write(formatDiagnostics(args.file, text, errors));
 
   const models: { name: string; board: string; estimate: Estimate }[] = [];
   for (const m of a.document.models) {

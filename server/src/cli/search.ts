@@ -1,11 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveSearch } from '../engine/config/resolve-search.js';
 import type { SearchConfig } from '../engine/config/search-config.js';
 import { analyze } from '../engine/language/analyze.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
-import { LineIndex } from '../engine/language/positions.js';
 import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-store.js';
 import { runSearch } from '../engine/runs/search-runner.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
@@ -13,6 +11,7 @@ import { WorkerPool } from '../engine/training/worker-pool.js';
 import { frontJson, frontTable } from './front-table.js';
 import { EXIT, type CliIo } from './io.js';
 import { createReporter } from './reporter.js';
+import { formatDiagnostics, readSource } from './source.js';
 
 export interface SearchArgs {
   readonly file?: string;
@@ -44,19 +43,13 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     store = RunStore.reopen(resume.dir);
   } else {
     if (!args.file) { io.stderr.write('unas search: give a .unas file, or --resume RUN_FOLDER\n'); return EXIT.usage; }
-    const path = resolve(io.cwd, args.file);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      io.stderr.write(`${args.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      return EXIT.input;
-    }
+    const source = await readSource(io, args.file);
+    if (!source) return EXIT.input;
+    const { path, text } = source;
     const a = analyze(text, { boards: boardLookup() });
     const errors = a.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) {
-      const li = new LineIndex(text);
-      for (const d of errors) { const p = li.position(d.start); io.stderr.write(`${args.file}:${p.line + 1}:${p.character + 1} error ${d.message}\n`); }
+      io.stderr.write(formatDiagnostics(args.file, text, errors));
       io.stderr.write(`unas search: fix the errors above first\n`);
       return EXIT.findings;
     }

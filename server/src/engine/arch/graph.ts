@@ -107,10 +107,3 @@ export function elementCount(shape: Shape): number {
   for (const d of shape) n *= d;
   return n;
 }
-
-/** Consumers of each node, by id. */
-export function consumers(graph: ArchGraph): number[][] {
-  const out: number[][] = graph.nodes.map(() => []);
-  for (const n of graph.nodes) for (const i of n.inputs) out[i]!.push(n.id);
-  return out;
-}

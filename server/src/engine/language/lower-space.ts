@@ -112,4 +112,3 @@ function lowerLayerSpace(st: Statement, report: Report, sp: Mutable<SpaceDecl>):
   });
 }
 
-export { requireBlock };

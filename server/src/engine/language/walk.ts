@@ -42,10 +42,6 @@ function describe(context: ContextId): string {
   return `${heads.length > 8 ? `one of ${shown}, …` : `one of ${shown}`} ${CONTEXT_NAME[context]}`;
 }
 
-export function blockOf(st: Statement): Block | undefined {
-  return st.block;
-}
-
 /** Reports a statement that needs a `{ … }` block and has none. */
 export function requireBlock(st: Statement, report: Report, example: string): Block | undefined {
   if (!st.block) report(diag(st.head, 'missing-block', `'${st.head.text}' needs a block: ${example}`));

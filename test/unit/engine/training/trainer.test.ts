@@ -6,7 +6,8 @@ import type { TrainConfig } from '../../../../server/src/engine/config/search-co
 import type { Dataset } from '../../../../server/src/engine/data/dataset.js';
 import { loadDataset } from '../../../../server/src/engine/data/load-dataset.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
-import { mulberry32, type Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
+import { mulberry32 } from '../../../../server/src/engine/rng/seeded-rng.js';
+import { randomGraph } from '../../../support/random-graph.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel, layerShapes } from '../../../../server/src/engine/training/model-builder.js';
 import { learningRate, trainCandidate } from '../../../../server/src/engine/training/trainer.js';
@@ -20,36 +21,6 @@ function graphOf(text: string): ArchGraph {
 }
 
 const SMALL = graphOf('model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n dwconv2d k3 bn relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}');
-
-/** A random but shape-valid graph: convs, pools, branches merged by add/concat, a dense head. */
-function randomGraph(rng: Rng): ArchGraph {
-  const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)]!;
-  const size = 8 + rng.int(25);
-  const b = new GraphBuilder([size, size, 1 + rng.int(3)]);
-  for (let i = 0, n = 1 + rng.int(6); i < n; i++) {
-    const from = b.last;
-    const [h] = b.shapeOf(from) as [number, number, number];
-    const padding = pick(['valid', 'same'] as const);
-    const k = Math.min(h, pick([1, 3, 5]));
-    const s = pick([1, 1, 2]);
-    const kind = rng.int(5);
-    if (kind === 0) b.add({ kind: 'conv2d', filters: 1 + rng.int(12), kernel: [k, k], stride: [s, s], padding, activation: pick(['none', 'relu', 'relu6'] as const), batchnorm: rng.next() < 0.5 });
-    else if (kind === 1) b.add({ kind: 'dwconv2d', kernel: [k, k], stride: [s, s], padding, multiplier: 1 + rng.int(2), activation: 'relu', batchnorm: rng.next() < 0.5 });
-    else if (kind === 2 && h >= 2) b.add({ kind: 'pool', type: pick(['max', 'avg'] as const), size: [2, 2], stride: [2, 2], padding });
-    else if (kind === 3) {
-      const c = b.shapeOf(from)[2]!;
-      const left = b.add({ kind: 'conv2d', filters: c, kernel: [1, 1], stride: [1, 1], padding: 'same', activation: 'relu', batchnorm: false }, [from]);
-      const right = b.add({ kind: 'dwconv2d', kernel: [3, 3], stride: [1, 1], padding: 'same', multiplier: 1, activation: 'none', batchnorm: false }, [from]);
-      if (left !== undefined && right !== undefined) b.add({ kind: rng.next() < 0.5 ? 'add' : 'concat' }, [left, right]);
-    }
-  }
-  b.add(rng.next() < 0.5 ? { kind: 'global-pool', type: pick(['avg', 'max'] as const) } : { kind: 'flatten' });
-  if (rng.next() < 0.5) { b.add({ kind: 'dropout', rate: 0.1 }); b.add({ kind: 'dense', units: 8 + rng.int(16), activation: 'relu', batchnorm: false }); }
-  b.add({ kind: 'dense', units: 10, activation: 'none', batchnorm: false });
-  b.add({ kind: 'softmax' });
-  expect(b.errors).toEqual([]);
-  return b.build();
-}
 
 describe('model builder', () => {
   beforeAll(async () => { await initTrainingBackend('wasm'); });

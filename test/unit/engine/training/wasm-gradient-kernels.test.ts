@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 as seededRng } from '../../../../server/src/engine/rng/seeded-rng.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/backend-selection.js';
 import { registerWasmGradientKernels, wasmKernelFixes } from '../../../../server/src/engine/training/backend/wasm-gradient-kernels.js';
@@ -13,16 +14,7 @@ interface Case {
   kh: number; kw: number; sh: number; sw: number; pad: Pad;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = (seed: number): (() => number) => seededRng(seed).next;
 
 /** ≥ 30 seeded shapes over strides 1–3, same/valid/explicit pads, kernels 1–7, multipliers 1–3, batch 1–3. */
 function makeCases(): Case[] {
