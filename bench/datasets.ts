@@ -3,13 +3,22 @@
  * filled with and without augmentation — the data side of a training step, without tfjs.
  */
 import {
-  allocateBatch, AUGMENTATION_PRESETS, type Augmentation, createBatchIterator, type Dataset, loadDataset,
+  allocateBatch,
+  AUGMENTATION_PRESETS,
+  type Augmentation,
+  createBatchIterator,
+  type Dataset,
+  loadDataset,
 } from '../server/src/engine/data/index.js';
 
 const BATCH = 128;
 
 function batchesPerSecond(dataset: Dataset, augmentation: Augmentation | undefined, batches: number): number {
-  const iterator = createBatchIterator(dataset.train, { batchSize: BATCH, seed: 1, ...(augmentation ? { augmentation } : {}) });
+  const iterator = createBatchIterator(dataset.train, {
+    batchSize: BATCH,
+    seed: 1,
+    ...(augmentation ? { augmentation } : {}),
+  });
   const buffers = allocateBatch(dataset.inputShape, BATCH);
   iterator.fill(0, 0, buffers); // warm-up (and the epoch order)
   const start = performance.now();

@@ -7,6 +7,8 @@ export async function benchLanguage(): Promise<Record<string, unknown>> {
   const text = generateDocument(1000);
   const lines = text.split('\n').length;
   for (let i = 0; i < 20; i++) analyze(text); // warm up the JIT
-  const samples = timeIt(200, () => { analyze(text); });
+  const samples = timeIt(200, () => {
+    analyze(text);
+  });
   return { lines, parseValidateMs: summarize(samples), goalMedianMs: 5 };
 }

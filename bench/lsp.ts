@@ -9,7 +9,13 @@ export interface LspBenchOptions {
   readonly lines?: number;
 }
 
-function percentiles(samples: readonly number[]): { p50: number; p95: number; min: number; max: number; n: number } {
+function percentiles(samples: readonly number[]): {
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+  n: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
   const q = (x: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(x * (s.length - 1))))] ?? NaN;
   const r = (x: number) => Math.round(x * 100) / 100;
@@ -31,7 +37,10 @@ async function serverScript(): Promise<string> {
 export async function benchLsp(options: LspBenchOptions = {}): Promise<Record<string, unknown>> {
   const iterations = options.iterations ?? 100;
   const text = generateDocument(options.lines ?? 500);
-  const { client } = await LspClient.start({ script: await serverScript(), initializationOptions: { diagnostics: { delayMs: 0 } } });
+  const { client } = await LspClient.start({
+    script: await serverScript(),
+    initializationOptions: { diagnostics: { delayMs: 0 } },
+  });
   try {
     const uri = await client.open(text);
     await client.diagnostics(uri, 1);
@@ -41,7 +50,9 @@ export async function benchLsp(options: LspBenchOptions = {}): Promise<Record<st
     const toggle = () => {
       const p = doc().positionAt(seedAt);
       const next = doc().getText()[seedAt] === '0' ? '1' : '0';
-      return client.change(uri, [{ range: { start: p, end: { line: p.line, character: p.character + 1 } }, text: next }]);
+      return client.change(uri, [
+        { range: { start: p, end: { line: p.line, character: p.character + 1 } }, text: next },
+      ]);
     };
     const diagnostics: number[] = [];
     const hintsAfterEdit: number[] = [];
@@ -62,7 +73,11 @@ export async function benchLsp(options: LspBenchOptions = {}): Promise<Record<st
       const hints = await client.inlayHints(uri);
       const u = performance.now() - t0;
       if (!hints?.length) throw new Error('no inlay hints');
-      if (i >= warmup) { diagnostics.push(d); hintsAfterEdit.push(a); hintsUnchanged.push(u); }
+      if (i >= warmup) {
+        diagnostics.push(d);
+        hintsAfterEdit.push(a);
+        hintsUnchanged.push(u);
+      }
     }
     return {
       lines: text.split('\n').length,

@@ -20,8 +20,24 @@ function rng(seed: number): () => number {
   };
 }
 
-const conv = (filters: number, k: number, s: number): Op => ({ kind: 'conv2d', filters, kernel: [k, k], stride: [s, s], padding: 'same', activation: 'relu', batchnorm: true });
-const dw = (k: number, s: number): Op => ({ kind: 'dwconv2d', kernel: [k, k], stride: [s, s], padding: 'same', multiplier: 1, activation: 'relu', batchnorm: true });
+const conv = (filters: number, k: number, s: number): Op => ({
+  kind: 'conv2d',
+  filters,
+  kernel: [k, k],
+  stride: [s, s],
+  padding: 'same',
+  activation: 'relu',
+  batchnorm: true,
+});
+const dw = (k: number, s: number): Op => ({
+  kind: 'dwconv2d',
+  kernel: [k, k],
+  stride: [s, s],
+  padding: 'same',
+  multiplier: 1,
+  activation: 'relu',
+  batchnorm: true,
+});
 const pool: Op = { kind: 'pool', type: 'max', size: [2, 2], stride: [2, 2], padding: 'valid' };
 
 /** 10 layers: 7 conv / depthwise / pool layers on a 32×32×3 input, flatten, 2 dense. */
@@ -29,7 +45,13 @@ function randomChain(r: () => number): ArchGraph {
   const b = new GraphBuilder([32, 32, 3]);
   for (let i = 0; i < 7; i++) {
     const x = r();
-    b.add(x < 0.5 ? conv(4 + Math.floor(r() * 60), r() < 0.5 ? 3 : 5, r() < 0.3 ? 2 : 1) : x < 0.8 ? dw(3, r() < 0.3 ? 2 : 1) : pool);
+    b.add(
+      x < 0.5
+        ? conv(4 + Math.floor(r() * 60), r() < 0.5 ? 3 : 5, r() < 0.3 ? 2 : 1)
+        : x < 0.8
+          ? dw(3, r() < 0.3 ? 2 : 1)
+          : pool,
+    );
   }
   b.add({ kind: 'flatten' });
   b.add({ kind: 'dense', units: 16 + Math.floor(r() * 100), activation: 'relu', batchnorm: false });
@@ -48,7 +70,15 @@ function randomBranching(r: () => number): ArchGraph {
     for (let j = 0; j < branches; j++) {
       let y = x;
       const layers = 1 + Math.floor(r() * 2);
-      for (let l = 0; l < layers; l++) y = b.add(l === layers - 1 ? conv(channels, 1, 1) : r() < 0.5 ? dw(3, 1) : conv(4 + Math.floor(r() * 40), 3, 1), [y])!;
+      for (let l = 0; l < layers; l++)
+        y = b.add(
+          l === layers - 1
+            ? conv(channels, 1, 1)
+            : r() < 0.5
+              ? dw(3, 1)
+              : conv(4 + Math.floor(r() * 40), 3, 1),
+          [y],
+        )!;
       outs.push(y);
     }
     x = b.add({ kind: 'add' }, outs)!;
@@ -78,10 +108,30 @@ const w = <T>(...v: T[]): Weighted<T>[] => v.map((value) => ({ value, weight: 1 
 /** μNAS's CIFAR-10 space (blocks 1–10, layers 1–3, 1–128 filters, 10–256 units), without and with branches. */
 function cifarSpace(branch: number, input: readonly number[] = [32, 32, 3]): SearchSpace {
   return {
-    input, classes: 10, blocks: { min: 1, max: 10 }, layers: { min: 1, max: 3 },
-    layer: { types: w('conv2d', 'conv1x1', 'dwconv2d'), kernels: w(3, 5, 7), strides: w(1, 2), channels: { min: 1, max: 128 }, padding: w('valid'), prepool: { probability: 0.25, size: 2 }, batchnorm: 0.5, relu: 0.9 },
-    branch, pool: [{ value: null, weight: 0.1 }, { value: { type: 'avg', size: 2 }, weight: 0.3 }, { value: { type: 'max', size: 4 }, weight: 0.3 }, { value: { type: 'avg', size: 6 }, weight: 0.3 }],
-    dense: { min: 1, max: 3 }, units: { min: 10, max: 256 }, dropout: 0,
+    input,
+    classes: 10,
+    blocks: { min: 1, max: 10 },
+    layers: { min: 1, max: 3 },
+    layer: {
+      types: w('conv2d', 'conv1x1', 'dwconv2d'),
+      kernels: w(3, 5, 7),
+      strides: w(1, 2),
+      channels: { min: 1, max: 128 },
+      padding: w('valid'),
+      prepool: { probability: 0.25, size: 2 },
+      batchnorm: 0.5,
+      relu: 0.9,
+    },
+    branch,
+    pool: [
+      { value: null, weight: 0.1 },
+      { value: { type: 'avg', size: 2 }, weight: 0.3 },
+      { value: { type: 'max', size: 4 }, weight: 0.3 },
+      { value: { type: 'avg', size: 6 }, weight: 0.3 },
+    ],
+    dense: { min: 1, max: 3 },
+    units: { min: 10, max: 256 },
+    dropout: 0,
   };
 }
 

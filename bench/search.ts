@@ -28,8 +28,12 @@ const stubProfiler: Profiler = (graph: ArchGraph): Resources => {
   for (const n of graph.nodes) {
     const inputs = n.inputs.reduce((s, i) => s + elementCount(graph.nodes[i]!.shape), 0);
     const op = n.op;
-    if (op.kind === 'conv2d' || op.kind === 'dense') flash += inputs * (op.kind === 'dense' ? op.units : op.filters);
-    macs += op.kind === 'conv2d' ? elementCount(n.shape) * op.kernel[0] * op.kernel[1] * (graph.nodes[n.inputs[0]!]!.shape[2] ?? 1) : 0;
+    if (op.kind === 'conv2d' || op.kind === 'dense')
+      flash += inputs * (op.kind === 'dense' ? op.units : op.filters);
+    macs +=
+      op.kind === 'conv2d'
+        ? elementCount(n.shape) * op.kernel[0] * op.kernel[1] * (graph.nodes[n.inputs[0]!]!.shape[2] ?? 1)
+        : 0;
     if (n.id > 0) ram = Math.max(ram, inputs + elementCount(n.shape));
   }
   return { ram, arena: ram, flash, macs, latency: macs / 1e5 };
@@ -41,8 +45,20 @@ const stubEvaluate = (g: Genotype): EvaluationResult => {
 };
 
 function proposalsPerSecond(profiler: Profiler | undefined, evaluations: number): Record<string, number> {
-  const constraints: Constraint[] = [{ metric: 'ram', limit: 64 * 1024, mode: 'hard' }, { metric: 'flash', limit: 64 * 1024, mode: 'hard' }, { metric: 'macs', limit: 30e6, mode: 'soft' }];
-  const s = new AgingEvolution({ space: paperSpace([28, 28, 1], 10), seed: 1, objectives: ['error', 'ram', 'flash', 'macs'], constraints, population: 100, sample: 25, ...(profiler ? { profiler } : {}) });
+  const constraints: Constraint[] = [
+    { metric: 'ram', limit: 64 * 1024, mode: 'hard' },
+    { metric: 'flash', limit: 64 * 1024, mode: 'hard' },
+    { metric: 'macs', limit: 30e6, mode: 'soft' },
+  ];
+  const s = new AgingEvolution({
+    space: paperSpace([28, 28, 1], 10),
+    seed: 1,
+    objectives: ['error', 'ram', 'flash', 'macs'],
+    constraints,
+    population: 100,
+    sample: 25,
+    ...(profiler ? { profiler } : {}),
+  });
   let asking = 0;
   for (let i = 0; i < evaluations; i++) {
     const t0 = performance.now();
@@ -52,7 +68,14 @@ function proposalsPerSecond(profiler: Profiler | undefined, evaluations: number)
   }
   const t0 = performance.now();
   const json = JSON.stringify(s.snapshot());
-  const fresh = new AgingEvolution({ space: paperSpace([28, 28, 1], 10), seed: 1, objectives: ['error', 'ram', 'flash', 'macs'], constraints, population: 100, sample: 25 });
+  const fresh = new AgingEvolution({
+    space: paperSpace([28, 28, 1], 10),
+    seed: 1,
+    objectives: ['error', 'ram', 'flash', 'macs'],
+    constraints,
+    population: 100,
+    sample: 25,
+  });
   fresh.restore(JSON.parse(json));
   const snapshotMs = performance.now() - t0;
   return {
@@ -71,11 +94,12 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
   const next = () => parents[k++ % parents.length]!;
 
   const r = new SerialisableRng(3);
-  const points = (d: number, n: number) => Array.from({ length: n }, () => {
-    const v = Array.from({ length: d }, () => 0.1 + r.next());
-    const norm = Math.hypot(...v);
-    return v.map((x) => 2 - (x / norm) * 1.5);
-  });
+  const points = (d: number, n: number) =>
+    Array.from({ length: n }, () => {
+      const v = Array.from({ length: d }, () => 0.1 + r.next());
+      const norm = Math.hypot(...v);
+      return v.map((x) => 2 - (x / norm) * 1.5);
+    });
   const p4 = points(4, 300);
   const p6 = points(6, 300);
 
@@ -89,7 +113,9 @@ export async function benchSearch(): Promise<Record<string, unknown>> {
     morphEditsMs: summarize(timeIt(1000, () => morphEdits(next(), space))),
     mutateMs: summarize(timeIt(1000, () => mutate(next(), space, rng))),
     legalMorphsMs: summarize(timeIt(200, () => legalMorphs(next(), space, rng))),
-    legalMorphsPerParent: Math.round(parents.reduce((s, g) => s + legalMorphs(g, space, rng).length, 0) / parents.length),
+    legalMorphsPerParent: Math.round(
+      parents.reduce((s, g) => s + legalMorphs(g, space, rng).length, 0) / parents.length,
+    ),
     hypervolume4d300Ms: summarize(timeIt(5, () => hypervolume(p4, [2, 2, 2, 2]))),
     hypervolume6d300Ms: summarize(timeIt(3, () => hypervolume(p6, [2, 2, 2, 2, 2, 2]))),
   };

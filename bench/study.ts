@@ -36,13 +36,25 @@ search study {
   train { epochs 1  batch 64  optimizer adam  lr 0.005 }
 }`;
 
-interface Variant { readonly name: string; readonly kind: 'evolution' | 'random'; readonly prescreen: boolean; readonly subset: number; readonly halving?: string }
+interface Variant {
+  readonly name: string;
+  readonly kind: 'evolution' | 'random';
+  readonly prescreen: boolean;
+  readonly subset: number;
+  readonly halving?: string;
+}
 
 const VARIANTS: readonly Variant[] = [
   { name: 'munas', kind: 'evolution', prescreen: false, subset: 8000 },
   { name: 'random', kind: 'random', prescreen: false, subset: 8000 },
   { name: 'beyond-munas', kind: 'evolution', prescreen: true, subset: 8000 },
-  { name: 'beyond-munas+halving', kind: 'evolution', prescreen: true, subset: 8000, halving: 'halving epochs 1 subset 2000 keep 50%' },
+  {
+    name: 'beyond-munas+halving',
+    kind: 'evolution',
+    prescreen: true,
+    subset: 8000,
+    halving: 'halving epochs 1 subset 2000 keep 50%',
+  },
 ];
 
 function configFor(v: Variant, seed: number): SearchConfig {
@@ -52,7 +64,9 @@ function configFor(v: Variant, seed: number): SearchConfig {
   return { ...r.config, strategy: { ...r.config.strategy, kind: v.kind, seed } };
 }
 
-export async function runStudy(options: { seeds?: readonly number[]; budget?: number } = {}): Promise<Record<string, unknown>> {
+export async function runStudy(
+  options: { seeds?: readonly number[]; budget?: number } = {},
+): Promise<Record<string, unknown>> {
   const seeds = options.seeds ?? [1, 2];
   const root = mkdtempSync(join(tmpdir(), 'unas-study-'));
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: 2, backend: 'wasm' });
@@ -63,13 +77,27 @@ export async function runStudy(options: { seeds?: readonly number[]; budget?: nu
         const config = configFor(v, seed);
         const store = await RunStore.create(root, { ...config, name: `${v.name}-${seed}` });
         const t0 = performance.now();
-        const s = await runSearch({ config, store, evaluator: pool, baseDir: process.cwd(), finalRetrain: false, prescreen: v.prescreen, ...(options.budget ? { budget: options.budget } : {}) });
+        const s = await runSearch({
+          config,
+          store,
+          evaluator: pool,
+          baseDir: process.cwd(),
+          finalRetrain: false,
+          prescreen: v.prescreen,
+          ...(options.budget ? { budget: options.budget } : {}),
+        });
         const seconds = (performance.now() - t0) / 1000;
         store.close();
         rows.push({
-          variant: v.name, seed, hypervolume: round(s.hypervolume), front: s.front.length, evaluated: s.evaluated,
-          feasibleTrained: s.feasibleTrained, trainingsSaved: s.screenedOut,
-          seconds: round(seconds), candidatesPerHour: Math.round((s.evaluated / seconds) * 3600),
+          variant: v.name,
+          seed,
+          hypervolume: round(s.hypervolume),
+          front: s.front.length,
+          evaluated: s.evaluated,
+          feasibleTrained: s.feasibleTrained,
+          trainingsSaved: s.screenedOut,
+          seconds: round(seconds),
+          candidatesPerHour: Math.round((s.evaluated / seconds) * 3600),
         });
       }
     }
@@ -77,14 +105,23 @@ export async function runStudy(options: { seeds?: readonly number[]; budget?: nu
     await pool.close();
     rmSync(root, { recursive: true, force: true });
   }
-  const mean = (name: string, key: string) => round(avg(rows.filter((r) => r.variant === name).map((r) => r[key] as number)));
+  const mean = (name: string, key: string) =>
+    round(avg(rows.filter((r) => r.variant === name).map((r) => r[key] as number)));
   return {
-    setup: 'MNIST, 24 candidates per run, 1 epoch, 2 workers, wasm; hypervolume of (error, ram, flash, macs) normalised by the limits, reference 2× the limits',
+    setup:
+      'MNIST, 24 candidates per run, 1 epoch, 2 workers, wasm; hypervolume of (error, ram, flash, macs) normalised by the limits, reference 2× the limits',
     runs: rows,
-    mean: Object.fromEntries(VARIANTS.map((v) => [v.name, {
-      hypervolume: mean(v.name, 'hypervolume'), feasibleTrained: mean(v.name, 'feasibleTrained'),
-      candidatesPerHour: mean(v.name, 'candidatesPerHour'), trainingsSaved: mean(v.name, 'trainingsSaved'),
-    }])),
+    mean: Object.fromEntries(
+      VARIANTS.map((v) => [
+        v.name,
+        {
+          hypervolume: mean(v.name, 'hypervolume'),
+          feasibleTrained: mean(v.name, 'feasibleTrained'),
+          candidatesPerHour: mean(v.name, 'candidatesPerHour'),
+          trainingsSaved: mean(v.name, 'trainingsSaved'),
+        },
+      ]),
+    ),
   };
 }
 

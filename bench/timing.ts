@@ -15,7 +15,12 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[i]!;
 }
 
-export function summarize(samples: readonly number[]): { median: number; p95: number; min: number; n: number } {
+export function summarize(samples: readonly number[]): {
+  median: number;
+  p95: number;
+  min: number;
+  n: number;
+} {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return { median: r(quantile(s, 0.5)), p95: r(quantile(s, 0.95)), min: r(s[0] ?? NaN), n: s.length };

@@ -17,11 +17,29 @@ function referenceModel(): tf.Sequential {
   const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(1) }),
-      tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu', depthwiseInitializer: seeded(2) }),
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: seeded(1),
+      }),
+      tf.layers.depthwiseConv2d({
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        depthwiseInitializer: seeded(2),
+      }),
       tf.layers.conv2d({ filters: 32, kernelSize: 1, activation: 'relu', kernelInitializer: seeded(3) }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(4) }),
+      tf.layers.conv2d({
+        filters: 32,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: seeded(4),
+      }),
       tf.layers.globalAveragePooling2d({}),
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seeded(5) }),
     ],
@@ -51,7 +69,9 @@ async function samplesPerSec(batchSize: number, warmup: number, batches: number)
  * Training throughput of the reference CNN on wasm and on cpu in one run (target: wasm ≥ 20× cpu).
  * Leaves the global backend as it found it.
  */
-export async function benchTrainingBackends(options: TrainingBenchOptions = {}): Promise<Record<string, unknown>> {
+export async function benchTrainingBackends(
+  options: TrainingBenchOptions = {},
+): Promise<Record<string, unknown>> {
   const { batchSize = 128, warmupBatches = 2, wasmBatches = 10, cpuBatches = 1 } = options;
   const previous = tf.getBackend() ?? undefined; // unset until a backend was initialised
   try {

@@ -24,13 +24,40 @@ export async function benchTrainingReference(): Promise<Record<string, unknown>>
   const epochs = 2;
   const before = tf.memory().numTensors;
   const t0 = performance.now();
-  const r = await trainCandidate(graph, data, { epochs, batch: 128, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: { kind: 'cosine' }, earlyStop: 0, labelSmoothing: 0 }, { seed: 1, test: true });
+  const r = await trainCandidate(
+    graph,
+    data,
+    {
+      epochs,
+      batch: 128,
+      optimizer: 'adam',
+      lr: 0.003,
+      momentum: 0.9,
+      weightDecay: 0,
+      schedule: { kind: 'cosine' },
+      earlyStop: 0,
+      labelSmoothing: 0,
+    },
+    { seed: 1, test: true },
+  );
   const seconds = (performance.now() - t0) / 1000;
   // Other suites of the same process may hold tensors: count only what this training left.
   const leaked = tf.memory().numTensors - before;
-  if (r.status !== 'trained') return { backend: backend.name, status: r.status, ...(r.status === 'failed' ? { reason: r.reason } : {}) };
+  if (r.status !== 'trained')
+    return {
+      backend: backend.name,
+      status: r.status,
+      ...(r.status === 'failed' ? { reason: r.reason } : {}),
+    };
   return {
-    backend: backend.name, model: 'conv16-conv32/2-conv32-conv64/2-dense10 with BN', trainImages: data.train.size, epochs,
-    validationAccuracy: r.accuracy, testAccuracy: r.testAccuracy, goalTestAccuracy: 0.985, wallSeconds: Math.round(seconds), tensorsLeaked: leaked,
+    backend: backend.name,
+    model: 'conv16-conv32/2-conv32-conv64/2-dense10 with BN',
+    trainImages: data.train.size,
+    epochs,
+    validationAccuracy: r.accuracy,
+    testAccuracy: r.testAccuracy,
+    goalTestAccuracy: 0.985,
+    wallSeconds: Math.round(seconds),
+    tensorsLeaked: leaked,
   };
 }

@@ -14,8 +14,20 @@ export interface CommandSpec {
 export const CATEGORY = 'μNAS';
 
 export const COMMANDS = [
-  { id: 'unas.startSearch', title: 'Start Search', trusted: true, when: 'editorLangId == unas && !unas.searchRunning', icon: '$(play)' },
-  { id: 'unas.stopSearch', title: 'Stop Search', trusted: false, when: 'unas.searchRunning', icon: '$(debug-stop)' },
+  {
+    id: 'unas.startSearch',
+    title: 'Start Search',
+    trusted: true,
+    when: 'editorLangId == unas && !unas.searchRunning',
+    icon: '$(play)',
+  },
+  {
+    id: 'unas.stopSearch',
+    title: 'Stop Search',
+    trusted: false,
+    when: 'unas.searchRunning',
+    icon: '$(debug-stop)',
+  },
   { id: 'unas.resumeSearch', title: 'Resume Search', trusted: true, when: '!unas.searchRunning' },
   { id: 'unas.openResults', title: 'Open Results', trusted: false },
   { id: 'unas.showParetoFront', title: 'Show Pareto Front', trusted: false },
@@ -31,7 +43,12 @@ export type CommandId = (typeof COMMANDS)[number]['id'];
 
 /** The manifest entries this table implies (`contributes.commands`). */
 export function manifestCommands(): { command: string; title: string; category: string; icon?: string }[] {
-  return COMMANDS.map((c: CommandSpec) => ({ command: c.id, title: c.title, category: CATEGORY, ...(c.icon ? { icon: c.icon } : {}) }));
+  return COMMANDS.map((c: CommandSpec) => ({
+    command: c.id,
+    title: c.title,
+    category: CATEGORY,
+    ...(c.icon ? { icon: c.icon } : {}),
+  }));
 }
 
 /** The palette conditions this table implies (`contributes.menus.commandPalette`). */

@@ -6,9 +6,14 @@ export class RunsView implements vscode.TreeDataProvider<RunInfo> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly roots: () => string[], private readonly running: () => string | undefined) {}
+  constructor(
+    private readonly roots: () => string[],
+    private readonly running: () => string | undefined,
+  ) {}
 
-  refresh(): void { this.changed.fire(); }
+  refresh(): void {
+    this.changed.fire();
+  }
 
   async getChildren(element?: RunInfo): Promise<RunInfo[]> {
     if (element) return [];

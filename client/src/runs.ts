@@ -22,9 +22,20 @@ export async function discoverRuns(root: string): Promise<RunInfo[]> {
     const s = await stat(join(dir, 'settings.json')).catch(() => undefined);
     if (!s) continue;
     let search = name;
-    try { search = String((JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { name?: unknown }).name ?? name); } catch { /* listed by folder name */ }
+    try {
+      search = String(
+        (JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as { name?: unknown }).name ?? name,
+      );
+    } catch {
+      /* listed by folder name */
+    }
     const { events } = await readRunEvents(dir);
-    const evaluated = events.filter((e) => e.type === 'candidate-finished' && (e.candidate.status === 'trained' || e.candidate.status === 'failed') && e.candidate.testError === undefined).length;
+    const evaluated = events.filter(
+      (e) =>
+        e.type === 'candidate-finished' &&
+        (e.candidate.status === 'trained' || e.candidate.status === 'failed') &&
+        e.candidate.testError === undefined,
+    ).length;
     const finished = events.some((e) => e.type === 'run-finished' && e.reason === 'done');
     const m = await stat(join(dir, 'events.jsonl')).catch(() => s);
     runs.push({ dir, name, search, modified: m.mtimeMs, evaluated, finished });
@@ -40,7 +51,8 @@ export async function readRunEvents(dir: string): Promise<{ events: RunEvent[]; 
   const all = [...warnings];
   for (const r of records) {
     const c = checkRunEvent(r);
-    if (c.ok) events.push(c.value); else all.push(`events.jsonl: ${c.error}`);
+    if (c.ok) events.push(c.value);
+    else all.push(`events.jsonl: ${c.error}`);
   }
   return { events, warnings: all };
 }

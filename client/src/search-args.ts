@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import type { UnasSettings } from './config.js';
 
 /** Command-line arguments of the `unas` CLI for a search started from the editor. */
-export function searchArgs(o: { file?: string; search?: string; resume?: string; runsRoot: string; settings: UnasSettings }): string[] {
+export function searchArgs(o: {
+  file?: string;
+  search?: string;
+  resume?: string;
+  runsRoot: string;
+  settings: UnasSettings;
+}): string[] {
   const args = ['search'];
   if (o.resume) args.push('--resume', o.resume);
   else if (o.file) args.push(o.file);

@@ -21,23 +21,44 @@ export class SearchController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly output: vscode.OutputChannel, private readonly actions: PanelActions) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly output: vscode.OutputChannel,
+    private readonly actions: PanelActions,
+  ) {
     this.status = vscode.window.createStatusBarItem('unas.search', vscode.StatusBarAlignment.Left, 10);
     this.status.name = 'μNAS Search';
     this.status.command = 'unas.showParetoFront';
   }
 
-  get isRunning(): boolean { return this.running !== undefined; }
-  get currentRun(): string | undefined { return this.running?.run; }
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+  get currentRun(): string | undefined {
+    return this.running?.run;
+  }
   /** Events of the running search so far (the panel asks for them on reload). */
-  liveEvents(run: string): readonly RunEvent[] | undefined { return this.running?.run === run ? this.running.events : undefined; }
+  liveEvents(run: string): readonly RunEvent[] | undefined {
+    return this.running?.run === run ? this.running.events : undefined;
+  }
 
   start(cli: string, args: readonly string[], cwd: string, title: string): void {
-    if (this.running) { void vscode.window.showWarningMessage('A μNAS search is already running. Stop it first.'); return; }
+    if (this.running) {
+      void vscode.window.showWarningMessage('A μNAS search is already running. Stop it first.');
+      return;
+    }
     this.output.appendLine(`$ unas ${args.join(' ')}`);
     const state: Running = {
-      process: new SearchProcess({ cli, args, cwd, onEvent: (e) => this.onEvent(state, e), onLog: (l) => this.output.appendLine(l) }),
-      events: [], done: 0, budget: 0,
+      process: new SearchProcess({
+        cli,
+        args,
+        cwd,
+        onEvent: (e) => this.onEvent(state, e),
+        onLog: (l) => this.output.appendLine(l),
+      }),
+      events: [],
+      done: 0,
+      budget: 0,
     };
     this.running = state;
     void vscode.commands.executeCommand('setContext', 'unas.searchRunning', true);
@@ -45,20 +66,23 @@ export class SearchController implements vscode.Disposable {
     this.status.show();
     this.changed.fire();
 
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `μNAS: ${title}`, cancellable: true }, async (progress, token) => {
-      token.onCancellationRequested(() => void this.stop());
-      let reported = 0;
-      const tick = setInterval(() => {
-        const r = this.running;
-        if (r !== state || !r.budget) return;
-        const pct = (100 * r.done) / r.budget;
-        progress.report({ message: `${r.done}/${r.budget} candidates`, increment: pct - reported });
-        reported = pct;
-      }, 500);
-      const code = await state.process.done;
-      clearInterval(tick);
-      this.finished(state, code);
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `μNAS: ${title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => void this.stop());
+        let reported = 0;
+        const tick = setInterval(() => {
+          const r = this.running;
+          if (r !== state || !r.budget) return;
+          const pct = (100 * r.done) / r.budget;
+          progress.report({ message: `${r.done}/${r.budget} candidates`, increment: pct - reported });
+          reported = pct;
+        }, 500);
+        const code = await state.process.done;
+        clearInterval(tick);
+        this.finished(state, code);
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -73,14 +97,22 @@ export class SearchController implements vscode.Disposable {
     if (e.type === 'run-started') {
       r.run = e.run;
       r.budget = e.budget;
-      r.done = r.events.filter((x) => x.type === 'candidate-finished' && x.candidate.status !== 'rejected').length;
+      r.done = r.events.filter(
+        (x) => x.type === 'candidate-finished' && x.candidate.status !== 'rejected',
+      ).length;
       this.output.appendLine(`run folder: ${e.run} · backend ${e.backend} · ${e.workers} worker(s)`);
       SearchPanel.show(this.extensionUri, e.run, this.actions);
       this.changed.fire();
-    } else if (e.type === 'candidate-finished' && e.candidate.testError === undefined && e.candidate.status !== 'rejected') {
+    } else if (
+      e.type === 'candidate-finished' &&
+      e.candidate.testError === undefined &&
+      e.candidate.status !== 'rejected'
+    ) {
       r.done++;
       const c = e.candidate;
-      this.output.appendLine(`#${c.id} ${c.origin}: ${c.status === 'trained' ? `accuracy ${(100 * (1 - (c.error ?? 1))).toFixed(2)}%` : `failed: ${c.failure ?? ''}`}`);
+      this.output.appendLine(
+        `#${c.id} ${c.origin}: ${c.status === 'trained' ? `accuracy ${(100 * (1 - (c.error ?? 1))).toFixed(2)}%` : `failed: ${c.failure ?? ''}`}`,
+      );
     } else if (e.type === 'log' || (e.type === 'run-finished' && e.message)) {
       this.output.appendLine(e.type === 'log' ? e.message : `search ${e.reason}: ${e.message}`);
     }
@@ -98,12 +130,25 @@ export class SearchController implements vscode.Disposable {
     const how = last?.type === 'run-finished' ? last.reason : code === 0 ? 'done' : 'failed';
     if (last?.type !== 'run-finished' && r.run) {
       // The process ended without saying so (a crash): tell the panel, or it would show "running" forever.
-      last = { type: 'run-finished', reason: how, message: `the search process exited with code ${code ?? 'none'}`, time: new Date().toISOString() };
+      last = {
+        type: 'run-finished',
+        reason: how,
+        message: `the search process exited with code ${code ?? 'none'}`,
+        time: new Date().toISOString(),
+      };
       r.events.push(last);
       SearchPanel.active?.push(r.run, last);
     }
     this.output.appendLine(`search ${how} (exit code ${code ?? 'none'})`);
-    if (how === 'failed') void vscode.window.showErrorMessage(`μNAS search failed${last?.type === 'run-finished' && last.message ? `: ${last.message}` : ''}. See the μNAS output.`, 'Show Output').then((a) => { if (a) this.output.show(); });
+    if (how === 'failed')
+      void vscode.window
+        .showErrorMessage(
+          `μNAS search failed${last?.type === 'run-finished' && last.message ? `: ${last.message}` : ''}. See the μNAS output.`,
+          'Show Output',
+        )
+        .then((a) => {
+          if (a) this.output.show();
+        });
     else void vscode.window.showInformationMessage(`μNAS search ${how}: ${r.done} candidates evaluated.`);
     this.changed.fire();
   }

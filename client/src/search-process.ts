@@ -24,7 +24,11 @@ export class SearchProcess {
   private stopping = false;
 
   constructor(o: SearchProcessOptions) {
-    this.proc = spawn(process.execPath, [o.cli, ...o.args], { cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    this.proc = spawn(process.execPath, [o.cli, ...o.args], {
+      cwd: o.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
     createInterface({ input: this.proc.stdout! }).on('line', (line) => {
       const parsed = parseEventLine(line);
       if (parsed.ok) o.onEvent(parsed.value);
@@ -33,11 +37,16 @@ export class SearchProcess {
     createInterface({ input: this.proc.stderr! }).on('line', (line) => o.onLog(line));
     this.done = new Promise((resolve) => {
       this.proc.on('exit', (code) => resolve(code));
-      this.proc.on('error', (e) => { o.onLog(`could not start the search: ${e.message}`); resolve(null); });
+      this.proc.on('error', (e) => {
+        o.onLog(`could not start the search: ${e.message}`);
+        resolve(null);
+      });
     });
   }
 
-  get pid(): number | undefined { return this.proc.pid; }
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
 
   /** Asks the search to stop (it finishes its journal and stays resumable); kills it if it lingers. */
   async stop(graceMs = 10_000): Promise<void> {
@@ -57,6 +66,7 @@ export function parseEventLine(line: string): { ok: true; value: RunEvent } | { 
   } catch {
     return { ok: false, error: 'not JSON' };
   }
-  if (typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'summary') return { ok: false, error: 'summary' };
+  if (typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'summary')
+    return { ok: false, error: 'summary' };
   return checkRunEvent(x);
 }

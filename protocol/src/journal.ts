@@ -20,7 +20,9 @@ export function parseJournal(text: string, name = 'journal'): JournalContents {
       records.push(JSON.parse(line));
     } catch {
       const torn = i === lines.length - 1;
-      warnings.push(`${name}:${i + 1}: ${torn ? 'incomplete last line (the run was interrupted while writing it); skipped' : 'corrupt line skipped'}`);
+      warnings.push(
+        `${name}:${i + 1}: ${torn ? 'incomplete last line (the run was interrupted while writing it); skipped' : 'corrupt line skipped'}`,
+      );
     }
   });
   return { records, warnings };

@@ -79,11 +79,33 @@ export type RunEvent =
       readonly time: string;
       readonly resumed: boolean;
     }
-  | { readonly type: 'candidate-started'; readonly id: number; readonly worker: number; readonly time: string }
-  | { readonly type: 'epoch'; readonly id: number; readonly epoch: number; readonly epochs: number; readonly loss: number; readonly accuracy: number }
+  | {
+      readonly type: 'candidate-started';
+      readonly id: number;
+      readonly worker: number;
+      readonly time: string;
+    }
+  | {
+      readonly type: 'epoch';
+      readonly id: number;
+      readonly epoch: number;
+      readonly epochs: number;
+      readonly loss: number;
+      readonly accuracy: number;
+    }
   | { readonly type: 'candidate-finished'; readonly candidate: CandidateSummary; readonly time: string }
-  | { readonly type: 'front'; readonly ids: readonly number[]; readonly hypervolume: number; readonly evaluated: number }
+  | {
+      readonly type: 'front';
+      readonly ids: readonly number[];
+      readonly hypervolume: number;
+      readonly evaluated: number;
+    }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
-  | { readonly type: 'run-finished'; readonly reason: 'done' | 'stopped' | 'failed'; readonly message?: string; readonly time: string };
+  | {
+      readonly type: 'run-finished';
+      readonly reason: 'done' | 'stopped' | 'failed';
+      readonly message?: string;
+      readonly time: string;
+    };
 
 export type RunEventType = RunEvent['type'];

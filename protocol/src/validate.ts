@@ -22,14 +22,18 @@ export function checkPanelMessage(x: unknown): Checked<PanelToHost> {
       return { ok: true, value: { type: 'ready' } };
     case 'select':
     case 'open-as-model':
-      return id() ? { ok: true, value: { type: x.type, id: x.id as number } } : { ok: false, error: `${x.type}: id must be a candidate number` };
+      return id()
+        ? { ok: true, value: { type: x.type, id: x.id as number } }
+        : { ok: false, error: `${x.type}: id must be a candidate number` };
     case 'export':
       if (!id()) return { ok: false, error: 'export: id must be a candidate number' };
-      if (x.format !== 'tflite' && x.format !== 'c' && x.format !== 'tfjs') return { ok: false, error: 'export: format must be tflite, c or tfjs' };
+      if (x.format !== 'tflite' && x.format !== 'c' && x.format !== 'tfjs')
+        return { ok: false, error: 'export: format must be tflite, c or tfjs' };
       return { ok: true, value: { type: 'export', id: x.id as number, format: x.format } };
     case 'retrain':
       if (!id()) return { ok: false, error: 'retrain: id must be a candidate number' };
-      if (!isInt(x.epochs) || (x.epochs as number) < 1 || (x.epochs as number) > 10000) return { ok: false, error: 'retrain: epochs must be 1..10000' };
+      if (!isInt(x.epochs) || (x.epochs as number) < 1 || (x.epochs as number) > 10000)
+        return { ok: false, error: 'retrain: epochs must be 1..10000' };
       return { ok: true, value: { type: 'retrain', id: x.id as number, epochs: x.epochs as number } };
     default:
       return { ok: false, error: `unknown message type '${String(x.type)}'` };
@@ -47,8 +51,18 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (!isStr(x.run)) return bad('run');
       if (!isStr(x.search)) return bad('search');
       if (!isInt(x.budget)) return bad('budget');
-      if (!Array.isArray(x.objectives) || !x.objectives.every((m) => (METRICS as readonly unknown[]).includes(m))) return bad('objectives');
-      if (!Array.isArray(x.constraints) || !x.constraints.every((c) => isObj(c) && (METRICS as readonly unknown[]).includes(c.metric) && isNum(c.limit))) return bad('constraints');
+      if (
+        !Array.isArray(x.objectives) ||
+        !x.objectives.every((m) => (METRICS as readonly unknown[]).includes(m))
+      )
+        return bad('objectives');
+      if (
+        !Array.isArray(x.constraints) ||
+        !x.constraints.every(
+          (c) => isObj(c) && (METRICS as readonly unknown[]).includes(c.metric) && isNum(c.limit),
+        )
+      )
+        return bad('constraints');
       break;
     case 'candidate-started':
       if (!isInt(x.id)) return bad('id');
@@ -61,7 +75,8 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       const c = x.candidate;
       if (!isObj(c) || !isInt(c.id)) return bad('candidate.id');
       if (!isStr(c.status)) return bad('candidate.status');
-      if (!isObj(c.resources) || !RESOURCE_KEYS.every((k) => isNum((c.resources as Obj)[k]))) return bad('candidate.resources');
+      if (!isObj(c.resources) || !RESOURCE_KEYS.every((k) => isNum((c.resources as Obj)[k])))
+        return bad('candidate.resources');
       if (c.error !== undefined && !isNum(c.error)) return bad('candidate.error');
       if (typeof c.feasible !== 'boolean') return bad('candidate.feasible');
       if (!isStr(c.model) || !Array.isArray(c.layers)) return bad('candidate.model');

@@ -6,5 +6,9 @@ import { createServices } from './services.js';
 // command line says. Everything else is in lsp/server.ts and services.ts.
 const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (e) => connection.console.error(`unas: uncaught ${e.stack ?? e.message}`));
-process.on('unhandledRejection', (e) => connection.console.error(`unas: unhandled rejection ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+process.on('unhandledRejection', (e) =>
+  connection.console.error(
+    `unas: unhandled rejection ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+  ),
+);
 startLanguageServer(connection, createServices());

@@ -3,7 +3,13 @@ import type { SearchSpace } from './engine/arch/space.js';
 import type { Board } from './engine/boards/catalogue.js';
 import { boardBudget, boardNames, findBoard, listBoards } from './engine/boards/lookup.js';
 import { analyze, type Analysis } from './engine/language/analyze.js';
-import { estimate, spaceBounds, type Estimate, type EstimateOptions, type SpaceBounds } from './engine/resources/index.js';
+import {
+  estimate,
+  spaceBounds,
+  type Estimate,
+  type EstimateOptions,
+  type SpaceBounds,
+} from './engine/resources/index.js';
 
 /**
  * The one factory that builds the engine for every host: the language server (stdio or IPC), the
@@ -51,7 +57,9 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-export interface Clock { now(): number }
+export interface Clock {
+  now(): number;
+}
 
 /** A module: one factory per service, each given the finished container (so leaves can depend on each other). */
 export type Module<T> = { readonly [K in keyof T]: (services: T) => T[K] };
@@ -99,7 +107,10 @@ class Lru<V> {
   constructor(private readonly capacity: number) {}
   get(key: string): V | undefined {
     const v = this.map.get(key);
-    if (v !== undefined) { this.map.delete(key); this.map.set(key, v); }
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
     return v;
   }
   set(key: string, value: V): void {
@@ -114,13 +125,19 @@ function memoisedResources(): ResourceService {
   const bounds = new Lru<SpaceBounds | null>(128);
   let computed = 0;
   return {
-    get boundsComputed() { return computed; },
+    get boundsComputed() {
+      return computed;
+    },
     estimate(graph, options) {
       // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
       const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
       let hit = estimates.get(key);
       if (hit === undefined) {
-        try { hit = estimate(graph, options); } catch { hit = null; }
+        try {
+          hit = estimate(graph, options);
+        } catch {
+          hit = null;
+        }
         estimates.set(key, hit);
       }
       return hit ?? undefined;
@@ -129,7 +146,11 @@ function memoisedResources(): ResourceService {
       const key = JSON.stringify(space);
       let hit = bounds.get(key);
       if (hit === undefined && !peek) {
-        try { hit = spaceBounds(space); } catch { hit = null; }
+        try {
+          hit = spaceBounds(space);
+        } catch {
+          hit = null;
+        }
         bounds.set(key, hit);
         computed++;
       }

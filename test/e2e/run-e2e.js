@@ -44,7 +44,10 @@ async function test(name, page, fn) {
     log(`PASS ${name}${detail !== undefined ? ` — ${JSON.stringify(detail)}` : ''}`);
     return true;
   } catch (e) {
-    const error = String((e && e.message) || e).split('\n').slice(0, 6).join('\n');
+    const error = String((e && e.message) || e)
+      .split('\n')
+      .slice(0, 6)
+      .join('\n');
     tests.push({ name, ok: false, ms: Date.now() - start, error });
     log(`FAIL ${name}: ${error}`);
     await page.screenshot({ path: path.join(SHOTS, `failure-${tests.length}.png`) }).catch(() => {});
@@ -63,8 +66,15 @@ async function main() {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
   });
   context.setDefaultTimeout(STEP_TIMEOUT);
@@ -83,7 +93,11 @@ async function main() {
   const panelConsole = [];
   page.on('console', (m) => {
     const text = m.text();
-    if ((m.type() === 'error' || m.type() === 'warning') && /μNAS|Content Security Policy|webview/i.test(text)) panelConsole.push(`${m.type()}: ${text.slice(0, 300)}`);
+    if (
+      (m.type() === 'error' || m.type() === 'warning') &&
+      /μNAS|Content Security Policy|webview/i.test(text)
+    )
+      panelConsole.push(`${m.type()}: ${text.slice(0, 300)}`);
   });
   const quickInput = page.locator('.quick-input-widget');
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
@@ -92,15 +106,25 @@ async function main() {
   /** F1, type the title, pick the row whose label is exactly `label`. */
   async function runCommand(label, typed = label) {
     await page.keyboard.press('F1');
-    if (!(await quickInput.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false))) {
+    if (
+      !(await quickInput.waitFor({ state: 'visible', timeout: 5000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await page.keyboard.press('Escape'); // once more (a webview may have had the focus)
       await page.keyboard.press('F1');
       await quickInput.waitFor({ state: 'visible' });
     }
     await page.keyboard.type(typed);
-    const row = quickInput.locator('.quick-input-list .monaco-list-row').filter({
-      has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }),
-    }).first();
+    const row = quickInput
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({
+        has: page.locator('.label-name', {
+          hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`),
+        }),
+      })
+      .first();
     await row.waitFor();
     await row.click();
     await quickInput.waitFor({ state: 'hidden' });
@@ -124,17 +148,24 @@ async function main() {
   }
 
   /** The text of the visible editor lines, inlay hints included (Monaco renders them as inline text). */
-  const visibleLines = () => editor.locator('.view-lines .view-line').evaluateAll((els) =>
-    els.map((e) => ({ top: parseFloat(e.style.top) || 0, text: e.textContent.replace(/\u00a0/g, ' ') }))
-      .sort((a, b) => a.top - b.top).map((l) => l.text));
+  const visibleLines = () =>
+    editor.locator('.view-lines .view-line').evaluateAll((els) =>
+      els
+        .map((e) => ({ top: parseFloat(e.style.top) || 0, text: e.textContent.replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
 
   // Line numbers in the workspace copy of examples/mnist.unas (the example may change).
   const source = fs.readFileSync(path.join(WS_DIR, 'mnist.unas'), 'utf8').split('\n');
   const lineOf = (re) => source.findIndex((l) => re.test(l)) + 1;
   const L = {
-    search: lineOf(/^search\s/), ram: lineOf(/^\s*ram\s*<=/), space: lineOf(/^\s+space\s*\{/),
+    search: lineOf(/^search\s/),
+    ram: lineOf(/^\s*ram\s*<=/),
+    space: lineOf(/^\s+space\s*\{/),
     dataset: lineOf(/^\s+dataset\s.*\{\s*$/),
-    strategy: lineOf(/^\s+strategy\s.*\{\s*$/), train: lineOf(/^\s+train\s*\{\s*$/),
+    strategy: lineOf(/^\s+strategy\s.*\{\s*$/),
+    train: lineOf(/^\s+train\s*\{\s*$/),
   };
   L.ramValue = (/<=\s*(.*?)\s*$/.exec(source[L.ram - 1] || '') || [])[1] || '';
   assert(L.search && L.ram && L.ramValue, `unexpected mnist.unas: ${JSON.stringify(L)}`);
@@ -143,7 +174,9 @@ async function main() {
     // ---- 0. workbench on the workspace
     await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS_DIR)}`, { waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'mnist.unas' }).waitFor({ timeout: 60000 });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'mnist.unas' })
+      .waitFor({ timeout: 60000 });
     facts.workbenchReadyMs = Date.now() - t0;
     log('workbench ready');
 
@@ -154,7 +187,9 @@ async function main() {
       const mode = (await page.locator('#status\\.editor\\.mode').innerText()).trim();
       assert(/μNAS/.test(mode), `language mode is "${mode}", expected μNAS`);
       // The language server is up once the search gets its code lens (▶ Start search).
-      const lens = (await editor.locator('.codelens-decoration').first().innerText()).replace(/\s+/g, ' ').trim();
+      const lens = (await editor.locator('.codelens-decoration').first().innerText())
+        .replace(/\s+/g, ' ')
+        .trim();
       await sleep(500);
       const errors = await editor.locator('.squiggly-error').count();
       assert(errors === 0, `examples/mnist.unas shows ${errors} error squiggle(s)`);
@@ -198,7 +233,8 @@ async function main() {
       let lines = [];
       const deadline = Date.now() + 20000;
       const layerHint = /conv2d 8 k3 s2 relu\s*ram [\d.]+ K?B.*· flash [\d.]+ K?B.*· [\d.]+ K? ?MACs/;
-      const modelHint = /model lenet_tiny \{\s*peak [\d.]+ K?B · arena [\d.]+ K?B · flash [\d.]+ K?B · [\d.]+ K? ?MACs/;
+      const modelHint =
+        /model lenet_tiny \{\s*peak [\d.]+ K?B · arena [\d.]+ K?B · flash [\d.]+ K?B · [\d.]+ K? ?MACs/;
       while (Date.now() < deadline) {
         lines = await visibleLines();
         if (lines.some((l) => layerHint.test(l)) && lines.some((l) => modelHint.test(l))) break;
@@ -206,8 +242,14 @@ async function main() {
       }
       const layer = lines.find((l) => layerHint.test(l));
       const model = lines.find((l) => modelHint.test(l));
-      assert(layer && model, `no inlay hints on the model; visible lines:\n${lines.filter((l) => l.trim()).slice(-14).join('\n')}`);
-      assert(await editor.locator('.squiggly-error').count() > 0, 'the error squiggle is not on screen');
+      assert(
+        layer && model,
+        `no inlay hints on the model; visible lines:\n${lines
+          .filter((l) => l.trim())
+          .slice(-14)
+          .join('\n')}`,
+      );
+      assert((await editor.locator('.squiggly-error').count()) > 0, 'the error squiggle is not on screen');
       // Hover the squiggle: the screenshot shows the diagnostic's message too.
       await page.keyboard.press('Escape');
       const box = await editor.locator('.squiggly-error').first().boundingBox(); // under the text layer: no .hover()
@@ -247,28 +289,52 @@ async function main() {
       let lastLog = '';
       for (;;) {
         d = await debug().catch(() => undefined);
-        state = ((await inner.locator('.run-state').first().textContent({ timeout: 2000 }).catch(() => '')) || '').trim();
+        state = (
+          (await inner
+            .locator('.run-state')
+            .first()
+            .textContent({ timeout: 2000 })
+            .catch(() => '')) || ''
+        ).trim();
         // The extension says so when the search process dies (the panel may not know).
-        const toast = await page.locator('.notifications-toasts .notification-list-item-message', { hasText: /μNAS search/ }).allInnerTexts().catch(() => []);
+        const toast = await page
+          .locator('.notifications-toasts .notification-list-item-message', { hasText: /μNAS search/ })
+          .allInnerTexts()
+          .catch(() => []);
         if (toast.length) facts.searchNotification = toast.join(' | ');
         if (toast.some((t) => /failed/.test(t))) break;
         if (d) {
           const points = d.pareto.datasets.feasible + d.pareto.datasets.front;
           if (points > 0 && firstPointMs === undefined) firstPointMs = Date.now() - t0;
           const line = `state=${state || '?'} candidates=${d.candidates} points=${JSON.stringify(d.pareto.datasets)}`;
-          if (line !== lastLog) { log(line); lastLog = line; }
+          if (line !== lastLog) {
+            log(line);
+            lastLog = line;
+          }
           if (state && state !== 'running') break;
         }
         if (Date.now() > deadline) break;
         await sleep(1000);
       }
       assert(d, 'the panel never answered window.__unasPanel.debug()');
-      facts.panel = { state, candidates: d.candidates, datasets: d.pareto.datasets, front: d.pareto.front, progress: d.progress.text };
+      facts.panel = {
+        state,
+        candidates: d.candidates,
+        datasets: d.pareto.datasets,
+        front: d.pareto.front,
+        progress: d.progress.text,
+      };
       facts.firstPointMs = firstPointMs;
       // Trained points only: failed and rejected candidates are drawn too (as "infeasible", on the top edge).
       const points = d.pareto.datasets.feasible + d.pareto.datasets.front;
-      assert(state === 'finished', `the run did not finish (panel state "${state || 'none'}" after ${((Date.now() - t0) / 1000).toFixed(0)} s)${facts.searchNotification ? `; notification: "${facts.searchNotification}"` : ''}; panel says: ${d.progress.text.slice(0, 400)}`);
-      assert(points >= 1, `no trained candidate on the Pareto plot; panel says: ${d.progress.text.slice(0, 400)}`);
+      assert(
+        state === 'finished',
+        `the run did not finish (panel state "${state || 'none'}" after ${((Date.now() - t0) / 1000).toFixed(0)} s)${facts.searchNotification ? `; notification: "${facts.searchNotification}"` : ''}; panel says: ${d.progress.text.slice(0, 400)}`,
+      );
+      assert(
+        points >= 1,
+        `no trained candidate on the Pareto plot; panel says: ${d.progress.text.slice(0, 400)}`,
+      );
       return { state, candidates: d.candidates, datasets: d.pareto.datasets, front: d.pareto.front };
     });
 
@@ -281,8 +347,11 @@ async function main() {
       const failed = Number(outcome[2]);
       if (failed > 0) {
         const runs = path.join(WS_DIR, '.unas', 'runs');
-        const reasons = fs.readdirSync(runs).flatMap((r) => fs.readFileSync(path.join(runs, r, 'events.jsonl'), 'utf8').split('\n'))
-          .filter(Boolean).map((l) => JSON.parse(l))
+        const reasons = fs
+          .readdirSync(runs)
+          .flatMap((r) => fs.readFileSync(path.join(runs, r, 'events.jsonl'), 'utf8').split('\n'))
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
           .filter((e) => e.type === 'candidate-finished' && e.candidate.status === 'failed')
           .map((e) => `#${e.candidate.id}: ${e.candidate.failure}`);
         throw new Error(`${failed} candidate(s) failed to train: ${reasons.join('; ')}`);
@@ -296,19 +365,44 @@ async function main() {
     // into the webview.
     if (started) {
       await runCommand('Notifications: Clear All Notifications', 'Clear All Notifications').catch(() => {});
-      await page.locator('.tab', { hasText: 'mnist.unas' }).first().click({ timeout: 5000 }).catch((e) => log('mnist tab click failed:', e.message));
+      await page
+        .locator('.tab', { hasText: 'mnist.unas' })
+        .first()
+        .click({ timeout: 5000 })
+        .catch((e) => log('mnist tab click failed:', e.message));
       await runCommand('File: Revert File', 'Revert File').catch((e) => log('revert failed:', e.message));
-      await runCommand('View: Toggle Primary Side Bar Visibility', 'Toggle Primary Side Bar Visibility').catch((e) => log('side bar failed:', e.message));
-      await runCommand('View: Close All Editors in Group', 'Close All Editors in Group').catch((e) => log('close group failed:', e.message));
+      await runCommand(
+        'View: Toggle Primary Side Bar Visibility',
+        'Toggle Primary Side Bar Visibility',
+      ).catch((e) => log('side bar failed:', e.message));
+      await runCommand('View: Close All Editors in Group', 'Close All Editors in Group').catch((e) =>
+        log('close group failed:', e.message),
+      );
       await sleep(1500); // the charts resize
-      const best = await debug().then((d) => d.pareto.step.at(-1) ?? d.pareto.front[0]).catch(() => undefined);
-      const at = best !== undefined ? await inner.locator('#app').evaluate((_, id) => window.__unasPanel.pointPosition(id), best).catch(() => undefined) : undefined;
+      const best = await debug()
+        .then((d) => d.pareto.step.at(-1) ?? d.pareto.front[0])
+        .catch(() => undefined);
+      const at =
+        best !== undefined
+          ? await inner
+              .locator('#app')
+              .evaluate((_, id) => window.__unasPanel.pointPosition(id), best)
+              .catch(() => undefined)
+          : undefined;
       if (at) {
-        await inner.locator('html').click({ position: { x: at.x, y: at.y }, timeout: 5000 }).catch((e) => log('point click failed:', e.message));
+        await inner
+          .locator('html')
+          .click({ position: { x: at.x, y: at.y }, timeout: 5000 })
+          .catch((e) => log('point click failed:', e.message));
         await sleep(500);
-        facts.selected = await debug().then((d) => ({ id: d.selected, layers: d.details.layers.length })).catch(() => undefined);
+        facts.selected = await debug()
+          .then((d) => ({ id: d.selected, layers: d.details.layers.length }))
+          .catch(() => undefined);
       }
-      await inner.locator('#app').evaluate(() => window.__unasPanel.rendered()).catch(() => {});
+      await inner
+        .locator('#app')
+        .evaluate(() => window.__unasPanel.rendered())
+        .catch(() => {});
       await page.mouse.move(1390, 890);
       await shot('search-panel.png');
       log('panel screenshot taken');
@@ -318,7 +412,12 @@ async function main() {
     await test('the "μNAS Runs" view lists the run', page, async () => {
       assert(started, 'the search was not started');
       // The activity bar's Explorer (a click: the webview may have the keyboard focus now)
-      await page.locator('.activitybar .action-item a.codicon-explorer-view-icon, .activitybar .action-item [aria-label^="Explorer"]').first().click();
+      await page
+        .locator(
+          '.activitybar .action-item a.codicon-explorer-view-icon, .activitybar .action-item [aria-label^="Explorer"]',
+        )
+        .first()
+        .click();
       const header = page.locator('.pane-header', { hasText: 'μNAS Runs' });
       await header.waitFor();
       if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
@@ -326,8 +425,13 @@ async function main() {
       const row = pane.locator('.monaco-list-row', { hasText: /tiny-/ }).first();
       await row.waitFor();
       let text = (await row.innerText()).replace(/\s+/g, ' ').trim();
-      if (!/done/.test(text)) { // the tree refreshes on the controller's change events
-        await pane.locator('.monaco-list-row', { hasText: /tiny-.*done/ }).first().waitFor({ timeout: 10000 }).catch(() => {});
+      if (!/done/.test(text)) {
+        // the tree refreshes on the controller's change events
+        await pane
+          .locator('.monaco-list-row', { hasText: /tiny-.*done/ })
+          .first()
+          .waitFor({ timeout: 10000 })
+          .catch(() => {});
         text = (await row.innerText()).replace(/\s+/g, ' ').trim();
       }
       assert(/evaluated/.test(text) && /done/.test(text), `runs view row: "${text}"`);
@@ -354,4 +458,7 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((e) => { console.error(e); process.exit(2); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(2);
+});

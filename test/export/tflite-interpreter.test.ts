@@ -77,21 +77,40 @@ const UNTRAINED = {
   dense 10
 }`,
 };
-const CFG: TrainConfig = { epochs: 2, batch: 32, optimizer: 'adam', lr: 0.01, momentum: 0.9, weightDecay: 0, schedule: { kind: 'constant' }, earlyStop: 0, labelSmoothing: 0 };
+const CFG: TrainConfig = {
+  epochs: 2,
+  batch: 32,
+  optimizer: 'adam',
+  lr: 0.01,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: { kind: 'constant' },
+  earlyStop: 0,
+  labelSmoothing: 0,
+};
 
 function graphOf(text: string): ArchGraph {
   const a = analyze(text);
-  if (a.diagnostics.some((d) => d.severity === 'error')) throw new Error(a.diagnostics.map((d) => d.message).join('; '));
+  if (a.diagnostics.some((d) => d.severity === 'error'))
+    throw new Error(a.diagnostics.map((d) => d.message).join('; '));
   return a.graphs.get(a.document.models[0]!)!;
 }
 
 const FILES: Record<string, string> = {
   '/tf-core.js': require.resolve('@tensorflow/tfjs-core/dist/tf-core.min.js'),
   '/tf-backend-cpu.js': require.resolve('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
-  '/tf-tflite.js': join(dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'dist/tf-tflite.min.js'),
+  '/tf-tflite.js': join(
+    dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')),
+    'dist/tf-tflite.min.js',
+  ),
 };
 const WASM_DIR = join(dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'wasm');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.html': 'text/html',
+  '.tflite': 'application/octet-stream',
+};
 
 interface PageResult {
   readonly inputs: { name: string; shape: number[]; dtype: string }[];
@@ -106,47 +125,65 @@ interface PageResult {
 
 interface PageGlobals {
   readonly tflite: {
-  setWasmPath(path: string): void;
-  loadTFLiteModel(url: string, options?: { numThreads?: number }): Promise<{
-    inputs: { name: string; shape: number[]; dtype: string }[];
-    outputs: { name: string; shape: number[]; dtype: string }[];
-    predict(x: unknown): { dataSync(): Int32Array; dispose(): void };
-    modelRunner: { getInputs(): { data(): Int8Array }[]; getOutputs(): { data(): Int8Array; dataType: string; shape: string }[]; infer(): boolean };
-  }>;
+    setWasmPath(path: string): void;
+    loadTFLiteModel(
+      url: string,
+      options?: { numThreads?: number },
+    ): Promise<{
+      inputs: { name: string; shape: number[]; dtype: string }[];
+      outputs: { name: string; shape: number[]; dtype: string }[];
+      predict(x: unknown): { dataSync(): Int32Array; dispose(): void };
+      modelRunner: {
+        getInputs(): { data(): Int8Array }[];
+        getOutputs(): { data(): Int8Array; dataType: string; shape: string }[];
+        infer(): boolean;
+      };
+    }>;
   };
   readonly tf: { tensor(values: Int32Array, shape: number[], dtype: string): { dispose(): void } };
 }
 
 /** Loads a model in the page and classifies the int8 images (one inference each, batch 1). */
 async function runInPage(page: Page, url: string, images: Int8Array, count: number): Promise<PageResult> {
-  return page.evaluate(async ({ url, pixels, n }) => {
-    const { tf: core, tflite } = globalThis as unknown as PageGlobals;
-    tflite.setWasmPath('/wasm/');
-    const model = await tflite.loadTFLiteModel(url, { numThreads: 1 });
-    const size = pixels.length / n;
-    // Through the public API once: shape and dtype as declared.
-    const x = core.tensor(Int32Array.from(pixels.slice(0, size)), [1, 28, 28, 1], 'int32');
-    const y = model.predict(x);
-    const first = Array.from(y.dataSync());
-    x.dispose();
-    y.dispose();
-    // Then straight through the interpreter for speed.
-    const runner = model.modelRunner;
-    const input = runner.getInputs()[0]!.data();
-    const output = runner.getOutputs()[0]!;
-    const predictions: number[] = [];
-    const raw: number[][] = [];
-    for (let i = 0; i < n; i++) {
-      input.set(pixels.subarray(i * size, (i + 1) * size));
-      if (!runner.infer()) throw new Error(`inference ${i} failed`);
-      const o = output.data();
-      if (i < 100) raw.push(Array.from(o));
-      let best = 0;
-      for (let k = 1; k < o.length; k++) if (o[k]! > o[best]!) best = k;
-      predictions.push(best);
-    }
-    return { inputs: model.inputs, outputs: model.outputs, outputType: output.dataType, outputShape: output.shape, first, predictions, raw };
-  }, { url, pixels: images, n: count });
+  return page.evaluate(
+    async ({ url, pixels, n }) => {
+      const { tf: core, tflite } = globalThis as unknown as PageGlobals;
+      tflite.setWasmPath('/wasm/');
+      const model = await tflite.loadTFLiteModel(url, { numThreads: 1 });
+      const size = pixels.length / n;
+      // Through the public API once: shape and dtype as declared.
+      const x = core.tensor(Int32Array.from(pixels.slice(0, size)), [1, 28, 28, 1], 'int32');
+      const y = model.predict(x);
+      const first = Array.from(y.dataSync());
+      x.dispose();
+      y.dispose();
+      // Then straight through the interpreter for speed.
+      const runner = model.modelRunner;
+      const input = runner.getInputs()[0]!.data();
+      const output = runner.getOutputs()[0]!;
+      const predictions: number[] = [];
+      const raw: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        input.set(pixels.subarray(i * size, (i + 1) * size));
+        if (!runner.infer()) throw new Error(`inference ${i} failed`);
+        const o = output.data();
+        if (i < 100) raw.push(Array.from(o));
+        let best = 0;
+        for (let k = 1; k < o.length; k++) if (o[k]! > o[best]!) best = k;
+        predictions.push(best);
+      }
+      return {
+        inputs: model.inputs,
+        outputs: model.outputs,
+        outputType: output.dataType,
+        outputShape: output.shape,
+        first,
+        predictions,
+        raw,
+      };
+    },
+    { url, pixels: images, n: count },
+  );
 }
 
 interface Trained {
@@ -164,16 +201,28 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
 
   beforeAll(async () => {
     mkdirSync(out, { recursive: true });
-    const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    const launching = chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
     await initTrainingBackend('wasm');
     data = await loadDataset({ kind: 'mnist', subset: 4000, validation: 0.1, seed: 1 }, { baseDir: '.' });
     for (const m of MODELS) {
       const graph = graphOf(m.text);
       const t0 = performance.now();
       const r = await trainCandidate(graph, data, { ...CFG, lr: m.lr }, { seed: 3, keepModel: true });
-      if (r.status !== 'trained' || !r.model) throw new Error(`training ${m.name} failed: ${JSON.stringify(r)}`);
+      if (r.status !== 'trained' || !r.model)
+        throw new Error(`training ${m.name} failed: ${JSON.stringify(r)}`);
       const calibration = sampleImages(data.train, 500, 7);
-      const exported = await exportInt8(graph, r.model, calibration.images, calibration.count, { description: m.name });
+      const exported = await exportInt8(graph, r.model, calibration.images, calibration.count, {
+        description: m.name,
+      });
       writeFileSync(join(out, `${m.name}.tflite`), exported.bytes);
       trained.set(m.name, { graph, model: r.model, exported });
       metrics[m.name] = { trainSeconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
@@ -187,7 +236,9 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       const rnd = (lo: number, hi: number) => tf.randomUniform([c], lo, hi, 'float32', 5);
       layer.setWeights([rnd(0.5, 2), rnd(-0.5, 0.5), rnd(0, 0.5), rnd(0.05, 0.5)]);
       const calibration = sampleImages(data.train, 500, 7);
-      const exported = await exportInt8(graph, model, calibration.images, calibration.count, { description: UNTRAINED.name });
+      const exported = await exportInt8(graph, model, calibration.images, calibration.count, {
+        description: UNTRAINED.name,
+      });
       writeFileSync(join(out, `${UNTRAINED.name}.tflite`), exported.bytes);
       trained.set(UNTRAINED.name, { graph, model, exported });
       metrics[UNTRAINED.name] = {};
@@ -196,14 +247,25 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
     const context = await browser.newContext();
     await context.route(`${ORIGIN}/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
-      if (path === '/') return route.fulfill({ status: 200, contentType: TYPES['.html'], body: '<!doctype html><html><head><script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script><script src="/tf-tflite.js"></script></head><body></body></html>' });
+      if (path === '/')
+        return route.fulfill({
+          status: 200,
+          contentType: TYPES['.html'],
+          body: '<!doctype html><html><head><script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script><script src="/tf-tflite.js"></script></head><body></body></html>',
+        });
       const model = /^\/models\/(\w+)\.tflite$/.exec(path);
       const bytes = model ? trained.get(model[1]!)?.exported.bytes : undefined;
-      if (bytes) return route.fulfill({ status: 200, contentType: TYPES['.tflite'], body: Buffer.from(bytes) });
-      const file = FILES[path] ?? (path.startsWith('/wasm/') ? join(WASM_DIR, path.slice('/wasm/'.length)) : undefined);
+      if (bytes)
+        return route.fulfill({ status: 200, contentType: TYPES['.tflite'], body: Buffer.from(bytes) });
+      const file =
+        FILES[path] ?? (path.startsWith('/wasm/') ? join(WASM_DIR, path.slice('/wasm/'.length)) : undefined);
       if (!file) return route.fulfill({ status: 404, body: 'not found' });
       try {
-        return await route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+        return await route.fulfill({
+          status: 200,
+          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+          body: readFileSync(file),
+        });
       } catch {
         return route.fulfill({ status: 404, body: 'not found' });
       }
@@ -219,21 +281,29 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
   });
 
   /** The first TEST_IMAGES test images: float (pixel / 255) for tfjs, int8 for TFLite. */
-  function testImages(input: { scale: number; zeroPoint: number }): { float: Float32Array; int8: Int8Array; labels: Int32Array } {
+  function testImages(input: { scale: number; zeroPoint: number }): {
+    float: Float32Array;
+    int8: Int8Array;
+    labels: Int32Array;
+  } {
     const it = createBatchIterator(data.test, { batchSize: TEST_IMAGES, seed: 0, shuffle: false });
     const buffers = allocateBatch(data.inputShape, TEST_IMAGES);
     it.fill(0, 0, buffers);
-    const int8 = Int8Array.from(buffers.inputs, (v) => Math.max(-128, Math.min(127, Math.round(v / input.scale) + input.zeroPoint)));
+    const int8 = Int8Array.from(buffers.inputs, (v) =>
+      Math.max(-128, Math.min(127, Math.round(v / input.scale) + input.zeroPoint)),
+    );
     return { float: buffers.inputs, int8, labels: buffers.labels };
   }
 
   it('quantises the input exactly (int8 = pixel − 128) and the softmax output as TFLite mandates', () => {
     for (const { graph, exported } of trained.values()) {
       expect(exported.input).toEqual({ scale: Math.fround(1 / 255), zeroPoint: -128 });
-      if (graph.nodes[graph.output]!.op.kind === 'softmax') expect(exported.output).toEqual({ scale: 1 / 256, zeroPoint: -128 });
+      if (graph.nodes[graph.output]!.op.kind === 'softmax')
+        expect(exported.output).toEqual({ scale: 1 / 256, zeroPoint: -128 });
       const { int8 } = testImages(exported.input);
       const pixels = data.test.images.subarray(0, 28 * 28 * TEST_IMAGES);
-      for (let i = 0; i < pixels.length; i++) if (int8[i] !== pixels[i]! - 128) throw new Error(`pixel ${i}: ${pixels[i]} → ${int8[i]}`);
+      for (let i = 0; i < pixels.length; i++)
+        if (int8[i] !== pixels[i]! - 128) throw new Error(`pixel ${i}: ${pixels[i]} → ${int8[i]}`);
     }
   });
 
@@ -241,7 +311,9 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
     it(`${m.name}: runs in TFLite with the declared input and output, within 1 point of the float model on 1,000 test images`, async () => {
       const { model, exported } = trained.get(m.name)!;
       const { float, int8, labels } = testImages(exported.input);
-      const pred = tf.tidy(() => (model.predict(tf.tensor4d(float, [TEST_IMAGES, 28, 28, 1])) as tf.Tensor).argMax(-1).dataSync());
+      const pred = tf.tidy(() =>
+        (model.predict(tf.tensor4d(float, [TEST_IMAGES, 28, 28, 1])) as tf.Tensor).argMax(-1).dataSync(),
+      );
       let correct = 0;
       for (let i = 0; i < TEST_IMAGES; i++) if (pred[i] === labels[i]) correct++;
       const floatAccuracy = correct / TEST_IMAGES;
@@ -266,7 +338,14 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
         if (r.predictions[i] === pred[i]) agree++;
       }
       const int8Accuracy = int8Correct / TEST_IMAGES;
-      Object.assign(metrics[m.name]!, { floatAccuracy, int8Accuracy, agreement: agree / TEST_IMAGES, tfliteSeconds, fileBytes: exported.bytes.length, estimatedFlash: exported.estimate.totals.flash });
+      Object.assign(metrics[m.name]!, {
+        floatAccuracy,
+        int8Accuracy,
+        agreement: agree / TEST_IMAGES,
+        tfliteSeconds,
+        fileBytes: exported.bytes.length,
+        estimatedFlash: exported.estimate.totals.flash,
+      });
       expect(floatAccuracy).toBeGreaterThan(m.minFloat);
       expect(Math.abs(int8Correct - correct)).toBeLessThanOrEqual(TEST_IMAGES / 100);
     });
@@ -276,7 +355,9 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
     const { model, exported } = trained.get(UNTRAINED.name)!;
     const n = 100;
     const { float, int8 } = testImages(exported.input);
-    const expected = tf.tidy(() => (model.predict(tf.tensor4d(float.subarray(0, n * 784), [n, 28, 28, 1])) as tf.Tensor).dataSync());
+    const expected = tf.tidy(() =>
+      (model.predict(tf.tensor4d(float.subarray(0, n * 784), [n, 28, 28, 1])) as tf.Tensor).dataSync(),
+    );
     const r = await runInPage(page, `/models/${UNTRAINED.name}.tflite`, int8.subarray(0, n * 784), n);
     expect(r.outputs).toEqual([{ name: 'dense_0', shape: [1, 10], dtype: 'int32' }]);
     const { scale, zeroPoint } = exported.output;
@@ -291,19 +372,28 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
         spread = Math.max(spread, Math.abs(expected[i * 10 + k]!) / scale);
       }
     }
-    Object.assign(metrics[UNTRAINED.name]!, { meanErrorSteps: Number((sum / (n * 10)).toFixed(3)), worstErrorSteps: Number(worst.toFixed(3)), outputRangeSteps: Number(spread.toFixed(1)) });
+    Object.assign(metrics[UNTRAINED.name]!, {
+      meanErrorSteps: Number((sum / (n * 10)).toFixed(3)),
+      worstErrorSteps: Number(worst.toFixed(3)),
+      outputRangeSteps: Number(spread.toFixed(1)),
+    });
     expect(spread).toBeGreaterThan(20);
     expect(sum / (n * 10)).toBeLessThan(2);
     expect(worst).toBeLessThan(8);
   });
 
-  it('flash: the payload is exactly what the estimate counts; the estimate of the file equals the graph\'s', () => {
+  it("flash: the payload is exactly what the estimate counts; the estimate of the file equals the graph's", () => {
     for (const { graph, exported } of trained.values()) {
       const back = readTflite(exported.bytes);
       expect(payloadBytes(back)).toBe(estimatedPayload(graph));
       const e = estimateTflite(back);
       const g = exported.estimate.totals;
-      expect([e.totals.peakRam, e.totals.arena.total, e.totals.flash, e.totals.macs]).toEqual([g.peakRam, g.arena.total, g.flash, g.macs]);
+      expect([e.totals.peakRam, e.totals.arena.total, e.totals.flash, e.totals.macs]).toEqual([
+        g.peakRam,
+        g.arena.total,
+        g.flash,
+        g.macs,
+      ]);
       // The file size itself: within 7 % of the flatbuffer overhead (the constants are fitted).
       const overhead = exported.bytes.length - payloadBytes(back);
       expect(Math.abs(exported.bytes.length - g.flash)).toBeLessThanOrEqual(0.07 * overhead);

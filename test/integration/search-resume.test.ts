@@ -12,27 +12,47 @@ const root = join(__dirname, '../..');
 const fixture = join(root, 'test/fixtures/search/tiny-mnist.unas');
 
 /** Runs the real CLI; `killAfter` SIGKILLs it once that many candidates are journalled. */
-function unas(args: string[], killAfter?: number): Promise<{ events: RunEvent[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function unas(
+  args: string[],
+  killAfter?: number,
+): Promise<{ events: RunEvent[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const events: RunEvent[] = [];
     let stderr = '';
-    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     createInterface({ input: p.stdout }).on('line', (line) => {
       const e = JSON.parse(line) as RunEvent | { type: 'summary' };
       if (e.type === 'summary') return;
       events.push(e);
-      if (killAfter !== undefined && events.filter((x) => x.type === 'candidate-finished').length >= killAfter) p.kill('SIGKILL');
+      if (
+        killAfter !== undefined &&
+        events.filter((x) => x.type === 'candidate-finished').length >= killAfter
+      )
+        p.kill('SIGKILL');
     });
     p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
   });
 }
 
 const finishedIds = (events: readonly RunEvent[]) =>
-  events.flatMap((e) => (e.type === 'candidate-finished' && e.candidate.status !== 'rejected' && e.candidate.testError === undefined ? [e.candidate.id] : []));
+  events.flatMap((e) =>
+    e.type === 'candidate-finished' &&
+    e.candidate.status !== 'rejected' &&
+    e.candidate.testError === undefined
+      ? [e.candidate.id]
+      : [],
+  );
 
 describe('search: kill -9 and resume', () => {
-  beforeAll(async () => { await buildOnce(); }, 120_000);
+  beforeAll(async () => {
+    await buildOnce();
+  }, 120_000);
 
   it('loses no completed candidate and evaluates none twice', async () => {
     const runs = mkdtempSync(join(tmpdir(), 'unas-runs-'));
@@ -58,7 +78,9 @@ describe('search: kill -9 and resume', () => {
     expect(second.events.find((e) => e.type === 'run-started')).toMatchObject({ resumed: true });
 
     // "Re-train longer": one candidate on the whole training set, journalled with its test error.
-    const trained = finishedIds(run.events.filter((e) => e.type === 'candidate-finished' && e.candidate.status === 'trained'))[0]!;
+    const trained = finishedIds(
+      run.events.filter((e) => e.type === 'candidate-finished' && e.candidate.status === 'trained'),
+    )[0]!;
     const retrain = await unas(['retrain', dir, '--candidate', String(trained), '--epochs', '1', '--json']);
     expect(retrain.code, retrain.stderr).toBe(0);
     const updated = retrain.events.find((e) => e.type === 'candidate-finished');

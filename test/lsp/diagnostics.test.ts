@@ -8,11 +8,21 @@ import { analyzed, engineEstimate, example, EXAMPLES } from './support/engine.js
 import { LspClient, render, slice } from './support/lsp-client.js';
 
 let client: LspClient;
-beforeAll(async () => { ({ client } = await LspClient.start()); });
-afterAll(async () => { expect(await client.stop()).toBe(0); });
+beforeAll(async () => {
+  ({ client } = await LspClient.start());
+});
+afterAll(async () => {
+  expect(await client.stop()).toBe(0);
+});
 
 /** Diagnostics the LSP adds to the engine's: resource findings. */
-const RESOURCE_CODES = new Set(['baseline-over-limit', 'baseline-over-soft-limit', 'baseline-over-board', 'model-over-board', 'space-infeasible']);
+const RESOURCE_CODES = new Set([
+  'baseline-over-limit',
+  'baseline-over-soft-limit',
+  'baseline-over-board',
+  'model-over-board',
+  'space-infeasible',
+]);
 
 describe('syntax and validation diagnostics', () => {
   it.each(['mnist.unas', 'cifar10.unas', 'fashion-mnist.unas'])('%s: none', async (name) => {
@@ -25,19 +35,25 @@ describe('syntax and validation diagnostics', () => {
     'model m {\n  input 28x28x1\n  conv2d 8 k3 s2 relu\n  dense 10 @\n  maxpool 99\n}\n}\n',
     'search a { dataset cifar10  target nucleo-f746z  space { }\n  strategy evolution { population 4  sample 9 }\n  baseline nope\n}\nspace { }',
   ];
-  it.each(BROKEN.map((t, i) => [i, t] as const))('case %i: the same findings, ranges and messages as the engine', async (_i, text) => {
-    const uri = await client.open(text);
-    const got = (await client.diagnostics(uri, 1)).filter((d) => !RESOURCE_CODES.has(String(d.code)));
-    expect(render(got)).toEqual(renderDiagnostics(text, { boards: boardLookup() }));
-    expect(got.length).toBeGreaterThan(0);
-    await client.close(uri);
-  });
+  it.each(BROKEN.map((t, i) => [i, t] as const))(
+    'case %i: the same findings, ranges and messages as the engine',
+    async (_i, text) => {
+      const uri = await client.open(text);
+      const got = (await client.diagnostics(uri, 1)).filter((d) => !RESOURCE_CODES.has(String(d.code)));
+      expect(render(got)).toEqual(renderDiagnostics(text, { boards: boardLookup() }));
+      expect(got.length).toBeGreaterThan(0);
+      await client.close(uri);
+    },
+  );
 
   it('carries a certain fix in data, as LSP edits with the version', async () => {
     const text = 'search s {\n  datset mnist\n  space { }\n}\n';
     const uri = await client.open(text);
     const d = (await client.diagnostics(uri, 1)).find((x) => x.code === 'unknown-word');
-    expect(d?.data).toEqual({ version: 1, fix: { title: "Change to 'dataset'", edits: [{ range: d!.range, newText: 'dataset' }] } });
+    expect(d?.data).toEqual({
+      version: 1,
+      fix: { title: "Change to 'dataset'", edits: [{ range: d!.range, newText: 'dataset' }] },
+    });
   });
 });
 
@@ -47,10 +63,22 @@ describe('publishing', () => {
     const uri = await client.open(text);
     expect(await client.diagnostics(uri, 1)).toEqual([]);
     const at = client.doc(uri).positionAt(text.indexOf('nucleo-f746zg'));
-    const v2 = await client.change(uri, [{ range: { start: at, end: { line: at.line, character: at.character + 13 } }, text: 'nucleo-f746z' }]);
+    const v2 = await client.change(uri, [
+      { range: { start: at, end: { line: at.line, character: at.character + 13 } }, text: 'nucleo-f746z' },
+    ]);
     const d2 = await client.diagnostics(uri, v2);
-    expect(render(d2)).toEqual([`${at.line + 1}:${at.character + 1}-${at.line + 1}:${at.character + 13} error unknown 'nucleo-f746z': did you mean 'nucleo-f746zg'? (a board from the catalogue, or custom)`]);
-    const v3 = await client.change(uri, [{ range: { start: { line: at.line, character: at.character + 12 }, end: { line: at.line, character: at.character + 12 } }, text: 'g' }]);
+    expect(render(d2)).toEqual([
+      `${at.line + 1}:${at.character + 1}-${at.line + 1}:${at.character + 13} error unknown 'nucleo-f746z': did you mean 'nucleo-f746zg'? (a board from the catalogue, or custom)`,
+    ]);
+    const v3 = await client.change(uri, [
+      {
+        range: {
+          start: { line: at.line, character: at.character + 12 },
+          end: { line: at.line, character: at.character + 12 },
+        },
+        text: 'g',
+      },
+    ]);
     expect(await client.diagnostics(uri, v3)).toEqual([]);
     const cleared = client.nextDiagnostics(uri);
     await client.close(uri);
@@ -63,7 +91,9 @@ describe('publishing', () => {
     let v = 1;
     let at = 15;
     for (const ch of 'conv2d 4 k3') {
-      v = await client.change(uri, [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at } }, text: ch }]);
+      v = await client.change(uri, [
+        { range: { start: { line: 1, character: at }, end: { line: 1, character: at } }, text: ch },
+      ]);
       at++;
     }
     // Typed on the input line: `input 28x28x1conv2d 4 k3` is wrong whatever the timing.
@@ -75,7 +105,10 @@ describe('publishing', () => {
   it('announces quiescence with the published versions', async () => {
     const uri = await client.open('model q {\n  input 8x8x1\n  gap\n}\n');
     const v = await client.replace(uri, 'model q {\n  input 8x8x1\n  gap\n  dense 2\n}\n');
-    const q = await client.notification<{ documents: { uri: string; version: number }[] }>('unas/quiescent', (p) => p.documents.some((d) => d.uri === uri && d.version === v));
+    const q = await client.notification<{ documents: { uri: string; version: number }[] }>(
+      'unas/quiescent',
+      (p) => p.documents.some((d) => d.uri === uri && d.version === v),
+    );
     expect(q.documents).toContainEqual({ uri, version: v });
   });
 });
@@ -116,14 +149,20 @@ model m {
     ]);
     const ram = got[0]!;
     expect(ram.code).toBe('baseline-over-limit');
-    expect(ram.relatedInformation?.map((r) => [slice(BASELINE, r.location.range).split('\n')[0], r.message.split(':')[0]])).toEqual([
+    expect(
+      ram.relatedInformation?.map((r) => [
+        slice(BASELINE, r.location.range).split('\n')[0],
+        r.message.split(':')[0],
+      ]),
+    ).toEqual([
       ['ram <= 1 KB', 'the ram limit'],
       [BASELINE.split('\n')[line(peak.node) - 1]!.trim(), 'peak'],
     ]);
   });
 
   it('a model over the RAM its target board leaves for it', async () => {
-    const text = 'model big {\n  input 64x64x3\n  target arduino-zero\n  conv2d 32 k3 same relu\n  conv2d 32 k3 same relu\n  gap\n  dense 10\n}\n';
+    const text =
+      'model big {\n  input 64x64x3\n  target arduino-zero\n  conv2d 32 k3 same relu\n  conv2d 32 k3 same relu\n  gap\n  dense 10\n}\n';
     const uri = await client.open(text);
     const { estimate: e, line } = engineEstimate(text, 'big', 'arduino-zero');
     const peak = e.layers[e.peakNode!]!;
@@ -137,7 +176,9 @@ model m {
     const uri = await client.open('model m {\n  input 8x8x1\n  target arduino-zer\n  gap\n}\n');
     const [d, ...rest] = await client.diagnostics(uri, 1);
     expect(rest).toEqual([]);
-    expect(render([d!])).toEqual(["3:10-3:21 warning unknown 'arduino-zer': did you mean 'arduino-zero'? (a board from the catalogue; estimates use the default board)"]);
+    expect(render([d!])).toEqual([
+      "3:10-3:21 warning unknown 'arduino-zer': did you mean 'arduino-zero'? (a board from the catalogue; estimates use the default board)",
+    ]);
     expect((d!.data as { fix: { title: string } }).fix.title).toBe("Change to 'arduino-zero'");
   });
 
@@ -151,17 +192,29 @@ model m {
     const b = spaceBounds(resolveSpace(sp, [32, 32, 3], 2));
     const expected: string[] = [];
     for (const c of s.constraints) {
-      const least = c.metric.value === 'ram' ? b.peakRam : c.metric.value === 'flash' ? b.flash : c.metric.value === 'macs' ? b.macs : undefined;
+      const least =
+        c.metric.value === 'ram'
+          ? b.peakRam
+          : c.metric.value === 'flash'
+            ? b.flash
+            : c.metric.value === 'macs'
+              ? b.macs
+              : undefined;
       if (!least || c.mode !== 'hard' || least.min <= c.limit.value) continue;
-      expected.push(`${c.metric.value} <= ${slice(text, rangeOf(text, c.limit.span))}: the smallest needs ${least.exact ? '' : 'at least '}${formatBytes(least.min)}`);
+      expected.push(
+        `${c.metric.value} <= ${slice(text, rangeOf(text, c.limit.span))}: the smallest needs ${least.exact ? '' : 'at least '}${formatBytes(least.min)}`,
+      );
     }
     const got = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'space-infeasible');
-    expect(got.map((d) => d.message.replace('no architecture of this search space meets ', ''))).toEqual(expected);
+    expect(got.map((d) => d.message.replace('no architecture of this search space meets ', ''))).toEqual(
+      expected,
+    );
     for (const d of got) expect(slice(text, d.range)).toMatch(/^\d+ KB$/);
   });
 
   it('a search space whose smallest architecture does not fit the board', async () => {
-    const text = 'search s {\n  dataset cifar10 { path "x" }\n  target arduino-zero\n  space {\n    blocks 1 { layers 1 { op conv2d  kernel 3  stride 1  channels 64..96  padding same  prepool none } }\n    dense 0\n  }\n}\n';
+    const text =
+      'search s {\n  dataset cifar10 { path "x" }\n  target arduino-zero\n  space {\n    blocks 1 { layers 1 { op conv2d  kernel 3  stride 1  channels 64..96  padding same  prepool none } }\n    dense 0\n  }\n}\n';
     const uri = await client.open(text);
     const sp = analyzed(text).document.searches[0]!.space!;
     if (sp.kind !== 'space') throw new Error('inline space expected');
@@ -182,6 +235,9 @@ model m {
 });
 
 function rangeOf(text: string, span: { start: number; end: number }) {
-  const pos = (o: number) => { const before = text.slice(0, o).split('\n'); return { line: before.length - 1, character: before.at(-1)!.length }; };
+  const pos = (o: number) => {
+    const before = text.slice(0, o).split('\n');
+    return { line: before.length - 1, character: before.at(-1)!.length };
+  };
   return { start: pos(span.start), end: pos(span.end) };
 }

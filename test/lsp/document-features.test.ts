@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SymbolKind, type DocumentSymbol, type InitializeResult, type MarkupContent, type ParameterInformation } from 'vscode-languageserver-protocol';
+import {
+  SymbolKind,
+  type DocumentSymbol,
+  type InitializeResult,
+  type MarkupContent,
+  type ParameterInformation,
+} from 'vscode-languageserver-protocol';
 import { example } from './support/engine.js';
 import { cursors, LspClient } from './support/lsp-client.js';
 
 let client: LspClient;
 let init: InitializeResult;
-beforeAll(async () => { ({ client, init } = await LspClient.start()); });
-afterAll(async () => { await client.stop(); });
+beforeAll(async () => {
+  ({ client, init } = await LspClient.start());
+});
+afterAll(async () => {
+  await client.stop();
+});
 
 describe('semantic tokens', () => {
   const text = `// c
@@ -39,21 +49,44 @@ b */
       line += d[i]!;
       char = d[i]! ? d[i + 1]! : char + d[i + 1]!;
       const mods = legend.tokenModifiers.filter((_m, b) => (d[i + 4]! >> b) & 1);
-      out.push(`${lines[line]!.slice(char, char + d[i + 2]!)}:${legend.tokenTypes[d[i + 3]!]}${mods.map((m) => `.${m}`).join('')}`);
+      out.push(
+        `${lines[line]!.slice(char, char + d[i + 2]!)}:${legend.tokenTypes[d[i + 3]!]}${mods.map((m) => `.${m}`).join('')}`,
+      );
     }
     expect(out).toEqual([
       '// c:comment',
-      'search:keyword', 's:namespace.declaration',
-      'dataset:keyword', 'mnist:enumMember',
-      'constraints:keyword', 'ram:keyword', '<=:operator', '8:number', 'KB:type', 'soft:modifier',
-      'space:keyword', 'sp:struct',
-      'baseline:keyword', 'm:class',
-      'space:keyword', 'sp:struct.declaration', 'blocks:keyword', '1:number', '..:operator', '2:number',
-      'model:keyword', 'm:class.declaration',
-      'input:keyword', '28x28x1:number',
-      'conv2d:function', '8:number', 'k3:modifier', 'relu:modifier',
-      'dense:function', '10:number',
-      '/* a:comment', 'b */:comment',
+      'search:keyword',
+      's:namespace.declaration',
+      'dataset:keyword',
+      'mnist:enumMember',
+      'constraints:keyword',
+      'ram:keyword',
+      '<=:operator',
+      '8:number',
+      'KB:type',
+      'soft:modifier',
+      'space:keyword',
+      'sp:struct',
+      'baseline:keyword',
+      'm:class',
+      'space:keyword',
+      'sp:struct.declaration',
+      'blocks:keyword',
+      '1:number',
+      '..:operator',
+      '2:number',
+      'model:keyword',
+      'm:class.declaration',
+      'input:keyword',
+      '28x28x1:number',
+      'conv2d:function',
+      '8:number',
+      'k3:modifier',
+      'relu:modifier',
+      'dense:function',
+      '10:number',
+      '/* a:comment',
+      'b */:comment',
     ]);
   });
 });
@@ -91,21 +124,51 @@ model lenet_tiny {
   it('outline searches, models and spaces with their sections and layers', async () => {
     const uri = await client.open(OUTLINE);
     const symbols = (await client.symbols(uri)) as DocumentSymbol[];
-    expect(symbols.map((s) => [s.name, s.kind, s.detail])).toEqual([['mnist', SymbolKind.Namespace, 'search'], ['lenet_tiny', SymbolKind.Class, 'model']]);
+    expect(symbols.map((s) => [s.name, s.kind, s.detail])).toEqual([
+      ['mnist', SymbolKind.Namespace, 'search'],
+      ['lenet_tiny', SymbolKind.Class, 'model'],
+    ]);
     const [search, model] = symbols;
-    expect(search!.children!.map((c) => c.name)).toEqual(['dataset', 'target', 'constraints', 'objectives', 'space', 'strategy', 'train', 'baseline']);
-    expect(search!.children![2]!.children!.map((c) => `${c.name} ${c.detail}`)).toEqual(['ram <= 8 KB', 'flash <= 16 KB', 'macs <= 2 M soft', 'error <= 3% soft']);
+    expect(search!.children!.map((c) => c.name)).toEqual([
+      'dataset',
+      'target',
+      'constraints',
+      'objectives',
+      'space',
+      'strategy',
+      'train',
+      'baseline',
+    ]);
+    expect(search!.children![2]!.children!.map((c) => `${c.name} ${c.detail}`)).toEqual([
+      'ram <= 8 KB',
+      'flash <= 16 KB',
+      'macs <= 2 M soft',
+      'error <= 3% soft',
+    ]);
     expect(model!.children!.map((c) => `${c.name} ${c.detail}`)).toEqual([
-      'input 28x28x1', 'conv2d 8 k3 s2 relu → 13×13×8', 'dwconv2d k3 relu → 11×11×8', 'conv1x1 16 relu → 11×11×16', 'maxpool 2 → 5×5×16',
-      'conv2d 16 k3 relu → 3×3×16', 'gap → 16', 'dense 10 → 10', 'softmax → 10',
+      'input 28x28x1',
+      'conv2d 8 k3 s2 relu → 13×13×8',
+      'dwconv2d k3 relu → 11×11×8',
+      'conv1x1 16 relu → 11×11×16',
+      'maxpool 2 → 5×5×16',
+      'conv2d 16 k3 relu → 3×3×16',
+      'gap → 16',
+      'dense 10 → 10',
+      'softmax → 10',
     ]);
     expect(model!.children![1]!.kind).toBe(SymbolKind.Function);
     const inside = (outer: DocumentSymbol, inner: DocumentSymbol['range']) =>
-      (inner.start.line > outer.range.start.line || (inner.start.line === outer.range.start.line && inner.start.character >= outer.range.start.character))
-      && (inner.end.line < outer.range.end.line || (inner.end.line === outer.range.end.line && inner.end.character <= outer.range.end.character));
+      (inner.start.line > outer.range.start.line ||
+        (inner.start.line === outer.range.start.line &&
+          inner.start.character >= outer.range.start.character)) &&
+      (inner.end.line < outer.range.end.line ||
+        (inner.end.line === outer.range.end.line && inner.end.character <= outer.range.end.character));
     const check = (s: DocumentSymbol): void => {
       expect(inside(s, s.selectionRange)).toBe(true);
-      for (const c of s.children ?? []) { expect(inside(s, c.range)).toBe(true); check(c); }
+      for (const c of s.children ?? []) {
+        expect(inside(s, c.range)).toBe(true);
+        check(c);
+      }
     };
     symbols.forEach(check);
   });
@@ -126,7 +189,12 @@ search s {
 model m { input 8x8x1 }
 `);
     const ranges = await client.folding(uri);
-    expect(ranges?.map((r) => `${r.startLine + 1}-${r.endLine + 1}${r.kind ? ` ${r.kind}` : ''}`)).toEqual(['1-2 comment', '3-7', '5-6', '9-10 comment']);
+    expect(ranges?.map((r) => `${r.startLine + 1}-${r.endLine + 1}${r.kind ? ` ${r.kind}` : ''}`)).toEqual([
+      '1-2 comment',
+      '3-7',
+      '5-6',
+      '9-10 comment',
+    ]);
   });
 });
 
@@ -138,7 +206,12 @@ describe('code lenses', () => {
     const lineOf = (prefix: string) => text.split('\n').findIndex((l) => l.startsWith(prefix)) + 1;
     const s = lineOf('search mnist');
     const m = lineOf('model lenet_tiny');
-    expect(lenses?.map((l) => `${l.range.start.line + 1} ${l.command?.title} ${l.command?.command} ${JSON.stringify(l.command?.arguments)}`)).toEqual([
+    expect(
+      lenses?.map(
+        (l) =>
+          `${l.range.start.line + 1} ${l.command?.title} ${l.command?.command} ${JSON.stringify(l.command?.arguments)}`,
+      ),
+    ).toEqual([
       `${s} ▶ Start search unas.startSearch ["${uri}","mnist"]`,
       `${s} Estimate space unas.estimateSpace ["${uri}","mnist"]`,
       `${m} Estimate unas.estimateModel ["${uri}","lenet_tiny"]`,
@@ -157,11 +230,15 @@ describe('signature help', () => {
     const { text, positions } = cursors(marked);
     const uri = await client.open(text);
     const h = await client.signatureHelp(uri, positions[0]!);
-    if (active === null) { expect(h).toBeNull(); return; }
+    if (active === null) {
+      expect(h).toBeNull();
+      return;
+    }
     const sig = h!.signatures[0]!;
     expect(sig.label).toBe(label);
     const p = sig.parameters![h!.activeParameter!]!.label as ParameterInformation['label'];
     expect(Array.isArray(p) ? sig.label.slice(p[0], p[1]) : p).toBe(active);
-    if (label.includes('..')) expect((sig.documentation as MarkupContent).value).toContain('includes both ends');
+    if (label.includes('..'))
+      expect((sig.documentation as MarkupContent).value).toContain('includes both ends');
   });
 });

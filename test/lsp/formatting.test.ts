@@ -3,26 +3,34 @@ import { analyzed, EXAMPLES } from './support/engine.js';
 import { LspClient } from './support/lsp-client.js';
 
 let client: LspClient;
-beforeAll(async () => { ({ client } = await LspClient.start()); });
-afterAll(async () => { await client.stop(); });
+beforeAll(async () => {
+  ({ client } = await LspClient.start());
+});
+afterAll(async () => {
+  await client.stop();
+});
 
 /** Findings without positions: formatting may move text within lines, never change meaning. */
-const meaning = (text: string) => analyzed(text).diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`);
+const meaning = (text: string) =>
+  analyzed(text).diagnostics.map((d) => `${d.severity} ${d.code} ${d.message}`);
 
 describe('formatting', () => {
-  it.each(EXAMPLES.map((e) => [e.name, e.text] as const))('%s: idempotent, same diagnostics', async (_name, text) => {
-    const uri = await client.open(text);
-    const before = (await client.diagnostics(uri, 1)).map((d) => d.message);
-    const first = await client.format(uri);
-    const v = await client.applyEdits(uri, first ?? []);
-    const once = client.doc(uri).getText();
-    expect(await client.format(uri)).toEqual([]);
-    expect(meaning(once)).toEqual(meaning(text));
-    expect((await client.diagnostics(uri, v)).map((d) => d.message)).toEqual(before);
-    expect(once.split('\n')).toHaveLength(text.split('\n').length);
-    for (const line of once.split('\n')) expect(line).not.toMatch(/\s$/);
-    await client.close(uri);
-  });
+  it.each(EXAMPLES.map((e) => [e.name, e.text] as const))(
+    '%s: idempotent, same diagnostics',
+    async (_name, text) => {
+      const uri = await client.open(text);
+      const before = (await client.diagnostics(uri, 1)).map((d) => d.message);
+      const first = await client.format(uri);
+      const v = await client.applyEdits(uri, first ?? []);
+      const once = client.doc(uri).getText();
+      expect(await client.format(uri)).toEqual([]);
+      expect(meaning(once)).toEqual(meaning(text));
+      expect((await client.diagnostics(uri, v)).map((d) => d.message)).toEqual(before);
+      expect(once.split('\n')).toHaveLength(text.split('\n').length);
+      for (const line of once.split('\n')) expect(line).not.toMatch(/\s$/);
+      await client.close(uri);
+    },
+  );
 
   it('indents by depth, spaces tokens once, keeps comments and line breaks', async () => {
     const messy = [
@@ -62,9 +70,13 @@ describe('formatting', () => {
   });
 
   it('separates statements of a one-liner by two spaces', async () => {
-    const uri = await client.open('search s {\n  target custom { ram 8 KB flash 32 KB   core cortex-m4 }\n}\n');
+    const uri = await client.open(
+      'search s {\n  target custom { ram 8 KB flash 32 KB   core cortex-m4 }\n}\n',
+    );
     await client.applyEdits(uri, (await client.format(uri)) ?? []);
-    expect(client.doc(uri).getText()).toBe('search s {\n  target custom { ram 8 KB  flash 32 KB  core cortex-m4 }\n}\n');
+    expect(client.doc(uri).getText()).toBe(
+      'search s {\n  target custom { ram 8 KB  flash 32 KB  core cortex-m4 }\n}\n',
+    );
   });
 
   it('keeps CRLF line breaks', async () => {
@@ -76,12 +88,17 @@ describe('formatting', () => {
   it('uses tabs when asked', async () => {
     const uri = await client.open('model m {\ninput 8x8x1\nadd {\npath { gap }\npath { }\n}\n}\n');
     await client.applyEdits(uri, (await client.format(uri, { tabSize: 4, insertSpaces: false })) ?? []);
-    expect(client.doc(uri).getText()).toBe('model m {\n\tinput 8x8x1\n\tadd {\n\t\tpath { gap }\n\t\tpath { }\n\t}\n}\n');
+    expect(client.doc(uri).getText()).toBe(
+      'model m {\n\tinput 8x8x1\n\tadd {\n\t\tpath { gap }\n\t\tpath { }\n\t}\n}\n',
+    );
   });
 
   it('formats only the lines of a range', async () => {
     const uri = await client.open('search s {\ndataset mnist\nspace   { }\n}\n');
-    const edits = await client.formatRange(uri, { start: { line: 2, character: 0 }, end: { line: 2, character: 3 } });
+    const edits = await client.formatRange(uri, {
+      start: { line: 2, character: 0 },
+      end: { line: 2, character: 3 },
+    });
     expect(edits?.map((e) => [e.range.start.line, e.newText])).toEqual([[2, '  space { }']]);
   });
 

@@ -5,8 +5,12 @@ import { engineEstimate } from './support/engine.js';
 import { cursors, LspClient, slice } from './support/lsp-client.js';
 
 let client: LspClient;
-beforeAll(async () => { ({ client } = await LspClient.start()); });
-afterAll(async () => { await client.stop(); });
+beforeAll(async () => {
+  ({ client } = await LspClient.start());
+});
+afterAll(async () => {
+  await client.stop();
+});
 
 const DOC = `search s {
   dataset mn<|>ist
@@ -37,31 +41,79 @@ model le<|>net {
 /** One case per marker of DOC, in order: what the hover must contain (or null for no hover) and the text it covers. */
 const CASES: readonly { name: string; contains: readonly string[] | null; covers?: string }[] = [
   { name: 'dataset', contains: ['**mnist**', 'input 28×28×1, 10 classes', 'MNIST digits'], covers: 'mnist' },
-  { name: 'board', contains: ['**ST NUCLEO-F746ZG**', 'Arm Cortex-M7 @ 216 MHz', 'RAM 320 KB', 'flash 1 MB', 'the model gets RAM 288 KB'], covers: 'nucleo-f746zg' },
+  {
+    name: 'board',
+    contains: [
+      '**ST NUCLEO-F746ZG**',
+      'Arm Cortex-M7 @ 216 MHz',
+      'RAM 320 KB',
+      'flash 1 MB',
+      'the model gets RAM 288 KB',
+    ],
+    covers: 'nucleo-f746zg',
+  },
   { name: 'constraint keyword', contains: ['ram <= 8 KB [soft]', 'Peak activation memory'], covers: 'ram' },
   { name: 'unit', contains: ['**KB**', '1 KB = 1,024 bytes'], covers: 'KB' },
   { name: 'hard/soft', contains: ['**soft**', 'penalty'], covers: 'soft' },
   { name: 'metric in objectives', contains: ['**flash**', 'Model size in flash'], covers: 'flash' },
-  { name: 'space reference', contains: ['**space spc**', '| peak RAM |', 'smallest', 'largest'], covers: 'spc' },
+  {
+    name: 'space reference',
+    contains: ['**space spc**', '| peak RAM |', 'smallest', 'largest'],
+    covers: 'spc',
+  },
   { name: 'strategy', contains: ['**evolution**', 'Aging'], covers: 'evolution' },
-  { name: 'baseline: the model on the search target', contains: ['**model lenet** on ST NUCLEO-F746ZG', '| layer | line | output | ram | flash | MACs |', '**Peak** at'], covers: 'lenet' },
+  {
+    name: 'baseline: the model on the search target',
+    contains: [
+      '**model lenet** on ST NUCLEO-F746ZG',
+      '| layer | line | output | ram | flash | MACs |',
+      '**Peak** at',
+    ],
+    covers: 'lenet',
+  },
   { name: 'comment', contains: null },
-  { name: 'model: breakdown on its own target, peak tensor set', contains: ['**model lenet** on Arduino Zero (`arduino-zero`), cortex-m0plus @ 48 MHz', '**Peak RAM**', '**Arena**', '**Flash**', '**Peak** at `conv2d_0` (line 20): input_0 784 B, conv2d_0', '| conv2d_0 ▲ | 20 | 13×13×8 |'], covers: 'lenet' },
-  { name: 'layer: keyword docs and its own figures', contains: ['conv2d FILTERS k3 [s2] [same] [relu] [bn]', '`conv2d_0` → 13×13×8 (1.32 KB)', 'ram at this step', 'MACs', '**Peak** at `conv2d_0`'], covers: 'conv2d' },
+  {
+    name: 'model: breakdown on its own target, peak tensor set',
+    contains: [
+      '**model lenet** on Arduino Zero (`arduino-zero`), cortex-m0plus @ 48 MHz',
+      '**Peak RAM**',
+      '**Arena**',
+      '**Flash**',
+      '**Peak** at `conv2d_0` (line 20): input_0 784 B, conv2d_0',
+      '| conv2d_0 ▲ | 20 | 13×13×8 |',
+    ],
+    covers: 'lenet',
+  },
+  {
+    name: 'layer: keyword docs and its own figures',
+    contains: [
+      'conv2d FILTERS k3 [s2] [same] [relu] [bn]',
+      '`conv2d_0` → 13×13×8 (1.32 KB)',
+      'ram at this step',
+      'MACs',
+      '**Peak** at `conv2d_0`',
+    ],
+    covers: 'conv2d',
+  },
   { name: 'modifier', contains: ['Stride 2.'], covers: 's2' },
 ];
 
 describe('hover', () => {
   const { text, positions } = cursors(DOC);
   let uri: string;
-  beforeAll(async () => { uri = await client.open(text); });
+  beforeAll(async () => {
+    uri = await client.open(text);
+  });
 
   it('has one case per marker', () => expect(positions).toHaveLength(CASES.length));
 
   it.each(CASES.map((c, i) => [c.name, i] as const))('%s', async (_name, i) => {
     const c = CASES[i]!;
     const h = await client.hover(uri, positions[i]!);
-    if (c.contains === null) { expect(h).toBeNull(); return; }
+    if (c.contains === null) {
+      expect(h).toBeNull();
+      return;
+    }
     const value = (h?.contents as MarkupContent | undefined)?.value ?? '';
     for (const s of c.contains) expect(value).toContain(s);
     if (c.covers) expect(slice(text, h!.range!)).toBe(c.covers);

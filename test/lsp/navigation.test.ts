@@ -4,8 +4,12 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { cursors, LspClient, render, slice } from './support/lsp-client.js';
 
 let client: LspClient;
-beforeAll(async () => { ({ client } = await LspClient.start()); });
-afterAll(async () => { await client.stop(); });
+beforeAll(async () => {
+  ({ client } = await LspClient.start());
+});
+afterAll(async () => {
+  await client.stop();
+});
 
 /** Markers: 0 search decl, 1 space ref, 2 baseline ref 1, 3 baseline ref 2, 4 space decl, 5 model decl, 6 other search's baseline, 7 nothing. */
 const DOC = `search fir<|>st {
@@ -28,11 +32,16 @@ search second {
 `;
 
 const { text, positions: P } = cursors(DOC);
-const where = (ls: Location[] | Location | null) => (ls === null ? [] : Array.isArray(ls) ? ls : [ls]).map((l) => `${l.range.start.line + 1}:${l.range.start.character + 1} ${slice(text, l.range)}`);
+const where = (ls: Location[] | Location | null) =>
+  (ls === null ? [] : Array.isArray(ls) ? ls : [ls]).map(
+    (l) => `${l.range.start.line + 1}:${l.range.start.character + 1} ${slice(text, l.range)}`,
+  );
 
 describe('definition, references, rename', () => {
   let uri: string;
-  beforeAll(async () => { uri = await client.open(text); });
+  beforeAll(async () => {
+    uri = await client.open(text);
+  });
 
   it('the document is valid', async () => expect(render(await client.diagnostics(uri, 1))).toEqual([]));
 
@@ -52,7 +61,7 @@ describe('definition, references, rename', () => {
   });
 
   it('prepare rename gives the name range and placeholder', async () => {
-    const r = await client.prepareRename(uri, P[2]!) as { range: Location['range']; placeholder: string };
+    const r = (await client.prepareRename(uri, P[2]!)) as { range: Location['range']; placeholder: string };
     expect(slice(text, r.range)).toBe('lenet');
     expect(r.placeholder).toBe('lenet');
     expect(await client.prepareRename(uri, P[7]!)).toBeNull();
@@ -61,7 +70,10 @@ describe('definition, references, rename', () => {
   it('rename a model everywhere it is used; the result is still valid', async () => {
     const edit = await client.rename(uri, P[3]!, 'tiny_v2');
     const edits = edit?.changes?.[uri] as TextEdit[];
-    expect(edits.map((e) => `${e.range.start.line + 1}:${e.range.start.character + 1}`)).toEqual(['4:19', '10:7']);
+    expect(edits.map((e) => `${e.range.start.line + 1}:${e.range.start.character + 1}`)).toEqual([
+      '4:19',
+      '10:7',
+    ]);
     const renamed = TextDocument.applyEdits(TextDocument.create(uri, 'unas', 1, text), edits);
     const other = await client.open(renamed);
     expect(render(await client.diagnostics(other, 1))).toEqual([]);
@@ -79,7 +91,10 @@ describe('definition, references, rename', () => {
     ['a top-level keyword', 'model', /keyword/],
     ['a name already taken', 'tiny', /already exists/],
   ])('refuses %s', async (_what, name, message) => {
-    const e = await client.rename(uri, P[2]!, name).then(() => undefined, (x: unknown) => x);
+    const e = await client.rename(uri, P[2]!, name).then(
+      () => undefined,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ResponseError);
     expect((e as ResponseError<unknown>).message).toMatch(message);
   });

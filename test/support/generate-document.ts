@@ -8,7 +8,7 @@ export function generateDocument(lines: number): string {
   dataset mnist { validation 10% }
   constraints {
     ram <= ${4 + (i % 8)} KB
-    flash <= ${16 + i % 16} KB
+    flash <= ${16 + (i % 16)} KB
     macs <= 2 M soft
   }
   objectives error, ram, flash, macs

@@ -1,5 +1,11 @@
 import { mulberry32 } from '../../server/src/engine/rng/seeded-rng.js';
-import type { CandidateSummary, ConstraintSummary, LayerSummary, Metric, RunEvent } from '../../protocol/src/run-events.js';
+import type {
+  CandidateSummary,
+  ConstraintSummary,
+  LayerSummary,
+  Metric,
+  RunEvent,
+} from '../../protocol/src/run-events.js';
 
 /**
  * A deterministic, plausible search event stream for the panel's tests: the MNIST search of
@@ -79,7 +85,14 @@ function cost(arch: Arch): Costed {
   const layers: LayerSummary[] = [];
   const lines = ['input 28x28x1'];
   let params = 0;
-  const push = (name: string, text: string, shape: number[], inBytes: number, weights: number, macs: number) => {
+  const push = (
+    name: string,
+    text: string,
+    shape: number[],
+    inBytes: number,
+    weights: number,
+    macs: number,
+  ) => {
     const out = shape.reduce((a, b) => a * b, 1);
     layers.push({ name, text, shape, ram: inBytes + out, flash: weights, macs });
     lines.push(text);
@@ -102,8 +115,20 @@ function cost(arch: Arch): Costed {
     const weights = l.op === 'dwconv2d' ? k * k * ch : k * k * ch * cout;
     const macs = ho * wo * (l.op === 'dwconv2d' ? k * k * ch : k * k * ch * cout);
     params += weights + cout;
-    const text = l.op === 'conv1x1' ? `conv1x1 ${cout}` : l.op === 'dwconv2d' ? `dwconv2d k${k}${s > 1 ? ` s${s}` : ''}` : `conv2d ${cout} k${k}${s > 1 ? ` s${s}` : ''}`;
-    push(`conv${i + 1}`, `${text}${l.relu ? ' relu' : ''}`, [ho, wo, cout], inBytes, weights + 4 * cout, macs);
+    const text =
+      l.op === 'conv1x1'
+        ? `conv1x1 ${cout}`
+        : l.op === 'dwconv2d'
+          ? `dwconv2d k${k}${s > 1 ? ` s${s}` : ''}`
+          : `conv2d ${cout} k${k}${s > 1 ? ` s${s}` : ''}`;
+    push(
+      `conv${i + 1}`,
+      `${text}${l.relu ? ' relu' : ''}`,
+      [ho, wo, cout],
+      inBytes,
+      weights + 4 * cout,
+      macs,
+    );
     [hgt, wid, ch] = [ho, wo, cout];
   });
   const inBytes = hgt * wid * ch;
@@ -114,14 +139,28 @@ function cost(arch: Arch): Costed {
     const p = Math.min(2, hgt);
     hgt = Math.floor(hgt / p);
     wid = Math.floor(wid / p);
-    push('pool', `${arch.pool}pool ${p}`, [hgt, wid, ch], inBytes, 0, arch.pool === 'avg' ? hgt * wid * ch * p * p : 0);
+    push(
+      'pool',
+      `${arch.pool}pool ${p}`,
+      [hgt, wid, ch],
+      inBytes,
+      0,
+      arch.pool === 'avg' ? hgt * wid * ch * p * p : 0,
+    );
   }
   let units = hgt * wid * ch;
   const dense = [...arch.dense, 10];
   dense.forEach((u, i) => {
     const last = i === dense.length - 1;
     params += units * u + u;
-    push(last ? 'classifier' : `dense${i + 1}`, `dense ${u}${last ? '' : ' relu'}`, [u], units, units * u + 4 * u, units * u);
+    push(
+      last ? 'classifier' : `dense${i + 1}`,
+      `dense ${u}${last ? '' : ' relu'}`,
+      [u],
+      units,
+      units * u + 4 * u,
+      units * u,
+    );
     units = u;
   });
   lines.push('softmax');
@@ -169,13 +208,23 @@ function mutate(parent: Arch, r: () => number): { arch: Arch; origin: string } {
       return { arch: { ...parent, convs }, origin: `narrow conv${i + 1}` };
     case 2:
       convs[i] = { ...l, kernel: l.kernel === 3 ? 5 : 3 };
-      return { arch: { ...parent, convs }, origin: `kernel ${l.kernel}→${l.kernel === 3 ? 5 : 3} conv${i + 1}` };
+      return {
+        arch: { ...parent, convs },
+        origin: `kernel ${l.kernel}→${l.kernel === 3 ? 5 : 3} conv${i + 1}`,
+      };
     case 3:
       convs[i] = { ...l, stride: l.stride === 1 ? 2 : 1 };
-      return { arch: { ...parent, convs }, origin: `stride ${l.stride}→${l.stride === 1 ? 2 : 1} conv${i + 1}` };
+      return {
+        arch: { ...parent, convs },
+        origin: `stride ${l.stride}→${l.stride === 1 ? 2 : 1} conv${i + 1}`,
+      };
     case 4:
       if (convs.length < 6) {
-        convs.splice(i + 1, 0, randomLayer(r, (xs) => xs[Math.floor(r() * xs.length)] as never));
+        convs.splice(
+          i + 1,
+          0,
+          randomLayer(r, (xs) => xs[Math.floor(r() * xs.length)] as never),
+        );
         return { arch: { ...parent, convs }, origin: `insert conv${i + 2}` };
       }
       return mutate(parent, r);
@@ -226,8 +275,14 @@ export function generateRunStream(options: StreamOptions): RunEvent[] {
         const p = planned[j] as Planned;
         if (p.end <= now && p.candidate.error !== undefined) known.unshift(p);
       }
-      const sample = Array.from({ length: 4 }, () => known[Math.floor(r() * known.length)]).filter((p): p is Planned => !!p);
-      const fitness = (p: Planned) => (p.candidate.error ?? 1) / ERROR_LIMIT + p.costed.ram / RAM_LIMIT + p.costed.flash / FLASH_LIMIT + Math.min(p.costed.macs / MACS_LIMIT, 10);
+      const sample = Array.from({ length: 4 }, () => known[Math.floor(r() * known.length)]).filter(
+        (p): p is Planned => !!p,
+      );
+      const fitness = (p: Planned) =>
+        (p.candidate.error ?? 1) / ERROR_LIMIT +
+        p.costed.ram / RAM_LIMIT +
+        p.costed.flash / FLASH_LIMIT +
+        Math.min(p.costed.macs / MACS_LIMIT, 10);
       const best = sample.sort((a, b) => fitness(a) - fitness(b))[0];
       if (best) {
         const child = mutate(best.arch, r);
@@ -236,29 +291,54 @@ export function generateRunStream(options: StreamOptions): RunEvent[] {
     }
     const costed = cost(arch);
     const arena = Math.ceil((costed.ram * 1.12 + 384) / 16) * 16;
-    const latency = +(costed.macs / 216_000 * 1.4 + 0.04 * costed.layers.length).toFixed(3);
+    const latency = +((costed.macs / 216_000) * 1.4 + 0.04 * costed.layers.length).toFixed(3);
     const resources = { ram: costed.ram, arena, flash: costed.flash, macs: costed.macs, latency };
     const violations: string[] = [];
     if (costed.ram > RAM_LIMIT) violations.push(`ram ${kb(costed.ram)} > 8 KB`);
     if (costed.flash > FLASH_LIMIT) violations.push(`flash ${kb(costed.flash)} > 16 KB`);
-    const base = { id, ...(parent !== undefined ? { parent } : {}), origin, resources, feasible: violations.length === 0, violations, model: costed.model, layers: costed.layers };
+    const base = {
+      id,
+      ...(parent !== undefined ? { parent } : {}),
+      origin,
+      resources,
+      feasible: violations.length === 0,
+      violations,
+      model: costed.model,
+      layers: costed.layers,
+    };
 
     if (violations.length > 0) {
       // Over a hard limit: rejected before training; the worker proposes again at once.
-      planned.push({ id, arch, costed, worker, start: now, end: now, epochs: [], candidate: { ...base, status: 'rejected' } });
+      planned.push({
+        id,
+        arch,
+        costed,
+        worker,
+        start: now,
+        end: now,
+        epochs: [],
+        candidate: { ...base, status: 'rejected' },
+      });
       free[worker] = now + 200;
       continue;
     }
     const noise = 1 + (r() - 0.5) * 0.3;
     const unlucky = r() < 0.05 ? 1.8 : 1;
-    const error = Math.min(0.6, (0.006 + 0.09 * Math.exp(-costed.macs / 40_000) + 0.03 * Math.exp(-costed.params / 2_500)) * noise * unlucky);
+    const error = Math.min(
+      0.6,
+      (0.006 + 0.09 * Math.exp(-costed.macs / 40_000) + 0.03 * Math.exp(-costed.params / 2_500)) *
+        noise *
+        unlucky,
+    );
     const seconds = 25 + costed.macs / 4_000 + r() * 8;
     const fails = r() < 0.04 ? 1 + Math.floor(r() * (epochs - 1)) : 0;
     const curve: number[] = [];
     const epochEvents: Planned['epochs'][number][] = [];
     const shown = fails || epochs;
     for (let e = 1; e <= shown; e++) {
-      const accuracy = +(1 - error - (0.35 - error) * Math.exp(-1.7 * e) * (1 + (r() - 0.5) * 0.1)).toFixed(4);
+      const accuracy = +(1 - error - (0.35 - error) * Math.exp(-1.7 * e) * (1 + (r() - 0.5) * 0.1)).toFixed(
+        4,
+      );
       const loss = +(-Math.log(accuracy) * 1.15 + 0.02 * r()).toFixed(4);
       const last = e === epochs;
       const acc = last ? +(1 - error).toFixed(4) : accuracy;
@@ -267,7 +347,15 @@ export function generateRunStream(options: StreamOptions): RunEvent[] {
     }
     const end = now + (fails ? (seconds * fails * 1000) / epochs + 500 : seconds * 1000);
     const candidate: CandidateSummary = fails
-      ? { ...base, status: 'failed', curve, failure: r() < 0.5 ? `loss became NaN at epoch ${fails + 1}` : `worker ${worker} exited with code 137 (out of memory)` }
+      ? {
+          ...base,
+          status: 'failed',
+          curve,
+          failure:
+            r() < 0.5
+              ? `loss became NaN at epoch ${fails + 1}`
+              : `worker ${worker} exited with code 137 (out of memory)`,
+        }
       : { ...base, status: 'trained', error: +error.toFixed(4), curve, trainSeconds: +seconds.toFixed(1) };
     planned.push({ id, arch, costed, worker, start: now, end, epochs: epochEvents, candidate });
     free[worker] = end + 300;
@@ -279,14 +367,35 @@ export function generateRunStream(options: StreamOptions): RunEvent[] {
   let seq = 0;
   const iso = (t: number) => new Date(Math.round(t)).toISOString();
   for (const p of planned) {
-    if (p.candidate.status !== 'rejected') timeline.push({ time: p.start, seq: seq++, event: { type: 'candidate-started', id: p.id, worker: p.worker, time: iso(p.start) } });
-    for (const e of p.epochs) timeline.push({ time: e.time, seq: seq++, event: { type: 'epoch', id: p.id, epoch: e.epoch, epochs, loss: e.loss, accuracy: e.accuracy } });
+    if (p.candidate.status !== 'rejected')
+      timeline.push({
+        time: p.start,
+        seq: seq++,
+        event: { type: 'candidate-started', id: p.id, worker: p.worker, time: iso(p.start) },
+      });
+    for (const e of p.epochs)
+      timeline.push({
+        time: e.time,
+        seq: seq++,
+        event: { type: 'epoch', id: p.id, epoch: e.epoch, epochs, loss: e.loss, accuracy: e.accuracy },
+      });
     timeline.push({ time: p.end, seq: seq++, finish: p });
   }
   timeline.sort((a, b) => a.time - b.time || a.seq - b.seq);
 
   const events: RunEvent[] = [
-    { type: 'run-started', run, search: 'mnist', budget: total, objectives: OBJECTIVES, constraints: CONSTRAINTS, backend: 'wasm', workers, time: iso(START), resumed: false },
+    {
+      type: 'run-started',
+      run,
+      search: 'mnist',
+      budget: total,
+      objectives: OBJECTIVES,
+      constraints: CONSTRAINTS,
+      backend: 'wasm',
+      workers,
+      time: iso(START),
+      resumed: false,
+    },
     { type: 'log', level: 'info', message: 'mnist: 54000 training / 6000 validation images' },
   ];
   const hv = hypervolumeSampler(rng(7), 4096);
@@ -302,13 +411,23 @@ export function generateRunStream(options: StreamOptions): RunEvent[] {
     const p = item.finish as Planned;
     evaluated++;
     events.push({ type: 'candidate-finished', candidate: p.candidate, time: iso(item.time) });
-    if (p.candidate.status === 'failed') events.push({ type: 'log', level: 'warning', message: `candidate #${p.id} failed: ${p.candidate.failure}` });
+    if (p.candidate.status === 'failed')
+      events.push({
+        type: 'log',
+        level: 'warning',
+        message: `candidate #${p.id} failed: ${p.candidate.failure}`,
+      });
     if (p.candidate.status !== 'trained' || !p.candidate.feasible) continue;
     const v = objectives(p);
     if (front.some((q) => dominates(objectives(q), v))) continue;
     front = [...front.filter((q) => !dominates(v, objectives(q))), p];
     hv.add(normalised(p));
-    events.push({ type: 'front', ids: front.map((q) => q.id).sort((a, b) => a - b), hypervolume: +hv.value().toFixed(5), evaluated });
+    events.push({
+      type: 'front',
+      ids: front.map((q) => q.id).sort((a, b) => a - b),
+      hypervolume: +hv.value().toFixed(5),
+      evaluated,
+    });
   }
   events.push({ type: 'run-finished', reason: 'done', time: iso(end + 2_000) });
   return events;
@@ -330,11 +449,19 @@ function dominates(a: readonly number[], b: readonly number[]): boolean {
 }
 
 function normalised(p: Planned): number[] {
-  return [(p.candidate.error ?? 1) / 0.1, p.costed.ram / RAM_LIMIT, p.costed.flash / FLASH_LIMIT, p.costed.macs / MACS_LIMIT];
+  return [
+    (p.candidate.error ?? 1) / 0.1,
+    p.costed.ram / RAM_LIMIT,
+    p.costed.flash / FLASH_LIMIT,
+    p.costed.macs / MACS_LIMIT,
+  ];
 }
 
 /** Fraction of a fixed sample of [0,1]^4 dominated by the points added so far (reference point 1). */
-function hypervolumeSampler(r: () => number, n: number): { add(point: readonly number[]): void; value(): number } {
+function hypervolumeSampler(
+  r: () => number,
+  n: number,
+): { add(point: readonly number[]): void; value(): number } {
   const samples = Array.from({ length: n }, () => [r(), r(), r(), r()]);
   const covered = new Uint8Array(n);
   let count = 0;

@@ -29,7 +29,9 @@ export function loadUnasGrammar(): Promise<IGrammar> {
         createOnigString: (s: string) => new OnigString(s),
       }),
       loadGrammar: async (scopeName) =>
-        scopeName === 'source.unas' ? parseRawGrammar(fs.readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH) : null,
+        scopeName === 'source.unas'
+          ? parseRawGrammar(fs.readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH)
+          : null,
     });
     const g = await registry.loadGrammar('source.unas');
     if (!g) throw new Error('grammar source.unas not found');
@@ -43,6 +45,11 @@ export function tokenize(g: IGrammar, text: string): Token[][] {
   return text.split(/\r?\n/).map((line, i) => {
     const r = g.tokenizeLine(line, state);
     state = r.ruleStack;
-    return r.tokens.map((t) => ({ line: i, start: t.startIndex, text: line.slice(t.startIndex, t.endIndex), scopes: t.scopes }));
+    return r.tokens.map((t) => ({
+      line: i,
+      start: t.startIndex,
+      text: line.slice(t.startIndex, t.endIndex),
+      scopes: t.scopes,
+    }));
   });
 }

@@ -7,12 +7,31 @@ const root = join(__dirname, '../..');
 /** What `vsce` would put in the .vsix: the run-time files and nothing else. */
 describe('packaging', () => {
   it('packages the bundles, wasm files, grammar and examples, and no sources', () => {
-    const out = execFileSync(join(root, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-    const files = out.split('\n').map((l) => l.trim()).filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'LICENSE', 'dist/client.js', 'dist/server.js', 'dist/cli.js',
-      'dist/tfjs-backend-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'syntaxes/unas.tmLanguage.json', 'syntaxes/language-configuration.json', 'examples/mnist.unas',
-    ]));
-    for (const f of files) expect(f).not.toMatch(/^(node_modules|server\/src|client\/src|test|bench|out)\/|\.ts$|\.map$/);
+    const out = execFileSync(join(root, 'node_modules/.bin/vsce'), ['ls', '--no-dependencies'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const files = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'dist/client.js',
+        'dist/server.js',
+        'dist/cli.js',
+        'dist/tfjs-backend-wasm.wasm',
+        'dist/codicons/codicon.css',
+        'dist/codicons/codicon.ttf',
+        'syntaxes/unas.tmLanguage.json',
+        'syntaxes/language-configuration.json',
+        'examples/mnist.unas',
+      ]),
+    );
+    for (const f of files)
+      expect(f).not.toMatch(/^(node_modules|server\/src|client\/src|test|bench|out)\/|\.ts$|\.map$/);
   });
 });

@@ -6,7 +6,18 @@ import type { HostToPanel } from '../../protocol/src/panel-messages.js';
 import type { CandidateSummary, RunEvent } from '../../protocol/src/run-events.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../webview/src/format.js';
 import { generateRunStream } from '../support/run-stream.js';
-import { buildWebview, debug, openPanel, posted, rendered, send, servePanel, violations, type OpenedPanel, type PageGlobals } from './vscode-host.js';
+import {
+  buildWebview,
+  debug,
+  openPanel,
+  posted,
+  rendered,
+  send,
+  servePanel,
+  violations,
+  type OpenedPanel,
+  type PageGlobals,
+} from './vscode-host.js';
 
 /**
  * The search panel in Chromium, under the CSP of `panelHtml`, fed the recorded run the way the
@@ -14,7 +25,10 @@ import { buildWebview, debug, openPanel, posted, rendered, send, servePanel, vio
  */
 const root = join(__dirname, '../..');
 const out = join(root, 'test-results/webview');
-const events: RunEvent[] = readFileSync(join(root, 'test/fixtures/runs/mnist-300.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunEvent);
+const events: RunEvent[] = readFileSync(join(root, 'test/fixtures/runs/mnist-300.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as RunEvent);
 const finished = events.flatMap((e) => (e.type === 'candidate-finished' ? [e.candidate] : []));
 const byId = new Map(finished.map((c) => [c.id, c]));
 const lastFront = events.flatMap((e) => (e.type === 'front' ? [e] : [])).at(-1);
@@ -25,7 +39,8 @@ const batches = (list: readonly RunEvent[], size: number): HostToPanel[] => {
   for (let i = 0; i < list.length; i += size) out.push({ type: 'events', events: list.slice(i, i + size) });
   return out;
 };
-const feed = (page: Page, list: readonly RunEvent[] = events, run = 'mnist-300') => send(page, [{ type: 'reset', run, loading: true }, ...batches(list, 100)]);
+const feed = (page: Page, list: readonly RunEvent[] = events, run = 'mnist-300') =>
+  send(page, [{ type: 'reset', run, loading: true }, ...batches(list, 100)]);
 
 let browser: Browser;
 let context: BrowserContext;
@@ -35,7 +50,16 @@ beforeAll(async () => {
   mkdirSync(out, { recursive: true });
   const [built, launched] = await Promise.all([
     buildWebview(),
-    chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] }),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    }),
   ]);
   browser = launched;
   metrics.bundleJsBytes = built.jsBytes;
@@ -100,24 +124,41 @@ describe('search panel (Chromium, strict CSP)', () => {
       feasible: trained.filter((c) => c.feasible && !frontSet.has(c.id)).length,
       infeasible: finished.filter((c) => !c.feasible).length,
       front: frontIds.length,
-      step: staircase(frontIds.map((id) => byId.get(id) as CandidateSummary), 'ram').length,
+      step: staircase(
+        frontIds.map((id) => byId.get(id) as CandidateSummary),
+        'ram',
+      ).length,
       selected: 0,
     });
     expect(d.pareto.datasets.infeasible).toBeGreaterThan(10);
     expect(d.pareto.front).toEqual(frontIds);
-    expect(d.pareto.step).toEqual(staircase(frontIds.map((id) => byId.get(id) as CandidateSummary), 'ram'));
+    expect(d.pareto.step).toEqual(
+      staircase(
+        frontIds.map((id) => byId.get(id) as CandidateSummary),
+        'ram',
+      ),
+    );
 
     // Constraint lines: ram ≤ 8 KB (vertical) and error ≤ 3% (horizontal), where the scales put them.
     const { area, scales } = d.pareto;
     const [x, y] = d.pareto.constraints;
     expect(x).toMatchObject({ axis: 'x', value: 8192 });
     expect(y).toMatchObject({ axis: 'y', value: 0.03 });
-    expect(x?.pixel).toBeCloseTo(area.left + ((8192 - scales.x[0]) / (scales.x[1] - scales.x[0])) * (area.right - area.left), 0);
-    expect(y?.pixel).toBeCloseTo(area.bottom - ((0.03 - scales.y[0]) / (scales.y[1] - scales.y[0])) * (area.bottom - area.top), 0);
+    expect(x?.pixel).toBeCloseTo(
+      area.left + ((8192 - scales.x[0]) / (scales.x[1] - scales.x[0])) * (area.right - area.left),
+      0,
+    );
+    expect(y?.pixel).toBeCloseTo(
+      area.bottom - ((0.03 - scales.y[0]) / (scales.y[1] - scales.y[0])) * (area.bottom - area.top),
+      0,
+    );
 
     expect(d.history.hypervolume).toBeGreaterThan(10);
     expect(d.history.lastHypervolume).toBe(lastFront?.hypervolume);
-    expect(d.history.lastBestAccuracy).toBeCloseTo(1 - Math.min(...trained.filter((c) => c.feasible).map((c) => c.error as number)), 6);
+    expect(d.history.lastBestAccuracy).toBeCloseTo(
+      1 - Math.min(...trained.filter((c) => c.feasible).map((c) => c.error as number)),
+      6,
+    );
     expect(d.progress.text).toContain('300 / 300');
     expect(d.progress.text).toContain('wasm · 2 workers');
     expect(d.progress.loading).toBe(false);
@@ -129,9 +170,13 @@ describe('search panel (Chromium, strict CSP)', () => {
     expect(t.rows).toBe(50);
     expect(t.pages).toBe(6);
     expect(t.ids).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(await page.locator('table.candidates tbody tr:not([hidden])').first().locator('td').allTextContents()).toEqual(cells(byId.get(0) as CandidateSummary));
+    expect(
+      await page.locator('table.candidates tbody tr:not([hidden])').first().locator('td').allTextContents(),
+    ).toEqual(cells(byId.get(0) as CandidateSummary));
 
-    const byError = [...finished].sort((a, b) => (a.error ?? Infinity) - (b.error ?? Infinity) || a.id - b.id).map((c) => c.id);
+    const byError = [...finished]
+      .sort((a, b) => (a.error ?? Infinity) - (b.error ?? Infinity) || a.id - b.id)
+      .map((c) => c.id);
     await page.locator('th button[data-key="error"]').click();
     await rendered(page);
     t = (await debug(page)).table;
@@ -142,7 +187,10 @@ describe('search panel (Chromium, strict CSP)', () => {
     await page.locator('th button[data-key="error"]').click();
     await rendered(page);
     t = (await debug(page)).table;
-    const trainedDesc = finished.filter((c) => c.error !== undefined).sort((a, b) => (b.error as number) - (a.error as number) || a.id - b.id).map((c) => c.id);
+    const trainedDesc = finished
+      .filter((c) => c.error !== undefined)
+      .sort((a, b) => (b.error as number) - (a.error as number) || a.id - b.id)
+      .map((c) => c.id);
     expect(t.ids).toEqual(trainedDesc.slice(0, 50));
 
     await page.locator('vscode-button.page-next').click();
@@ -158,18 +206,31 @@ describe('search panel (Chromium, strict CSP)', () => {
   it('selects a candidate by clicking its point: details, and a select message', async () => {
     await page.locator('section.pareto canvas').scrollIntoViewIfNeeded();
     chosen = await isolatedFrontPoint(page);
-    const at = await page.evaluate((id) => (globalThis as unknown as PageGlobals).__unasPanel.pointPosition(id), chosen);
+    const at = await page.evaluate(
+      (id) => (globalThis as unknown as PageGlobals).__unasPanel.pointPosition(id),
+      chosen,
+    );
     if (!at) throw new Error('no point');
     await page.mouse.move(at.x, at.y);
-    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).__unasPanel.debug().pareto.tooltip.includes(id), chosen);
+    await page.waitForFunction(
+      (id) => (globalThis as unknown as PageGlobals).__unasPanel.debug().pareto.tooltip.includes(id),
+      chosen,
+    );
     await page.mouse.click(at.x, at.y);
     // Chart.js handles canvas events on the next animation frame.
-    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).__unasPanel.debug().selected === id, chosen);
+    await page.waitForFunction(
+      (id) => (globalThis as unknown as PageGlobals).__unasPanel.debug().selected === id,
+      chosen,
+    );
     await rendered(page);
     const d = await debug(page);
     const c = byId.get(chosen) as CandidateSummary;
     expect(d.selected).toBe(chosen);
-    expect(d.details).toEqual({ id: chosen, layers: c.layers.map((l) => l.name), curve: c.curve?.length ?? 0 });
+    expect(d.details).toEqual({
+      id: chosen,
+      layers: c.layers.map((l) => l.name),
+      curve: c.curve?.length ?? 0,
+    });
     expect(d.pareto.datasets.selected).toBe(1);
     expect(await posted(page)).toContainEqual({ type: 'select', id: chosen });
     expect(await page.locator('section.details h2').textContent()).toBe(`Candidate #${chosen}`);
@@ -195,12 +256,20 @@ describe('search panel (Chromium, strict CSP)', () => {
 
   it('switches the resource axis from the dropdown', async () => {
     await page.locator('vscode-single-select.axis-select').click();
-    await page.locator('vscode-single-select.axis-select').getByRole('option', { name: 'Flash', exact: true }).click();
+    await page
+      .locator('vscode-single-select.axis-select')
+      .getByRole('option', { name: 'Flash', exact: true })
+      .click();
     await rendered(page);
     const d = await debug(page);
     expect(d.pareto.axis).toBe('flash');
     expect(d.pareto.constraints[0]).toMatchObject({ axis: 'x', value: 16384 });
-    expect(d.pareto.step).toEqual(staircase(frontIds.map((id) => byId.get(id) as CandidateSummary), 'flash'));
+    expect(d.pareto.step).toEqual(
+      staircase(
+        frontIds.map((id) => byId.get(id) as CandidateSummary),
+        'flash',
+      ),
+    );
     await page.mouse.move(5, 5);
   });
 
@@ -211,7 +280,9 @@ describe('search panel (Chromium, strict CSP)', () => {
     const before = (await debug(page)).theme;
     expect(before).toMatchObject({ kind: 'light', blue: '#1a85ff' });
     await page.evaluate(() => (globalThis as unknown as PageGlobals).__host.setTheme('dark'));
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__unasPanel.debug().theme.kind === 'dark');
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).__unasPanel.debug().theme.kind === 'dark',
+    );
     await rendered(page);
     expect((await debug(page)).theme).toMatchObject({ kind: 'dark', blue: '#3794ff', foreground: '#cccccc' });
     await page.screenshot({ path: join(out, 'panel-dark.png'), fullPage: true });
@@ -234,7 +305,11 @@ describe('search panel (Chromium, strict CSP)', () => {
     expect(d.pareto.axis).toBe('flash');
     expect(d.pareto.datasets.selected).toBe(1);
     expect(d.table.ids).toContain(chosen);
-    expect(await page.locator('vscode-single-select.axis-select').evaluate((el) => (el as unknown as { value: string }).value)).toBe('flash');
+    expect(
+      await page
+        .locator('vscode-single-select.axis-select')
+        .evaluate((el) => (el as unknown as { value: string }).value),
+    ).toBe('flash');
     await expectClean(panel);
     await page.close();
   });
@@ -242,7 +317,13 @@ describe('search panel (Chromium, strict CSP)', () => {
   it('runs under a CSP that is really enforced (control: an inline script and an inline style are refused)', async () => {
     const p = await openPanel(context, 'light');
     const result = await p.page.evaluate(() => {
-      const g = globalThis as unknown as { document: { createElement(t: string): { textContent: string; setAttribute(n: string, v: string): void }; body: { append(n: unknown): void } }; injected?: boolean };
+      const g = globalThis as unknown as {
+        document: {
+          createElement(t: string): { textContent: string; setAttribute(n: string, v: string): void };
+          body: { append(n: unknown): void };
+        };
+        injected?: boolean;
+      };
       const script = g.document.createElement('script');
       script.textContent = 'globalThis.injected = true';
       g.document.body.append(script);
@@ -263,32 +344,46 @@ describe('search panel (Chromium, strict CSP)', () => {
     const big = generateRunStream({ candidates: 5000, run: 'mnist-5000' });
     const p = await openPanel(context, 'dark');
     // Streamed as a live run is: 200 events a message, a render after each (timed in the page).
-    const timing = await p.page.evaluate(async (json) => {
-      const g = globalThis as unknown as PageGlobals & { performance: { now(): number } };
-      const messages = JSON.parse(json) as HostToPanel[];
-      const t0 = g.performance.now();
-      let renderMs = 0;
-      let lastRenderMs = 0;
-      for (const m of messages) {
-        g.__host.send([m]);
-        await g.__unasPanel.rendered();
-        lastRenderMs = g.__unasPanel.debug().renderMs;
-        renderMs += lastRenderMs;
-      }
-      return { ms: g.performance.now() - t0, renderMs, lastRenderMs, renders: g.__unasPanel.debug().renders };
-    }, JSON.stringify([{ type: 'reset', run: 'mnist-5000', loading: true }, ...batches(big, 200)]));
+    const timing = await p.page.evaluate(
+      async (json) => {
+        const g = globalThis as unknown as PageGlobals & { performance: { now(): number } };
+        const messages = JSON.parse(json) as HostToPanel[];
+        const t0 = g.performance.now();
+        let renderMs = 0;
+        let lastRenderMs = 0;
+        for (const m of messages) {
+          g.__host.send([m]);
+          await g.__unasPanel.rendered();
+          lastRenderMs = g.__unasPanel.debug().renderMs;
+          renderMs += lastRenderMs;
+        }
+        return {
+          ms: g.performance.now() - t0,
+          renderMs,
+          lastRenderMs,
+          renders: g.__unasPanel.debug().renders,
+        };
+      },
+      JSON.stringify([{ type: 'reset', run: 'mnist-5000', loading: true }, ...batches(big, 200)]),
+    );
     metrics.stream5000Ms = Math.round(timing.ms);
     metrics.stream5000Renders = timing.renders;
     metrics.stream5000RenderMsTotal = Math.round(timing.renderMs);
     metrics.render5000LastMs = Math.round(timing.lastRenderMs);
     // All at once (a reloaded panel getting the whole run back): one fold, one render.
-    metrics.replay5000Ms = await p.page.evaluate(async (json) => {
-      const g = globalThis as unknown as PageGlobals & { performance: { now(): number } };
-      const t0 = g.performance.now();
-      g.__host.send(JSON.parse(json) as HostToPanel[]);
-      await g.__unasPanel.rendered();
-      return Math.round(g.performance.now() - t0);
-    }, JSON.stringify([{ type: 'reset', run: 'mnist-5000', loading: true }, { type: 'events', events: big }]));
+    metrics.replay5000Ms = await p.page.evaluate(
+      async (json) => {
+        const g = globalThis as unknown as PageGlobals & { performance: { now(): number } };
+        const t0 = g.performance.now();
+        g.__host.send(JSON.parse(json) as HostToPanel[]);
+        await g.__unasPanel.rendered();
+        return Math.round(g.performance.now() - t0);
+      },
+      JSON.stringify([
+        { type: 'reset', run: 'mnist-5000', loading: true },
+        { type: 'events', events: big },
+      ]),
+    );
     metrics.replay5000RenderMs = Math.round((await debug(p.page)).renderMs);
     const d = await debug(p.page);
     expect(d.candidates).toBe(5000);
@@ -296,7 +391,11 @@ describe('search panel (Chromium, strict CSP)', () => {
     expect(d.table.domRows).toBeLessThanOrEqual(200);
     expect(await p.page.locator('tr').count()).toBeLessThanOrEqual(200);
     const plotted = d.pareto.datasets.feasible + d.pareto.datasets.infeasible + d.pareto.datasets.front;
-    expect(plotted).toBe(big.filter((e) => e.type === 'candidate-finished' && (e.candidate.error !== undefined || !e.candidate.feasible)).length);
+    expect(plotted).toBe(
+      big.filter(
+        (e) => e.type === 'candidate-finished' && (e.candidate.error !== undefined || !e.candidate.feasible),
+      ).length,
+    );
     // Responsive: a sort of 5,000 rows and a page change are answered within the next frames.
     const t1 = Date.now();
     await p.page.locator('th button[data-key="macs"]').click();
@@ -311,7 +410,10 @@ describe('search panel (Chromium, strict CSP)', () => {
 
 /** The (x, error) staircase of candidates, as the plot's step line should join them. */
 function staircase(cands: readonly CandidateSummary[], axis: 'ram' | 'flash'): number[] {
-  const sorted = [...cands].sort((a, b) => a.resources[axis] - b.resources[axis] || (a.error as number) - (b.error as number) || a.id - b.id);
+  const sorted = [...cands].sort(
+    (a, b) =>
+      a.resources[axis] - b.resources[axis] || (a.error as number) - (b.error as number) || a.id - b.id,
+  );
   const ids: number[] = [];
   let best = Infinity;
   for (const c of sorted) {
@@ -324,18 +426,32 @@ function staircase(cands: readonly CandidateSummary[], axis: 'ram' | 'flash'): n
 }
 
 function cells(c: CandidateSummary): string[] {
-  return [String(c.id), c.status, c.error === undefined ? '—' : formatPercent(c.error), formatBytes(c.resources.ram), formatBytes(c.resources.flash), formatCount(c.resources.macs), formatMs(c.resources.latency), c.feasible ? 'yes' : 'no'];
+  return [
+    String(c.id),
+    c.status,
+    c.error === undefined ? '—' : formatPercent(c.error),
+    formatBytes(c.resources.ram),
+    formatBytes(c.resources.flash),
+    formatCount(c.resources.macs),
+    formatMs(c.resources.latency),
+    c.feasible ? 'yes' : 'no',
+  ];
 }
 
 /** A front member whose point is at least 10 px from every other plotted point (a click hits only it). */
 async function isolatedFrontPoint(page: Page): Promise<number> {
-  const positions = await page.evaluate((ids) => {
-    const hook = (globalThis as unknown as PageGlobals).__unasPanel;
-    return ids.map((id) => ({ id, at: hook.pointPosition(id) }));
-  }, finished.map((c) => c.id));
+  const positions = await page.evaluate(
+    (ids) => {
+      const hook = (globalThis as unknown as PageGlobals).__unasPanel;
+      return ids.map((id) => ({ id, at: hook.pointPosition(id) }));
+    },
+    finished.map((c) => c.id),
+  );
   const points = positions.flatMap((p) => (p.at ? [{ id: p.id, ...p.at }] : []));
   const front = new Set(frontIds);
-  const pick = points.find((p) => front.has(p.id) && points.every((q) => q.id === p.id || Math.hypot(q.x - p.x, q.y - p.y) >= 10));
+  const pick = points.find(
+    (p) => front.has(p.id) && points.every((q) => q.id === p.id || Math.hypot(q.x - p.x, q.y - p.y) >= 10),
+  );
   if (!pick) throw new Error('no isolated front point');
   return pick.id;
 }

@@ -19,7 +19,9 @@ export const ORIGIN = 'https://webview.test';
 const root = join(__dirname, '../..');
 
 /** Builds the webview bundle as esbuild.mjs does (minified, as packaged) into test-results. */
-export async function buildWebview(outdir = join(root, 'test-results/webview/dist')): Promise<{ dir: string; jsBytes: number; cssBytes: number }> {
+export async function buildWebview(
+  outdir = join(root, 'test-results/webview/dist'),
+): Promise<{ dir: string; jsBytes: number; cssBytes: number }> {
   mkdirSync(outdir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: root,
@@ -33,7 +35,8 @@ export async function buildWebview(outdir = join(root, 'test-results/webview/dis
     outdir,
     metafile: true,
   });
-  const size = (ext: string) => Object.entries(result.metafile.outputs).find(([f]) => f.endsWith(ext))?.[1].bytes ?? 0;
+  const size = (ext: string) =>
+    Object.entries(result.metafile.outputs).find(([f]) => f.endsWith(ext))?.[1].bytes ?? 0;
   return { dir: outdir, jsBytes: size('.js'), cssBytes: size('.css') };
 }
 
@@ -217,7 +220,13 @@ export interface PageGlobals {
   };
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.html': 'text/html', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.ttf': 'font/ttf',
+  '.html': 'text/html',
+  '.map': 'application/json',
+};
 
 /** Serves the panel page and its files from ORIGIN in this browser context. */
 export async function servePanel(context: BrowserContext, distDir: string): Promise<void> {
@@ -235,9 +244,17 @@ export async function servePanel(context: BrowserContext, distDir: string): Prom
       });
       return route.fulfill({ status: 200, contentType: TYPES['.html'], body });
     }
-    const file = path.startsWith('/dist/') ? join(distDir, path.slice(6)) : path.startsWith('/codicons/') ? join(codicons, path.slice(10)) : undefined;
+    const file = path.startsWith('/dist/')
+      ? join(distDir, path.slice(6))
+      : path.startsWith('/codicons/')
+        ? join(codicons, path.slice(10))
+        : undefined;
     if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ status: 200, contentType: TYPES[extname(file)] ?? 'application/octet-stream', body: readFileSync(file) });
+    return route.fulfill({
+      status: 200,
+      contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+      body: readFileSync(file),
+    });
   });
 }
 
@@ -263,7 +280,10 @@ export async function openPanel(context: BrowserContext, theme: ThemeName): Prom
 /** Posts host messages to the panel (in batches, as the host does) and waits for the next render. */
 export async function send(page: Page, messages: readonly HostToPanel[]): Promise<void> {
   // As one JSON string: Playwright serialises a large object graph far slower than a string.
-  await page.evaluate((json) => (globalThis as unknown as PageGlobals).__host.send(JSON.parse(json) as HostToPanel[]), JSON.stringify(messages));
+  await page.evaluate(
+    (json) => (globalThis as unknown as PageGlobals).__host.send(JSON.parse(json) as HostToPanel[]),
+    JSON.stringify(messages),
+  );
   await rendered(page);
 }
 

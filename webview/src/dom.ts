@@ -10,7 +10,11 @@ export interface Props {
   readonly attrs?: Readonly<Record<string, string | number | boolean | undefined>>;
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, children: readonly (Node | string)[] = []): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  children: readonly (Node | string)[] = [],
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props.class) el.className = props.class;
   if (props.text !== undefined) el.textContent = props.text;
@@ -19,7 +23,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
-export function setAttrs(el: Element, attrs: Readonly<Record<string, string | number | boolean | undefined>>): void {
+export function setAttrs(
+  el: Element,
+  attrs: Readonly<Record<string, string | number | boolean | undefined>>,
+): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) el.removeAttribute(name);
     else el.setAttribute(name, value === true ? '' : String(value));
@@ -46,7 +53,10 @@ export function codiconsAvailable(): boolean {
 }
 
 /** A vscode-button with a label, and a codicon when the stylesheet is there. */
-export function button(label: string, options: { icon?: string; secondary?: boolean; class?: string } = {}): HTMLElement {
+export function button(
+  label: string,
+  options: { icon?: string; secondary?: boolean; class?: string } = {},
+): HTMLElement {
   const el = h('vscode-button', { text: label, ...(options.class ? { class: options.class } : {}) });
   if (options.icon && codiconsAvailable()) el.setAttribute('icon', options.icon);
   if (options.secondary) el.setAttribute('secondary', '');

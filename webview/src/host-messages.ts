@@ -17,14 +17,22 @@ export function checkHostMessage(x: unknown): Checked<CheckedHostMessage> {
   switch (m.type) {
     case 'reset':
       if (typeof m.run !== 'string') return { ok: false, error: "reset: bad or missing 'run'" };
-      return { ok: true, value: { message: { type: 'reset', run: m.run, loading: m.loading === true }, dropped: [] } };
+      return {
+        ok: true,
+        value: { message: { type: 'reset', run: m.run, loading: m.loading === true }, dropped: [] },
+      };
     case 'events': {
       if (!Array.isArray(m.events)) return { ok: false, error: "events: bad or missing 'events'" };
       const events: RunEvent[] = [];
       const dropped: string[] = [];
       for (const e of m.events) {
         const checked = checkRunEvent(e);
-        if (checked.ok) events.push(checked.value.type === 'candidate-finished' ? { ...checked.value, candidate: tidyCandidate(checked.value.candidate) } : checked.value);
+        if (checked.ok)
+          events.push(
+            checked.value.type === 'candidate-finished'
+              ? { ...checked.value, candidate: tidyCandidate(checked.value.candidate) }
+              : checked.value,
+          );
         else dropped.push(checked.error);
       }
       return { ok: true, value: { message: { type: 'events', events }, dropped } };
@@ -45,14 +53,25 @@ function tidyCandidate(c: CandidateSummary): CandidateSummary {
   const layers = (c.layers as unknown[]).filter((l): l is LayerSummary => {
     if (typeof l !== 'object' || l === null) return false;
     const r = l as Record<string, unknown>;
-    return typeof r.name === 'string' && typeof r.text === 'string' && Array.isArray(r.shape) && r.shape.every(isNum) && isNum(r.ram) && isNum(r.flash) && isNum(r.macs);
+    return (
+      typeof r.name === 'string' &&
+      typeof r.text === 'string' &&
+      Array.isArray(r.shape) &&
+      r.shape.every(isNum) &&
+      isNum(r.ram) &&
+      isNum(r.flash) &&
+      isNum(r.macs)
+    );
   });
-  const violations = Array.isArray(raw.violations) ? raw.violations.filter((v): v is string => typeof v === 'string') : [];
+  const violations = Array.isArray(raw.violations)
+    ? raw.violations.filter((v): v is string => typeof v === 'string')
+    : [];
   const curve = Array.isArray(raw.curve) ? raw.curve.filter(isNum) : undefined;
   const tidy: Record<string, unknown> = { ...c, layers, violations };
   if (curve) tidy.curve = curve;
   else delete tidy.curve;
-  for (const k of ['parent', 'testError', 'trainSeconds'] as const) if (tidy[k] !== undefined && !isNum(tidy[k])) delete tidy[k];
+  for (const k of ['parent', 'testError', 'trainSeconds'] as const)
+    if (tidy[k] !== undefined && !isNum(tidy[k])) delete tidy[k];
   if (typeof tidy.origin !== 'string') tidy.origin = '';
   if (tidy.failure !== undefined && typeof tidy.failure !== 'string') delete tidy.failure;
   return tidy as unknown as CandidateSummary;

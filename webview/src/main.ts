@@ -82,7 +82,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 const hook: PanelTestHook = {
   debug: () => panel.debug(state, version, renders, renderMs),
   pointPosition: (id) => panel.pareto.pointPosition(id),
-  rendered: () => (frame === undefined ? Promise.resolve(renders) : new Promise((resolve) => waiters.push(resolve))),
+  rendered: () =>
+    frame === undefined ? Promise.resolve(renders) : new Promise((resolve) => waiters.push(resolve)),
 };
 Object.defineProperty(window, '__unasPanel', { value: Object.freeze(hook), enumerable: false });
 

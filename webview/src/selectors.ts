@@ -19,10 +19,18 @@ export function progress(run: RunState): Progress {
   const elapsed = run.info && run.lastFinished !== undefined ? run.lastFinished - run.info.started : 0;
   if (done === 0 || elapsed <= 0) return { done, budget };
   const rate = done / (elapsed / 3_600_000);
-  return run.finished ? { done, budget, rate } : { done, budget, rate, eta: (Math.max(0, budget - done) / rate) * 3_600_000 };
+  return run.finished
+    ? { done, budget, rate }
+    : { done, budget, rate, eta: (Math.max(0, budget - done) / rate) * 3_600_000 };
 }
 
-const STATUS_ORDER: Readonly<Record<CandidateSummary['status'], number>> = { trained: 0, training: 1, proposed: 2, failed: 3, rejected: 4 };
+const STATUS_ORDER: Readonly<Record<CandidateSummary['status'], number>> = {
+  trained: 0,
+  training: 1,
+  proposed: 2,
+  failed: 3,
+  rejected: 4,
+};
 
 function sortValue(c: CandidateSummary, key: SortKey): number | undefined {
   switch (key) {

@@ -1,6 +1,15 @@
 import type { HostToPanel } from '../../protocol/src/panel-messages.js';
 import type { CandidateSummary, ConstraintSummary, Metric, RunEvent } from '../../protocol/src/run-events.js';
-import { append, emptyKeyedLog, emptyLog, last, lookup, upsert, type AppendLog, type KeyedLog } from './append-log.js';
+import {
+  append,
+  emptyKeyedLog,
+  emptyLog,
+  last,
+  lookup,
+  upsert,
+  type AppendLog,
+  type KeyedLog,
+} from './append-log.js';
 
 /**
  * The panel's state and the one reducer that folds host messages and user choices into it.
@@ -13,7 +22,16 @@ export type ResourceAxis = Exclude<Metric, 'error'>;
 export const RESOURCE_AXES: readonly ResourceAxis[] = ['ram', 'arena', 'flash', 'macs', 'latency'];
 
 export type SortKey = 'id' | 'status' | 'error' | 'ram' | 'flash' | 'macs' | 'latency' | 'feasible';
-export const SORT_KEYS: readonly SortKey[] = ['id', 'status', 'error', 'ram', 'flash', 'macs', 'latency', 'feasible'];
+export const SORT_KEYS: readonly SortKey[] = [
+  'id',
+  'status',
+  'error',
+  'ram',
+  'flash',
+  'macs',
+  'latency',
+  'feasible',
+];
 export interface Sort {
   readonly key: SortKey;
   readonly dir: 'asc' | 'desc';
@@ -85,7 +103,11 @@ export interface RunState {
   readonly bestAccuracy: AppendLog<SeriesPoint>;
   /** Time of the latest finished candidate, ms since the epoch. */
   readonly lastFinished?: number;
-  readonly finished?: { readonly reason: 'done' | 'stopped' | 'failed'; readonly message?: string; readonly time: number };
+  readonly finished?: {
+    readonly reason: 'done' | 'stopped' | 'failed';
+    readonly message?: string;
+    readonly time: number;
+  };
   /** The latest warnings and errors (a few). */
   readonly logs: readonly LogLine[];
 }
@@ -168,7 +190,9 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
   switch (action.type) {
     case 'reset': {
       const same = state.ui.run === action.run;
-      const ui: UiState = same ? state.ui : { axis: state.ui.axis, sort: state.ui.sort, page: 0, run: action.run };
+      const ui: UiState = same
+        ? state.ui
+        : { axis: state.ui.axis, sort: state.ui.sort, page: 0, run: action.run };
       return { loading: action.loading, ui, run: emptyRun() };
     }
     case 'events': {
@@ -224,14 +248,26 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
       return { ...rest, info };
     }
     case 'candidate-started': {
-      const slot: TrainingSlot = { id: event.id, worker: event.worker, started: time(event.time), epoch: 0, epochs: 0 };
+      const slot: TrainingSlot = {
+        id: event.id,
+        worker: event.worker,
+        started: time(event.time),
+        epoch: 0,
+        epochs: 0,
+      };
       return { ...run, training: [...run.training.filter((s) => s.id !== event.id), slot] };
     }
     case 'epoch': {
       const i = run.training.findIndex((s) => s.id === event.id);
       if (i < 0) return run;
       const training = run.training.slice();
-      training[i] = { ...(training[i] as TrainingSlot), epoch: event.epoch, epochs: event.epochs, loss: event.loss, accuracy: event.accuracy };
+      training[i] = {
+        ...(training[i] as TrainingSlot),
+        epoch: event.epoch,
+        epochs: event.epochs,
+        loss: event.loss,
+        accuracy: event.accuracy,
+      };
       return { ...run, training };
     }
     case 'candidate-finished': {
@@ -239,29 +275,42 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
       const previous = lookup(run.candidates, c.id, candidateId);
       const candidates = upsert(run.candidates, c, candidateId);
       const counts = previous ? recount(candidates) : addCount(run.counts, c);
-      const training = run.training.some((s) => s.id === c.id) ? run.training.filter((s) => s.id !== c.id) : run.training;
+      const training = run.training.some((s) => s.id === c.id)
+        ? run.training.filter((s) => s.id !== c.id)
+        : run.training;
       let bestAccuracy = run.bestAccuracy;
       if (c.status === 'trained' && c.feasible && c.error !== undefined) {
         const best = last(bestAccuracy);
         const accuracy = 1 - c.error;
-        if (!best || accuracy > best.value) bestAccuracy = append(bestAccuracy, { evaluated: candidates.length, value: accuracy });
+        if (!best || accuracy > best.value)
+          bestAccuracy = append(bestAccuracy, { evaluated: candidates.length, value: accuracy });
       }
       return { ...run, candidates, counts, training, bestAccuracy, lastFinished: time(event.time) };
     }
     case 'front': {
       const point = { evaluated: event.evaluated, value: event.hypervolume };
       const prev = last(run.hypervolume);
-      const hypervolume = prev && prev.evaluated === point.evaluated && prev.value === point.value ? run.hypervolume : append(run.hypervolume, point);
+      const hypervolume =
+        prev && prev.evaluated === point.evaluated && prev.value === point.value
+          ? run.hypervolume
+          : append(run.hypervolume, point);
       return { ...run, front: event.ids.slice(), hypervolume };
     }
     case 'log':
       if (event.level === 'info') return run;
-      return { ...run, logs: [...run.logs.slice(-(MAX_LOGS - 1)), { level: event.level, message: event.message }] };
+      return {
+        ...run,
+        logs: [...run.logs.slice(-(MAX_LOGS - 1)), { level: event.level, message: event.message }],
+      };
     case 'run-finished':
       return {
         ...run,
         training: [],
-        finished: { reason: event.reason, ...(event.message !== undefined ? { message: event.message } : {}), time: time(event.time) },
+        finished: {
+          reason: event.reason,
+          ...(event.message !== undefined ? { message: event.message } : {}),
+          time: time(event.time),
+        },
       };
   }
 }

@@ -16,12 +16,21 @@ export interface ParetoDebug {
   /** Ids joined by the step line, by increasing resource. */
   readonly step: readonly number[];
   /** Constraint lines: the limit and where it is drawn (CSS px in the canvas; absent when off the chart). */
-  readonly constraints: readonly { readonly axis: 'x' | 'y'; readonly value: number; readonly pixel?: number }[];
+  readonly constraints: readonly {
+    readonly axis: 'x' | 'y';
+    readonly value: number;
+    readonly pixel?: number;
+  }[];
   readonly scales: { readonly x: readonly [number, number]; readonly y: readonly [number, number] };
   /** Ids of the points the tooltip shows now. */
   readonly tooltip: readonly number[];
   /** The plot area in CSS px of the canvas. */
-  readonly area: { readonly left: number; readonly right: number; readonly top: number; readonly bottom: number };
+  readonly area: {
+    readonly left: number;
+    readonly right: number;
+    readonly top: number;
+    readonly bottom: number;
+  };
 }
 
 export interface HistoryDebug {

@@ -28,7 +28,8 @@ export function escapeHtml(text: string): string {
 /** The Content-Security-Policy of the page. Throws on a source or nonce that could widen it. */
 export function panelCsp(cspSource: string, nonce: string): string {
   const sources = cspSource.split(/\s+/).filter(Boolean);
-  if (sources.length === 0 || !sources.every((s) => SOURCE.test(s))) throw new TypeError(`panelHtml: unexpected cspSource '${cspSource}'`);
+  if (sources.length === 0 || !sources.every((s) => SOURCE.test(s)))
+    throw new TypeError(`panelHtml: unexpected cspSource '${cspSource}'`);
   if (!NONCE.test(nonce)) throw new TypeError('panelHtml: the nonce must be 16+ base64 characters');
   const src = sources.join(' ');
   return [

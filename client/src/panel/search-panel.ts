@@ -26,8 +26,16 @@ export class SearchPanel {
   private pending: RunEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(private readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private run: string, private readonly actions: PanelActions) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private run: string,
+    private readonly actions: PanelActions,
+  ) {
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')],
+    };
     panel.webview.html = this.html();
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), null, this.disposables);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
@@ -40,21 +48,36 @@ export class SearchPanel {
       if (existing.run !== run) existing.open(run);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'μNAS Search', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'μNAS Search',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { retainContextWhenHidden: false },
+    );
     SearchPanel.current = new SearchPanel(panel, extensionUri, run, actions);
     return SearchPanel.current;
   }
 
   /** After a window reload: VS Code hands back the panel and the state the page saved. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: unknown, actions: PanelActions): void {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    state: unknown,
+    actions: PanelActions,
+  ): void {
     // The page saves `{ v, ui: { run, … } }`; anything else is ignored (the panel then waits to be given a run).
-    const ui = typeof state === 'object' && state !== null ? (state as { ui?: { run?: unknown } }).ui : undefined;
+    const ui =
+      typeof state === 'object' && state !== null ? (state as { ui?: { run?: unknown } }).ui : undefined;
     const run = typeof ui?.run === 'string' ? ui.run : '';
     SearchPanel.current = new SearchPanel(panel, extensionUri, run, actions);
   }
 
-  static get active(): SearchPanel | undefined { return SearchPanel.current; }
-  get runDir(): string { return this.run; }
+  static get active(): SearchPanel | undefined {
+    return SearchPanel.current;
+  }
+  get runDir(): string {
+    return this.run;
+  }
 
   /** Switches to another run: the page resets and receives that run's history. */
   open(run: string): void {
@@ -89,15 +112,27 @@ export class SearchPanel {
   private receive(raw: unknown): void {
     // The page is untrusted: nothing from it is used before it is validated.
     const m = checkPanelMessage(raw);
-    if (!m.ok) { this.actions.log(`ignored a panel message: ${m.error}`); return; }
-    if (m.value.type === 'ready') { void this.sendHistory(); return; }
+    if (!m.ok) {
+      this.actions.log(`ignored a panel message: ${m.error}`);
+      return;
+    }
+    if (m.value.type === 'ready') {
+      void this.sendHistory();
+      return;
+    }
     this.actions.onMessage(this.run, m.value);
   }
 
   private html(): string {
     const w = this.panel.webview;
     const dist = (f: string) => w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', f)).toString();
-    return panelHtml({ cspSource: w.cspSource, nonce: randomBytes(18).toString('base64url'), scriptUri: dist('webview.js'), styleUri: dist('webview.css'), codiconsUri: dist('codicons/codicon.css') });
+    return panelHtml({
+      cspSource: w.cspSource,
+      nonce: randomBytes(18).toString('base64url'),
+      scriptUri: dist('webview.js'),
+      styleUri: dist('webview.css'),
+      codiconsUri: dist('codicons/codicon.css'),
+    });
   }
 
   private dispose(): void {

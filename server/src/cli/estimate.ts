@@ -22,12 +22,18 @@ export interface EstimateArgs {
  * checked against its hard limits. The JSON shape is documented in docs/resources.md.
  */
 export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<number> {
-  if (!args.file) { io.stderr.write('unas estimate: give a .unas file\n'); return EXIT.usage; }
+  if (!args.file) {
+    io.stderr.write('unas estimate: give a .unas file\n');
+    return EXIT.usage;
+  }
   const source = await readSource(io, args.file);
   if (!source) return EXIT.input;
   const { path, text } = source;
   const boards = boardLookup();
-  if (args.board && !boards.find(args.board)) { io.stderr.write(`unas estimate: unknown board '${args.board}'\n`); return EXIT.usage; }
+  if (args.board && !boards.find(args.board)) {
+    io.stderr.write(`unas estimate: unknown board '${args.board}'\n`);
+    return EXIT.usage;
+  }
   const a = analyze(text, { boards });
   const errors = a.diagnostics.filter((d) => d.severity === 'error');
   io.stderr.write(formatDiagnostics(args.file, text, errors));
@@ -37,27 +43,50 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     const g = a.graphs.get(m);
     if (!g || errors.some((d) => d.start >= m.span.start && d.end <= m.span.end)) continue;
     const board = args.board ?? m.target?.name ?? DEFAULT_BOARD;
-    models.push({ name: m.name.name, board, estimate: estimate(g, { convention: args.convention, board, ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}) }) });
+    models.push({
+      name: m.name.name,
+      board,
+      estimate: estimate(g, {
+        convention: args.convention,
+        board,
+        ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
+      }),
+    });
   }
   const searches: { name: string; bounds: SpaceBounds; findings: string[] }[] = [];
   for (const s of a.document.searches) {
     const r = resolveSearch(a.document, s, path);
     if (!r.ok) continue;
-    const bounds = spaceBounds(r.config.space, { convention: args.convention, softmax: true, ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}) });
+    const bounds = spaceBounds(r.config.space, {
+      convention: args.convention,
+      softmax: true,
+      ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
+    });
     const findings: string[] = [];
     for (const c of r.config.constraints) {
       if (c.mode !== 'hard') continue;
-      const b = c.metric === 'ram' ? bounds.peakRam : c.metric === 'flash' ? bounds.flash : c.metric === 'macs' ? bounds.macs : undefined;
+      const b =
+        c.metric === 'ram'
+          ? bounds.peakRam
+          : c.metric === 'flash'
+            ? bounds.flash
+            : c.metric === 'macs'
+              ? bounds.macs
+              : undefined;
       if (b && b.min > c.limit) {
         const fmt = c.metric === 'macs' ? formatCount : formatBytes;
-        findings.push(`no architecture in this space fits ${c.metric} <= ${fmt(c.limit)}${c.from === 'board' ? ` (${r.config.target.name})` : ''}: the smallest needs ${fmt(b.min)}`);
+        findings.push(
+          `no architecture in this space fits ${c.metric} <= ${fmt(c.limit)}${c.from === 'board' ? ` (${r.config.target.name})` : ''}: the smallest needs ${fmt(b.min)}`,
+        );
       }
     }
     searches.push({ name: s.name.name, bounds, findings });
   }
 
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ file: args.file, convention: args.convention, models, searches }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ file: args.file, convention: args.convention, models, searches }, null, 2)}\n`,
+    );
   } else {
     for (const m of models) io.stdout.write(`${modelReport(m.name, m.board, m.estimate)}\n`);
     for (const s of searches) io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
@@ -67,15 +96,26 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((x, i) => (i < 2 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, i) => (i < 2 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 
 function modelReport(name: string, board: string, e: Estimate): string {
   const t = e.totals;
-  const rows = e.layers.filter((l) => l.op !== 'input' && l.aliasOf == null).map((l) => [
-    l.name, l.shape.join('x'), l.ram === null ? '' : formatBytes(l.ram), formatBytes(l.flash), formatCount(l.macs), l.cycles === null ? '' : formatCount(l.cycles),
-  ]);
+  const rows = e.layers
+    .filter((l) => l.op !== 'input' && l.aliasOf == null)
+    .map((l) => [
+      l.name,
+      l.shape.join('x'),
+      l.ram === null ? '' : formatBytes(l.ram),
+      formatBytes(l.flash),
+      formatCount(l.macs),
+      l.cycles === null ? '' : formatCount(l.cycles),
+    ]);
   const latency = t.latencyMs === null ? 'n/a' : `${t.latencyMs.toFixed(2)} ms`;
   return [
     `model ${name} (${e.convention} convention, on ${board})`,
@@ -83,13 +123,20 @@ function modelReport(name: string, board: string, e: Estimate): string {
     `peak RAM ${formatBytes(t.peakRam)}${t.exact ? '' : ' (upper bound)'} (file order ${formatBytes(t.peakRamFileOrder)})` +
       ` · arena ${formatBytes(t.arena.total)} (tensors ${formatBytes(t.arena.tensors)} + scratch ${formatBytes(t.arena.scratch)} + tail ${formatBytes(t.arena.tail)})`,
     `flash ${formatBytes(t.flash)} · ${formatCount(t.macs)} MACs · latency ${latency}` +
-      (e.budget ? ` · ${e.budget.ramFits && e.budget.flashFits ? 'fits' : 'does not fit'} the board (RAM ${formatBytes(e.budget.ram)}, flash ${formatBytes(e.budget.flash)} after reserves)` : ''),
-    e.peakTensors.length ? `peak at ${e.layers.find((l) => l.node === e.peakNode)?.name ?? '?'}: ${e.peakTensors.map((p) => `${p.name} ${formatBytes(p.bytes)}`).join(' + ')}` : '',
-  ].filter(Boolean).join('\n');
+      (e.budget
+        ? ` · ${e.budget.ramFits && e.budget.flashFits ? 'fits' : 'does not fit'} the board (RAM ${formatBytes(e.budget.ram)}, flash ${formatBytes(e.budget.flash)} after reserves)`
+        : ''),
+    e.peakTensors.length
+      ? `peak at ${e.layers.find((l) => l.node === e.peakNode)?.name ?? '?'}: ${e.peakTensors.map((p) => `${p.name} ${formatBytes(p.bytes)}`).join(' + ')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function searchReport(name: string, b: SpaceBounds, findings: readonly string[]): string {
-  const range = (m: { min: number; max: number | null; exact: boolean }, f: (n: number) => string) => `${f(m.min)}${m.exact ? '' : ' (lower bound)'} – ${m.max === null ? '?' : f(m.max)}`;
+  const range = (m: { min: number; max: number | null; exact: boolean }, f: (n: number) => string) =>
+    `${f(m.min)}${m.exact ? '' : ' (lower bound)'} – ${m.max === null ? '?' : f(m.max)}`;
   return [
     `search ${name}: the space spans peak RAM ${range(b.peakRam, formatBytes)}, flash ${range(b.flash, formatBytes)}, MACs ${range(b.macs, formatCount)}`,
     ...findings.map((f) => `  error: ${f}`),

@@ -31,10 +31,16 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv], allowPositionals: true,
+      args: [...argv],
+      allowPositionals: true,
       options: {
-        candidate: { type: 'string' }, format: { type: 'string', default: 'tflite' }, out: { type: 'string' }, board: { type: 'string' },
-        calibration: { type: 'string' }, backend: { type: 'string', default: 'auto' }, json: { type: 'boolean', default: false },
+        candidate: { type: 'string' },
+        format: { type: 'string', default: 'tflite' },
+        out: { type: 'string' },
+        board: { type: 'string' },
+        calibration: { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+        json: { type: 'boolean', default: false },
       },
     });
   } catch (e) {
@@ -42,30 +48,46 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     return EXIT.usage;
   }
   const { values, positionals } = parsed;
-  const usage = (m: string): number => { io.stderr.write(`unas export: ${m}\n\nusage:\n${EXPORT_USAGE}`); return EXIT.usage; };
+  const usage = (m: string): number => {
+    io.stderr.write(`unas export: ${m}\n\nusage:\n${EXPORT_USAGE}`);
+    return EXIT.usage;
+  };
   if (positionals.length !== 1) return usage('give one run folder (e.g. .unas/runs/mnist-20261124-221500)');
   const id = Number(values.candidate);
-  if (values.candidate === undefined || !Number.isInteger(id) || id < 0) return usage('--candidate takes a candidate id (see `unas front RUN_FOLDER`)');
-  const formats = (values.format ?? 'tflite').split(',').map((f) => f.trim()).filter(Boolean);
+  if (values.candidate === undefined || !Number.isInteger(id) || id < 0)
+    return usage('--candidate takes a candidate id (see `unas front RUN_FOLDER`)');
+  const formats = (values.format ?? 'tflite')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const bad = formats.find((f) => !EXPORT_FORMATS.includes(f as ExportFormat));
-  if (bad !== undefined || formats.length === 0) return usage(`--format takes ${EXPORT_FORMATS.join(', ')} (comma-separated for several), not '${bad ?? ''}'`);
+  if (bad !== undefined || formats.length === 0)
+    return usage(
+      `--format takes ${EXPORT_FORMATS.join(', ')} (comma-separated for several), not '${bad ?? ''}'`,
+    );
   const calibration = values.calibration === undefined ? undefined : Number(values.calibration);
-  if (calibration !== undefined && !(Number.isInteger(calibration) && calibration > 0)) return usage('--calibration takes a positive number of images');
-  if (!BACKENDS.includes(values.backend as BackendRequest)) return usage(`--backend takes ${BACKENDS.join(', ')}`);
+  if (calibration !== undefined && !(Number.isInteger(calibration) && calibration > 0))
+    return usage('--calibration takes a positive number of images');
+  if (!BACKENDS.includes(values.backend as BackendRequest))
+    return usage(`--backend takes ${BACKENDS.join(', ')}`);
   if (values.board && !boardLookup().find(values.board)) return usage(`unknown board '${values.board}'`);
 
   const runDir = resolve(io.cwd, positionals[0]!);
   try {
     await initTrainingBackend(values.backend as BackendRequest);
     const r = await exportCandidate({
-      runDir, id, formats: formats as ExportFormat[],
+      runDir,
+      id,
+      formats: formats as ExportFormat[],
       ...(values.out ? { outDir: resolve(io.cwd, values.out) } : {}),
       ...(calibration ? { calibrationImages: calibration } : {}),
       ...(values.board ? { board: values.board } : {}),
     });
     if (values.json) {
       const { graph: _graph, estimate, ...rest } = r;
-      io.stdout.write(`${JSON.stringify({ ...rest, resources: estimate ? { peakRam: estimate.totals.peakRam, arena: estimate.totals.arena, flash: estimate.totals.flash, macs: estimate.totals.macs } : undefined }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ ...rest, resources: estimate ? { peakRam: estimate.totals.peakRam, arena: estimate.totals.arena, flash: estimate.totals.flash, macs: estimate.totals.macs } : undefined }, null, 2)}\n`,
+      );
       return EXIT.ok;
     }
     const lines = [`candidate ${id} → ${relative(io.cwd, r.outDir) || '.'}`];
@@ -82,7 +104,10 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
     io.stdout.write(`${lines.join('\n')}\n`);
     return EXIT.ok;
   } catch (e) {
-    if (e instanceof ExportError) { io.stderr.write(`unas export: ${e.message}\n`); return EXIT.input; }
+    if (e instanceof ExportError) {
+      io.stderr.write(`unas export: ${e.message}\n`);
+      return EXIT.input;
+    }
     io.stderr.write(`unas export: failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.failed;
   }
@@ -102,8 +127,14 @@ export interface TfliteEstimateArgs {
  * the same resource models as `unas estimate FILE.unas`. Same arguments as `estimateCommand`.
  */
 export async function tfliteEstimateCommand(args: TfliteEstimateArgs, io: CliIo): Promise<number> {
-  if (!args.file) { io.stderr.write('unas estimate: give a .tflite file\n'); return EXIT.usage; }
-  if (args.board && !boardLookup().find(args.board)) { io.stderr.write(`unas estimate: unknown board '${args.board}'\n`); return EXIT.usage; }
+  if (!args.file) {
+    io.stderr.write('unas estimate: give a .tflite file\n');
+    return EXIT.usage;
+  }
+  if (args.board && !boardLookup().find(args.board)) {
+    io.stderr.write(`unas estimate: unknown board '${args.board}'\n`);
+    return EXIT.usage;
+  }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(resolve(io.cwd, args.file));
@@ -114,30 +145,53 @@ export async function tfliteEstimateCommand(args: TfliteEstimateArgs, io: CliIo)
   let est: Estimate;
   try {
     const { graph: _graph, ...e } = estimateTflite(readTflite(bytes), {
-      convention: args.convention, ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}), ...(args.board ? { board: args.board } : {}),
+      convention: args.convention,
+      ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
+      ...(args.board ? { board: args.board } : {}),
     });
     est = e;
   } catch (e) {
-    if (e instanceof TfliteFormatError) { io.stderr.write(`${args.file}: ${e.message}\n`); return EXIT.findings; }
+    if (e instanceof TfliteFormatError) {
+      io.stderr.write(`${args.file}: ${e.message}\n`);
+      return EXIT.findings;
+    }
     throw e;
   }
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ file: args.file, convention: args.convention, fileBytes: bytes.length, estimate: est }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ file: args.file, convention: args.convention, fileBytes: bytes.length, estimate: est }, null, 2)}\n`,
+    );
     return EXIT.ok;
   }
   const t = est.totals;
-  const rows = est.layers.filter((l) => l.op !== 'input' && l.aliasOf == null).map((l) => [l.name, l.op, l.shape.join('x'), l.ram === null ? '' : formatBytes(l.ram), formatBytes(l.flash), formatCount(l.macs)]);
+  const rows = est.layers
+    .filter((l) => l.op !== 'input' && l.aliasOf == null)
+    .map((l) => [
+      l.name,
+      l.op,
+      l.shape.join('x'),
+      l.ram === null ? '' : formatBytes(l.ram),
+      formatBytes(l.flash),
+      formatCount(l.macs),
+    ]);
   const head = ['tensor', 'op', 'output', 'ram', 'flash', 'MACs'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]): string => r.map((x, i) => (i < 3 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ').trimEnd();
-  io.stdout.write([
-    `${args.file} (${est.convention} convention${est.target.board ? `, on ${est.target.board}` : ''}): ${formatBytes(bytes.length)} file`,
-    line(head), ...rows.map(line),
-    `peak RAM ${formatBytes(t.peakRam)}${t.exact ? '' : ' (upper bound)'} (file order ${formatBytes(t.peakRamFileOrder)})` +
-      ` · arena for the file's operator order ${formatBytes(t.arena.total)} (tensors ${formatBytes(t.arena.tensors)} + scratch ${formatBytes(t.arena.scratch)} + tail ${formatBytes(t.arena.tail)})`,
-    `flash ${formatBytes(t.flash)} estimated · ${formatCount(t.macs)} MACs${t.latencyMs === null ? '' : ` · latency ${t.latencyMs.toFixed(2)} ms`}`,
-    ...est.warnings.map((w) => `warning: ${w}`),
-    '',
-  ].join('\n'));
+  const line = (r: string[]): string =>
+    r
+      .map((x, i) => (i < 3 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  io.stdout.write(
+    [
+      `${args.file} (${est.convention} convention${est.target.board ? `, on ${est.target.board}` : ''}): ${formatBytes(bytes.length)} file`,
+      line(head),
+      ...rows.map(line),
+      `peak RAM ${formatBytes(t.peakRam)}${t.exact ? '' : ' (upper bound)'} (file order ${formatBytes(t.peakRamFileOrder)})` +
+        ` · arena for the file's operator order ${formatBytes(t.arena.total)} (tensors ${formatBytes(t.arena.tensors)} + scratch ${formatBytes(t.arena.scratch)} + tail ${formatBytes(t.arena.tail)})`,
+      `flash ${formatBytes(t.flash)} estimated · ${formatCount(t.macs)} MACs${t.latencyMs === null ? '' : ` · latency ${t.latencyMs.toFixed(2)} ms`}`,
+      ...est.warnings.map((w) => `warning: ${w}`),
+      '',
+    ].join('\n'),
+  );
   return EXIT.ok;
 }

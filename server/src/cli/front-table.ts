@@ -2,13 +2,20 @@ import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-event
 import { formatBytes, formatCount } from '../engine/language/units.js';
 
 /** The latest record of each candidate and the latest front, folded from a run's events. */
-export function foldRun(events: readonly RunEvent[]): { candidates: Map<number, CandidateSummary>; front: number[]; hypervolume: number } {
+export function foldRun(events: readonly RunEvent[]): {
+  candidates: Map<number, CandidateSummary>;
+  front: number[];
+  hypervolume: number;
+} {
   const candidates = new Map<number, CandidateSummary>();
   let front: number[] = [];
   let hypervolume = 0;
   for (const e of events) {
     if (e.type === 'candidate-finished') candidates.set(e.candidate.id, e.candidate);
-    else if (e.type === 'front') { front = [...e.ids]; hypervolume = e.hypervolume; }
+    else if (e.type === 'front') {
+      front = [...e.ids];
+      hypervolume = e.hypervolume;
+    }
   }
   return { candidates, front, hypervolume };
 }
@@ -17,16 +24,31 @@ const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * (1 -
 
 /** The front as an aligned text table, best validation accuracy first. */
 export function frontTable(front: readonly CandidateSummary[]): string {
-  const rows = [...front].sort((a, b) => (a.error ?? 1) - (b.error ?? 1)).map((c) => [
-    String(c.id), pct(c.error), pct(c.testError), formatBytes(c.resources.ram), formatBytes(c.resources.arena),
-    formatBytes(c.resources.flash), formatCount(c.resources.macs), `${c.resources.latency.toFixed(2)} ms`,
-  ]);
+  const rows = [...front]
+    .sort((a, b) => (a.error ?? 1) - (b.error ?? 1))
+    .map((c) => [
+      String(c.id),
+      pct(c.error),
+      pct(c.testError),
+      formatBytes(c.resources.ram),
+      formatBytes(c.resources.arena),
+      formatBytes(c.resources.flash),
+      formatCount(c.resources.macs),
+      `${c.resources.latency.toFixed(2)} ms`,
+    ]);
   const head = ['id', 'val acc', 'test acc', 'ram', 'arena', 'flash', 'MACs', 'latency'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) =>
+    r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function frontJson(front: readonly CandidateSummary[]): unknown[] {
-  return front.map((c) => ({ id: c.id, error: c.error, testError: c.testError, resources: c.resources, model: c.model }));
+  return front.map((c) => ({
+    id: c.id,
+    error: c.error,
+    testError: c.testError,
+    resources: c.resources,
+    model: c.model,
+  }));
 }

@@ -1,5 +1,10 @@
 import { format } from 'node:util';
-import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+} from 'vscode-languageserver/node';
 import { startLanguageServer } from '../lsp/server.js';
 import { createServices } from '../services.js';
 
@@ -15,11 +20,22 @@ client that forked this process with an IPC channel. See docs/editors.md.
  * Resolves when the client ends the session (the library exits the process on `exit`).
  */
 export async function lspCommand(args: readonly string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) { process.stdout.write(USAGE); return 0; }
-  const unknown = args.filter((a) => a !== '--stdio' && a !== '--node-ipc' && !a.startsWith('--clientProcessId'));
-  if (unknown.length) { process.stderr.write(`unas lsp: unknown option '${unknown[0]}'\n\n${USAGE}`); return 2; }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const unknown = args.filter(
+    (a) => a !== '--stdio' && a !== '--node-ipc' && !a.startsWith('--clientProcessId'),
+  );
+  if (unknown.length) {
+    process.stderr.write(`unas lsp: unknown option '${unknown[0]}'\n\n${USAGE}`);
+    return 2;
+  }
   const ipc = args.includes('--node-ipc');
-  if (ipc && !process.send) { process.stderr.write('unas lsp: --node-ipc needs a parent process with an IPC channel\n'); return 2; }
+  if (ipc && !process.send) {
+    process.stderr.write('unas lsp: --node-ipc needs a parent process with an IPC channel\n');
+    return 2;
+  }
   const connection = ipc
     ? createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process))
     : createConnection(ProposedFeatures.all, process.stdin, process.stdout);

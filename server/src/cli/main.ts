@@ -9,9 +9,17 @@ process.on('SIGINT', () => {
   stop.abort();
 });
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }, stop.signal)
-  .then((code) => { process.exitCode = code; })
+runCli(
+  process.argv.slice(2),
+  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env },
+  stop.signal,
+)
+  .then((code) => {
+    process.exitCode = code;
+  })
   .catch((e: unknown) => {
-    process.stderr.write(`unas: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.stderr.write(
+      `unas: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exitCode = 70;
   });

@@ -24,7 +24,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
     const width = 24;
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
     const elapsed = (Date.now() - started) / 1000;
-    const eta = done ? ((elapsed / done) * (budget - done)) : NaN;
+    const eta = done ? (elapsed / done) * (budget - done) : NaN;
     const now = [...training.values()].join(' · ');
     status = `${bar} ${done}/${budget}  ETA ${Number.isFinite(eta) ? clock(eta) : '--:--'}  ${now}`;
     io.stdout.write(`\r\x1b[2K${status.slice(0, 160)}`);
@@ -34,30 +34,46 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
       case 'run-started':
         budget = e.budget;
         started = Date.now();
-        print(`${e.resumed ? 'resuming' : 'search'} ${e.search}: ${e.budget} candidates, ${e.workers} worker(s), backend ${e.backend}\nrun folder: ${e.run}`);
+        print(
+          `${e.resumed ? 'resuming' : 'search'} ${e.search}: ${e.budget} candidates, ${e.workers} worker(s), backend ${e.backend}\nrun folder: ${e.run}`,
+        );
         break;
       case 'candidate-started':
         training.set(e.id, `#${e.id} …`);
         redraw();
         break;
       case 'epoch':
-        training.set(e.id, `#${e.id} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)} acc ${(100 * e.accuracy).toFixed(1)}%`);
+        training.set(
+          e.id,
+          `#${e.id} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(3)} acc ${(100 * e.accuracy).toFixed(1)}%`,
+        );
         redraw();
         break;
       case 'candidate-finished': {
         const c = e.candidate;
         training.delete(c.id);
-        if (c.testError !== undefined) { print(`front #${c.id}: test accuracy ${(100 * (1 - c.testError)).toFixed(2)}%`); break; }
+        if (c.testError !== undefined) {
+          print(`front #${c.id}: test accuracy ${(100 * (1 - c.testError)).toFixed(2)}%`);
+          break;
+        }
         if (c.status === 'trained' || c.status === 'failed') done++;
         const r = c.resources;
         const res = `ram ${formatBytes(r.ram)} · flash ${formatBytes(r.flash)} · ${formatCount(r.macs)} MACs`;
-        const what = c.status === 'trained' ? `accuracy ${(100 * (1 - c.error!)).toFixed(2)}%${c.feasible ? '' : ` (infeasible: ${c.violations.join(', ')})`}`
-          : c.status === 'failed' ? `failed: ${c.failure ?? 'unknown'}` : `rejected before training: ${c.violations.join(', ')}`;
-        print(`[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}`);
+        const what =
+          c.status === 'trained'
+            ? `accuracy ${(100 * (1 - c.error!)).toFixed(2)}%${c.feasible ? '' : ` (infeasible: ${c.violations.join(', ')})`}`
+            : c.status === 'failed'
+              ? `failed: ${c.failure ?? 'unknown'}`
+              : `rejected before training: ${c.violations.join(', ')}`;
+        print(
+          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}`,
+        );
         break;
       }
       case 'front':
-        print(`  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`);
+        print(
+          `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
+        );
         break;
       case 'log':
         print(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`);

@@ -21,7 +21,10 @@ export interface RetrainArgs {
  * folder and journals the updated candidate (the panel's "Re-train longer").
  */
 export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: AbortSignal): Promise<number> {
-  if (!args.run || args.candidate === undefined) { io.stderr.write('unas retrain: give a run folder and --candidate ID\n'); return EXIT.usage; }
+  if (!args.run || args.candidate === undefined) {
+    io.stderr.write('unas retrain: give a run folder and --candidate ID\n');
+    return EXIT.usage;
+  }
   let run;
   try {
     run = await loadRun(resolve(io.cwd, args.run));
@@ -30,33 +33,71 @@ export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: Abor
     return EXIT.input;
   }
   const c = foldRun(run.events).candidates.get(args.candidate);
-  if (!c) { io.stderr.write(`unas retrain: run ${run.config.name} has no candidate ${args.candidate}\n`); return EXIT.usage; }
+  if (!c) {
+    io.stderr.write(`unas retrain: run ${run.config.name} has no candidate ${args.candidate}\n`);
+    return EXIT.usage;
+  }
   const graph = graphOfModelText(c.model);
-  if (!graph) { io.stderr.write(`unas retrain: candidate ${c.id}'s model does not parse\n`); return EXIT.input; }
-  const { subset: _subset, ...full } = run.config.dataset.spec as typeof run.config.dataset.spec & { subset?: number };
+  if (!graph) {
+    io.stderr.write(`unas retrain: candidate ${c.id}'s model does not parse\n`);
+    return EXIT.input;
+  }
+  const { subset: _subset, ...full } = run.config.dataset.spec as typeof run.config.dataset.spec & {
+    subset?: number;
+  };
   const train = { ...run.config.train, epochs: args.epochs ?? run.config.train.epochs };
   const store = RunStore.reopen(run.dir);
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: 1, backend: args.backend });
   signal?.addEventListener('abort', () => pool.cancel(c.id), { once: true });
   try {
-    if (!args.json) io.stdout.write(`re-training candidate ${c.id} for ${train.epochs} epochs on the whole training set…\n`);
+    if (!args.json)
+      io.stdout.write(
+        `re-training candidate ${c.id} for ${train.epochs} epochs on the whole training set…\n`,
+      );
     const r = await pool.train(
-      { id: c.id, graph, dataset: { ...run.config.dataset, spec: full }, baseDir: run.dir, train, seed: run.config.strategy.seed * 100_003 + c.id, test: true, saveTo: store.weightsDir(c.id) },
+      {
+        id: c.id,
+        graph,
+        dataset: { ...run.config.dataset, spec: full },
+        baseDir: run.dir,
+        train,
+        seed: run.config.strategy.seed * 100_003 + c.id,
+        test: true,
+        saveTo: store.weightsDir(c.id),
+      },
       (e) => {
-        const ev = { type: 'epoch' as const, id: c.id, epoch: e.epoch, epochs: e.epochs, loss: e.loss, accuracy: e.accuracy };
+        const ev = {
+          type: 'epoch' as const,
+          id: c.id,
+          epoch: e.epoch,
+          epochs: e.epochs,
+          loss: e.loss,
+          accuracy: e.accuracy,
+        };
         if (args.json) io.stdout.write(`${JSON.stringify(ev)}\n`);
-        else io.stdout.write(`  epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * e.accuracy).toFixed(2)}%\n`);
+        else
+          io.stdout.write(
+            `  epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * e.accuracy).toFixed(2)}%\n`,
+          );
       },
     );
     if (r.status !== 'trained' || r.testAccuracy === undefined) {
       io.stderr.write(`unas retrain: ${r.status === 'failed' ? r.reason : r.status}\n`);
       return r.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
     }
-    const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy, curve: r.curve, trainSeconds: r.seconds };
+    const updated: CandidateSummary = {
+      ...c,
+      testError: 1 - r.testAccuracy,
+      curve: r.curve,
+      trainSeconds: r.seconds,
+    };
     const event = { type: 'candidate-finished' as const, candidate: updated, time: new Date().toISOString() };
     store.append(event);
     if (args.json) io.stdout.write(`${JSON.stringify(event)}\n`);
-    else io.stdout.write(`candidate ${c.id}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% (validation ${(100 * r.accuracy).toFixed(2)}%), weights in ${store.weightsDir(c.id)}\n`);
+    else
+      io.stdout.write(
+        `candidate ${c.id}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% (validation ${(100 * r.accuracy).toFixed(2)}%), weights in ${store.weightsDir(c.id)}\n`,
+      );
     return EXIT.ok;
   } finally {
     store.close();

@@ -44,59 +44,132 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
   try {
     switch (command) {
       case 'check': {
-        const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false } },
+        });
         return await checkCommand(positionals, { json: values.json ?? false }, io);
       }
       case 'search': {
         const { values, positionals } = parseArgs({
-          args: [...rest], allowPositionals: true,
+          args: [...rest],
+          allowPositionals: true,
           options: {
-            search: { type: 'string' }, budget: { type: 'string' }, resume: { type: 'string' }, json: { type: 'boolean', default: false },
-            runs: { type: 'string' }, workers: { type: 'string' }, backend: { type: 'string', default: 'auto' }, 'no-final': { type: 'boolean', default: false },
+            search: { type: 'string' },
+            budget: { type: 'string' },
+            resume: { type: 'string' },
+            json: { type: 'boolean', default: false },
+            runs: { type: 'string' },
+            workers: { type: 'string' },
+            backend: { type: 'string', default: 'auto' },
+            'no-final': { type: 'boolean', default: false },
           },
         });
         const budget = values.budget === undefined ? undefined : Number(values.budget);
         const workers = values.workers === undefined ? undefined : Number(values.workers);
-        if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) { io.stderr.write('unas search: --budget takes a positive whole number\n'); return EXIT.usage; }
-        if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) { io.stderr.write('unas search: --workers takes a positive whole number\n'); return EXIT.usage; }
-        if (!BACKENDS.includes(values.backend as BackendRequest)) { io.stderr.write(`unas search: --backend takes ${BACKENDS.join(', ')}\n`); return EXIT.usage; }
-        return await searchCommand({
-          ...(positionals[0] ? { file: positionals[0] } : {}), ...(values.search ? { search: values.search } : {}),
-          ...(budget ? { budget } : {}), ...(workers ? { workers } : {}), ...(values.resume ? { resume: values.resume } : {}),
-          ...(values.runs ? { runs: values.runs } : {}), json: values.json ?? false, backend: values.backend as BackendRequest, noFinal: values['no-final'] ?? false,
-        }, io, signal);
+        if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
+          io.stderr.write('unas search: --budget takes a positive whole number\n');
+          return EXIT.usage;
+        }
+        if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) {
+          io.stderr.write('unas search: --workers takes a positive whole number\n');
+          return EXIT.usage;
+        }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) {
+          io.stderr.write(`unas search: --backend takes ${BACKENDS.join(', ')}\n`);
+          return EXIT.usage;
+        }
+        return await searchCommand(
+          {
+            ...(positionals[0] ? { file: positionals[0] } : {}),
+            ...(values.search ? { search: values.search } : {}),
+            ...(budget ? { budget } : {}),
+            ...(workers ? { workers } : {}),
+            ...(values.resume ? { resume: values.resume } : {}),
+            ...(values.runs ? { runs: values.runs } : {}),
+            json: values.json ?? false,
+            backend: values.backend as BackendRequest,
+            noFinal: values['no-final'] ?? false,
+          },
+          io,
+          signal,
+        );
       }
       case 'estimate': {
         const { values, positionals } = parseArgs({
-          args: [...rest], allowPositionals: true,
-          options: { json: { type: 'boolean', default: false }, convention: { type: 'string', default: 'tflm' }, 'include-input': { type: 'boolean' }, board: { type: 'string' } },
+          args: [...rest],
+          allowPositionals: true,
+          options: {
+            json: { type: 'boolean', default: false },
+            convention: { type: 'string', default: 'tflm' },
+            'include-input': { type: 'boolean' },
+            board: { type: 'string' },
+          },
         });
-        if (values.convention !== 'tflm' && values.convention !== 'unas') { io.stderr.write('unas estimate: --convention takes tflm or unas\n'); return EXIT.usage; }
+        if (values.convention !== 'tflm' && values.convention !== 'unas') {
+          io.stderr.write('unas estimate: --convention takes tflm or unas\n');
+          return EXIT.usage;
+        }
         const args = {
-          ...(positionals[0] ? { file: positionals[0] } : {}), json: values.json ?? false, convention: values.convention as 'tflm' | 'unas',
-          ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}), ...(values.board ? { board: values.board } : {}),
+          ...(positionals[0] ? { file: positionals[0] } : {}),
+          json: values.json ?? false,
+          convention: values.convention as 'tflm' | 'unas',
+          ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}),
+          ...(values.board ? { board: values.board } : {}),
         };
         // A .tflite file (ours or any TFLM-compatible int8 model) goes through the same resource models.
-        return await (positionals[0]?.endsWith('.tflite') ? tfliteEstimateCommand(args, io) : estimateCommand(args, io));
+        return await (positionals[0]?.endsWith('.tflite')
+          ? tfliteEstimateCommand(args, io)
+          : estimateCommand(args, io));
       }
       case 'export':
         return await exportCommand(rest, io);
       case 'retrain': {
         const { values, positionals } = parseArgs({
-          args: [...rest], allowPositionals: true,
-          options: { candidate: { type: 'string' }, epochs: { type: 'string' }, json: { type: 'boolean', default: false }, backend: { type: 'string', default: 'auto' } },
+          args: [...rest],
+          allowPositionals: true,
+          options: {
+            candidate: { type: 'string' },
+            epochs: { type: 'string' },
+            json: { type: 'boolean', default: false },
+            backend: { type: 'string', default: 'auto' },
+          },
         });
         const candidate = values.candidate === undefined ? undefined : Number(values.candidate);
         const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
-        if (candidate === undefined || !(Number.isInteger(candidate) && candidate >= 0)) { io.stderr.write('unas retrain: --candidate takes a candidate id\n'); return EXIT.usage; }
-        if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) { io.stderr.write('unas retrain: --epochs takes a positive whole number\n'); return EXIT.usage; }
-        if (!BACKENDS.includes(values.backend as BackendRequest)) { io.stderr.write(`unas retrain: --backend takes ${BACKENDS.join(', ')}\n`); return EXIT.usage; }
-        return await retrainCommand({ ...(positionals[0] ? { run: positionals[0] } : {}), candidate, ...(epochs ? { epochs } : {}), json: values.json ?? false, backend: values.backend as BackendRequest }, io, signal);
+        if (candidate === undefined || !(Number.isInteger(candidate) && candidate >= 0)) {
+          io.stderr.write('unas retrain: --candidate takes a candidate id\n');
+          return EXIT.usage;
+        }
+        if (epochs !== undefined && !(Number.isInteger(epochs) && epochs > 0)) {
+          io.stderr.write('unas retrain: --epochs takes a positive whole number\n');
+          return EXIT.usage;
+        }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) {
+          io.stderr.write(`unas retrain: --backend takes ${BACKENDS.join(', ')}\n`);
+          return EXIT.usage;
+        }
+        return await retrainCommand(
+          {
+            ...(positionals[0] ? { run: positionals[0] } : {}),
+            candidate,
+            ...(epochs ? { epochs } : {}),
+            json: values.json ?? false,
+            backend: values.backend as BackendRequest,
+          },
+          io,
+          signal,
+        );
       }
       case 'lsp':
         return await lspCommand(rest);
       case 'front': {
-        const { values, positionals } = parseArgs({ args: [...rest], allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false } },
+        });
         return await frontCommand(positionals[0], { json: values.json ?? false }, io);
       }
       case undefined:
@@ -111,7 +184,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
     }
   } catch (e) {
     // parseArgs throws on unknown options: a usage error, not a crash.
-    if (e instanceof TypeError && 'code' in e && String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+    if (
+      e instanceof TypeError &&
+      'code' in e &&
+      String((e as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')
+    ) {
       io.stderr.write(`unas ${command}: ${e.message}\n`);
       return EXIT.usage;
     }

@@ -42,7 +42,10 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     config = resume.config;
     store = RunStore.reopen(resume.dir);
   } else {
-    if (!args.file) { io.stderr.write('unas search: give a .unas file, or --resume RUN_FOLDER\n'); return EXIT.usage; }
+    if (!args.file) {
+      io.stderr.write('unas search: give a .unas file, or --resume RUN_FOLDER\n');
+      return EXIT.usage;
+    }
     const source = await readSource(io, args.file);
     if (!source) return EXIT.input;
     const { path, text } = source;
@@ -56,11 +59,18 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     const searches = a.document.searches;
     const s = args.search ? searches.find((x) => x.name.name === args.search) : searches[0];
     if (!s) {
-      io.stderr.write(args.search ? `unas search: no search named '${args.search}' in ${args.file} (it has: ${searches.map((x) => x.name.name).join(', ') || 'none'})\n` : `unas search: ${args.file} has no search\n`);
+      io.stderr.write(
+        args.search
+          ? `unas search: no search named '${args.search}' in ${args.file} (it has: ${searches.map((x) => x.name.name).join(', ') || 'none'})\n`
+          : `unas search: ${args.file} has no search\n`,
+      );
       return EXIT.usage;
     }
     const r = resolveSearch(a.document, s, path);
-    if (!r.ok) { for (const e of r.errors) io.stderr.write(`unas search: ${e}\n`); return EXIT.findings; }
+    if (!r.ok) {
+      for (const e of r.errors) io.stderr.write(`unas search: ${e}\n`);
+      return EXIT.findings;
+    }
     config = r.config;
     store = await RunStore.create(resolve(io.cwd, args.runs ?? join('.unas', 'runs')), config);
   }
@@ -70,16 +80,28 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
   const mode = args.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain';
   try {
     const summary = await runSearch({
-      config, store, evaluator: pool, onEvent: createReporter(io, mode),
-      ...(signal ? { signal } : {}), ...(resume ? { resume } : {}), ...(args.budget ? { budget: args.budget } : {}),
-      finalRetrain: !args.noFinal, baseDir: config.source ? dirname(config.source) : io.cwd,
+      config,
+      store,
+      evaluator: pool,
+      onEvent: createReporter(io, mode),
+      ...(signal ? { signal } : {}),
+      ...(resume ? { resume } : {}),
+      ...(args.budget ? { budget: args.budget } : {}),
+      finalRetrain: !args.noFinal,
+      baseDir: config.source ? dirname(config.source) : io.cwd,
     });
     if (!args.json) {
-      io.stdout.write(`\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen):\n`);
-      io.stdout.write(`${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`);
+      io.stdout.write(
+        `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen):\n`,
+      );
+      io.stdout.write(
+        `${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`,
+      );
       io.stdout.write(`saved in ${relative(io.cwd, store.dir) || store.dir}\n`);
     } else {
-      io.stdout.write(`${JSON.stringify({ type: 'summary', reason: summary.reason, evaluated: summary.evaluated, hypervolume: summary.hypervolume, screenedOut: summary.screenedOut, front: frontJson(summary.front), run: store.dir })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ type: 'summary', reason: summary.reason, evaluated: summary.evaluated, hypervolume: summary.hypervolume, screenedOut: summary.screenedOut, front: frontJson(summary.front), run: store.dir })}\n`,
+      );
     }
     return summary.reason === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {

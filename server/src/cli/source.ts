@@ -5,7 +5,11 @@ import { LineIndex } from '../engine/language/positions.js';
 import type { CliIo } from './io.js';
 
 /** Reads a `.unas` file given on the command line; an unreadable one is reported (`FILE: cannot read: CODE`). */
-export async function readSource(io: CliIo, file: string, shown = file): Promise<{ path: string; text: string } | undefined> {
+export async function readSource(
+  io: CliIo,
+  file: string,
+  shown = file,
+): Promise<{ path: string; text: string } | undefined> {
   const path = resolve(io.cwd, file);
   try {
     return { path, text: await readFile(path, 'utf8') };
@@ -18,8 +22,10 @@ export async function readSource(io: CliIo, file: string, shown = file): Promise
 /** Diagnostics as `file:line:col severity message` lines (1-based), the format every command uses. */
 export function formatDiagnostics(file: string, text: string, diagnostics: readonly Diagnostic[]): string {
   const lines = new LineIndex(text);
-  return diagnostics.map((d) => {
-    const p = lines.position(d.start);
-    return `${file}:${p.line + 1}:${p.character + 1} ${d.severity} ${d.message}\n`;
-  }).join('');
+  return diagnostics
+    .map((d) => {
+      const p = lines.position(d.start);
+      return `${file}:${p.line + 1}:${p.character + 1} ${d.severity} ${d.message}\n`;
+    })
+    .join('');
 }

@@ -32,13 +32,23 @@ export function boardMarkdown(b: Board, budget: { ram: number; flash: number }):
 
 export function datasetMarkdown(kind: DatasetKind): string {
   const d = DATASETS[kind];
-  const facts = [d.input ? `input ${d.input.join('×')}` : undefined, d.classes ? `${d.classes} classes` : undefined, d.needsPath ? 'needs `path`' : undefined].filter(Boolean);
+  const facts = [
+    d.input ? `input ${d.input.join('×')}` : undefined,
+    d.classes ? `${d.classes} classes` : undefined,
+    d.needsPath ? 'needs `path`' : undefined,
+  ].filter(Boolean);
   return `**${kind}**${facts.length ? ` — ${facts.join(', ')}` : ''}\n\n${d.doc}`;
 }
 
 export function datasetDetail(kind: DatasetKind): string {
   const d = DATASETS[kind];
-  return [d.input?.join('x'), d.classes ? `${d.classes} classes` : undefined, d.needsPath ? 'needs path' : undefined].filter(Boolean).join(', ');
+  return [
+    d.input?.join('x'),
+    d.classes ? `${d.classes} classes` : undefined,
+    d.needsPath ? 'needs path' : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 const DIMENSION_NAME = { bytes: 'size', count: 'count', time: 'time', frequency: 'frequency' } as const;
@@ -48,8 +58,16 @@ export function unitMarkdown(unit: string): string | undefined {
   if (!dim) return undefined;
   const f = UNITS[dim][unit]!;
   const base = { bytes: 'bytes', count: '', time: 's', frequency: 'Hz' }[dim];
-  const value = dim === 'bytes' ? `${f.toLocaleString('en-US')} bytes` : `${f.toExponential().replace(/e\+?0$/, '')} ${base}`.trim();
-  const note = dim === 'bytes' && f > 1 ? ' (binary, as in microcontroller datasheets)' : dim === 'count' ? ' (decimal, as in papers)' : '';
+  const value =
+    dim === 'bytes'
+      ? `${f.toLocaleString('en-US')} bytes`
+      : `${f.toExponential().replace(/e\+?0$/, '')} ${base}`.trim();
+  const note =
+    dim === 'bytes' && f > 1
+      ? ' (binary, as in microcontroller datasheets)'
+      : dim === 'count'
+        ? ' (decimal, as in papers)'
+        : '';
   return `**${unit}** — a ${DIMENSION_NAME[dim]} unit: 1 ${unit} = ${value}${note}`;
 }
 

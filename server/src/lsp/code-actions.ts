@@ -1,4 +1,9 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic as LspDiagnostic,
+} from 'vscode-languageserver';
 import type { Fix } from '../engine/language/diagnostics.js';
 import type { Span } from '../engine/language/syntax-tree.js';
 import { toTextEdits } from './convert.js';
@@ -16,13 +21,17 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   const from = state.offset(params.range.start);
   const to = state.offset(params.range.end);
-  const fixable = [...state.analysis.diagnostics, ...resourceFindings(state)].filter((d): d is typeof d & { fix: Fix } => d.fix !== undefined);
+  const fixable = [...state.analysis.diagnostics, ...resourceFindings(state)].filter(
+    (d): d is typeof d & { fix: Fix } => d.fix !== undefined,
+  );
   const out: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     for (const d of fixable) {
       if (d.end < from || d.start > to) continue;
       const range = state.range(d);
-      const matching = params.context.diagnostics.filter((c) => sameRange(c, range) && (c.code === undefined || c.code === d.code));
+      const matching = params.context.diagnostics.filter(
+        (c) => sameRange(c, range) && (c.code === undefined || c.code === d.code),
+      );
       out.push({
         title: d.fix.title,
         kind: CodeActionKind.QuickFix,
@@ -40,12 +49,20 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
       taken.push(...d.fix.edits);
       return toTextEdits(state, d.fix);
     });
-    out.push({ title: 'Fix all certain problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [state.uri]: edits } } });
+    out.push({
+      title: 'Fix all certain problems',
+      kind: CodeActionKind.SourceFixAll,
+      edit: { changes: { [state.uri]: edits } },
+    });
   }
   return out;
 }
 
 function sameRange(d: LspDiagnostic, r: LspDiagnostic['range']): boolean {
-  return d.range.start.line === r.start.line && d.range.start.character === r.start.character
-    && d.range.end.line === r.end.line && d.range.end.character === r.end.character;
+  return (
+    d.range.start.line === r.start.line &&
+    d.range.start.character === r.start.character &&
+    d.range.end.line === r.end.line &&
+    d.range.end.character === r.end.character
+  );
 }

@@ -4,7 +4,10 @@ import type { DocumentState } from './document-state.js';
 import type { Finding } from './resource-findings.js';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
-  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
 };
 
 /** What a diagnostic carries in `data`: its certain fix as LSP edits, and the version they apply to. */
@@ -18,10 +21,18 @@ export function toTextEdits(state: DocumentState, fix: Fix): TextEdit[] {
 }
 
 export function toLspDiagnostic(state: DocumentState, d: Diagnostic | Finding): LspDiagnostic {
-  const related = 'related' in d && d.related.length
-    ? { relatedInformation: d.related.map((r) => ({ location: { uri: state.uri, range: state.range(r.span) }, message: r.message })) }
-    : {};
-  const data: DiagnosticData | undefined = d.fix ? { version: state.version, fix: { title: d.fix.title, edits: toTextEdits(state, d.fix) } } : undefined;
+  const related =
+    'related' in d && d.related.length
+      ? {
+          relatedInformation: d.related.map((r) => ({
+            location: { uri: state.uri, range: state.range(r.span) },
+            message: r.message,
+          })),
+        }
+      : {};
+  const data: DiagnosticData | undefined = d.fix
+    ? { version: state.version, fix: { title: d.fix.title, edits: toTextEdits(state, d.fix) } }
+    : undefined;
   return {
     range: state.range(d),
     severity: SEVERITY[d.severity],

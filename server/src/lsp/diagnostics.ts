@@ -43,7 +43,10 @@ export class DiagnosticsPublisher {
     const t = this.pending.get(uri);
     if (t !== undefined) this.timers.clearTimeout(t);
     const delay = this.published.has(uri) ? this.settings().diagnostics.delayMs : 0;
-    this.pending.set(uri, this.timers.setTimeout(() => void this.run(uri), delay));
+    this.pending.set(
+      uri,
+      this.timers.setTimeout(() => void this.run(uri), delay),
+    );
   }
 
   /** A document was closed: cancel its work and clear its diagnostics. */
@@ -68,7 +71,10 @@ export class DiagnosticsPublisher {
   private async run(uri: string): Promise<void> {
     this.pending.delete(uri);
     const state = this.workspace.get(uri);
-    if (!state) { this.maybeQuiescent(); return; }
+    if (!state) {
+      this.maybeQuiescent();
+      return;
+    }
     this.running++;
     try {
       void state.analysis;
@@ -83,7 +89,9 @@ export class DiagnosticsPublisher {
       await this.connection.sendDiagnostics({ uri, version: state.version, diagnostics });
       this.published.set(uri, state.version);
     } catch (e) {
-      this.connection.console.error(`unas: diagnostics of ${uri} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.connection.console.error(
+        `unas: diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
     } finally {
       this.running--;
       this.maybeQuiescent();

@@ -60,7 +60,9 @@ export class DocumentState {
 
   /** Whether an error-severity diagnostic lies within `span` (its lowering or shapes failed there). */
   hasErrorsIn(span: Span): boolean {
-    const errors = this.memo('error-spans', () => this.analysis.diagnostics.filter((d) => d.severity === 'error'));
+    const errors = this.memo('error-spans', () =>
+      this.analysis.diagnostics.filter((d) => d.severity === 'error'),
+    );
     return errors.some((d) => d.start >= span.start && d.start < span.end);
   }
 }

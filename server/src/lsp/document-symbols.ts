@@ -5,7 +5,11 @@ import { NON_LAYER_MODEL_HEADS } from './catalogue-text.js';
 import type { DocumentState } from './document-state.js';
 import { spaceBetween } from './formatting.js';
 
-const TOP: Readonly<Record<string, SymbolKind>> = { search: SymbolKind.Namespace, model: SymbolKind.Class, space: SymbolKind.Struct };
+const TOP: Readonly<Record<string, SymbolKind>> = {
+  search: SymbolKind.Namespace,
+  model: SymbolKind.Class,
+  space: SymbolKind.Struct,
+};
 
 /**
  * The outline: searches, models and spaces, with their sections, settings and layers (a layer's
@@ -14,7 +18,8 @@ const TOP: Readonly<Record<string, SymbolKind>> = { search: SymbolKind.Namespace
 export function documentSymbols(state: DocumentState): DocumentSymbol[] {
   const analysis = state.analysis;
   const shapes = new Map<number, readonly number[]>();
-  for (const g of analysis.graphs.values()) for (const n of g.nodes) if (n.origin?.start !== undefined) shapes.set(n.origin.start, n.shape);
+  for (const g of analysis.graphs.values())
+    for (const n of g.nodes) if (n.origin?.start !== undefined) shapes.set(n.origin.start, n.shape);
   const build = (statements: readonly Statement[], context: ContextId): DocumentSymbol[] =>
     statements.map((st) => {
       const head = st.head.text;
@@ -37,7 +42,13 @@ export function documentSymbols(state: DocumentState): DocumentSymbol[] {
       return {
         name: head,
         detail: [args, shape ? `→ ${shape.join('×')}` : ''].filter(Boolean).join(' '),
-        kind: layer ? SymbolKind.Function : st.block ? SymbolKind.Object : context === 'constraints' ? SymbolKind.Constant : SymbolKind.Property,
+        kind: layer
+          ? SymbolKind.Function
+          : st.block
+            ? SymbolKind.Object
+            : context === 'constraints'
+              ? SymbolKind.Constant
+              : SymbolKind.Property,
         range,
         selectionRange: state.range(st.head),
         children,
@@ -48,6 +59,8 @@ export function documentSymbols(state: DocumentState): DocumentSymbol[] {
 
 function argText(atoms: readonly Atom[]): string {
   let out = '';
-  atoms.forEach((a, i) => { out += i === 0 ? a.text : spaceBetween(atoms[i - 1]!.text, a.text) ? ` ${a.text}` : a.text; });
+  atoms.forEach((a, i) => {
+    out += i === 0 ? a.text : spaceBetween(atoms[i - 1]!.text, a.text) ? ` ${a.text}` : a.text;
+  });
   return out.length > 60 ? `${out.slice(0, 59)}…` : out;
 }

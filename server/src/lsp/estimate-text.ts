@@ -9,7 +9,12 @@ const shape = (s: readonly number[]): string => s.join('×');
 const ms = (x: number | null): string | undefined => (x === null ? undefined : formatSeconds(x / 1000));
 
 /** Figures of the nodes one layer statement produced (an add may also insert pools). */
-export interface LayerFigures { readonly ram: number | null; readonly flash: number; readonly macs: number; readonly peak: boolean }
+export interface LayerFigures {
+  readonly ram: number | null;
+  readonly flash: number;
+  readonly macs: number;
+  readonly peak: boolean;
+}
 
 export function layerFigures(e: ModelEstimate, layers: readonly LayerEstimate[]): LayerFigures {
   let ram: number | null = null;
@@ -72,7 +77,9 @@ export function boundsMarkdown(se: SpaceEstimate): string {
     row('flash', b.flash, formatBytes),
     row('MACs', b.macs, formatCount),
     '',
-    b.peakRam.max === null ? 'The space has branches: only lower bounds are computed.' : 'Every architecture of the space lies within these bounds.',
+    b.peakRam.max === null
+      ? 'The space has branches: only lower bounds are computed.'
+      : 'Every architecture of the space lies within these bounds.',
   ].join('\n');
 }
 
@@ -94,7 +101,10 @@ export function totalsMarkdown(e: ModelEstimate): string {
     `**MACs** ${formatCount(t.macs)}${t.latencyMs !== null ? ` · **latency** ${ms(t.latencyMs)}` : ''}`,
   ];
   const b = e.estimate.budget;
-  if (b) lines.push(`**Budget** RAM ${formatBytes(b.ram)} ${b.ramFits ? '✓' : '✗'} · flash ${formatBytes(b.flash)} ${b.flashFits ? '✓' : '✗'}`);
+  if (b)
+    lines.push(
+      `**Budget** RAM ${formatBytes(b.ram)} ${b.ramFits ? '✓' : '✗'} · flash ${formatBytes(b.flash)} ${b.flashFits ? '✓' : '✗'}`,
+    );
   return lines.join('  \n');
 }
 
@@ -119,21 +129,31 @@ export function layersMarkdown(state: DocumentState, e: ModelEstimate): string {
 }
 
 export function modelMarkdown(state: DocumentState, e: ModelEstimate): string {
-  const partial = e.complete ? '' : '\n\n*The model has errors: figures cover the layers up to the first one.*';
+  const partial = e.complete
+    ? ''
+    : '\n\n*The model has errors: figures cover the layers up to the first one.*';
   return [
     `**model ${e.model.name.name}** on ${target(e)} — ${e.estimate.convention} convention${partial}`,
     totalsMarkdown(e),
     peakMarkdown(state, e),
     layersMarkdown(state, e),
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** One layer's figures, for its hover and inlay-hint tooltip. */
-export function layerMarkdown(state: DocumentState, e: ModelEstimate, layers: readonly LayerEstimate[]): string {
+export function layerMarkdown(
+  state: DocumentState,
+  e: ModelEstimate,
+  layers: readonly LayerEstimate[],
+): string {
   const lines = layers.map((l) => {
     const parts = [
       `\`${l.name}\` → ${shape(l.shape)} (${formatBytes(l.outputBytes)})`,
-      l.ram === null ? undefined : `ram at this step ${formatBytes(l.ram)}${l.ramFileOrder !== null && l.ramFileOrder !== l.ram ? ` (file order ${formatBytes(l.ramFileOrder)})` : ''}`,
+      l.ram === null
+        ? undefined
+        : `ram at this step ${formatBytes(l.ram)}${l.ramFileOrder !== null && l.ramFileOrder !== l.ram ? ` (file order ${formatBytes(l.ramFileOrder)})` : ''}`,
       `flash ${formatBytes(l.flash)} (${l.params.toLocaleString('en-US')} parameters)`,
       `${formatCount(l.macs)} MACs`,
       l.cycles === null ? undefined : `${l.cycles.toLocaleString('en-US')} cycles`,

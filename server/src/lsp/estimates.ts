@@ -5,7 +5,14 @@ import type { Board } from '../engine/boards/catalogue.js';
 import { DEFAULT_BOARD, resolveSearch, resolveSpace } from '../engine/config/resolve-search.js';
 import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js';
 import { DATASETS } from '../engine/language/datasets.js';
-import { isCoreId, type CoreId, type Estimate, type EstimateOptions, type LayerEstimate, type SpaceBounds } from '../engine/resources/index.js';
+import {
+  isCoreId,
+  type CoreId,
+  type Estimate,
+  type EstimateOptions,
+  type LayerEstimate,
+  type SpaceBounds,
+} from '../engine/resources/index.js';
 import type { DocumentState } from './document-state.js';
 
 /**
@@ -48,23 +55,36 @@ export function modelTarget(state: DocumentState, model: ModelDecl): Target {
 }
 
 /** The model's estimate on `target` (default: its own target); undefined without an input or a graph. */
-export function modelEstimate(state: DocumentState, model: ModelDecl, target: Target = modelTarget(state, model)): ModelEstimate | undefined {
+export function modelEstimate(
+  state: DocumentState,
+  model: ModelDecl,
+  target: Target = modelTarget(state, model),
+): ModelEstimate | undefined {
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
-  return state.memo(`estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`, () => {
-    const options: EstimateOptions = target.board ? { board: target.board } : { ...(target.core ? { core: target.core } : {}), ...(target.clockHz ? { clockHz: target.clockHz } : {}) };
-    const estimate = state.services.resources.estimate(graph, options);
-    if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
-    const byStatement = new Map<number, LayerEstimate[]>();
-    for (const layer of estimate.layers) {
-      // Origins come from this version's graph (the estimate may be a memoised twin of another version).
-      const origin = graph.nodes[layer.node]?.origin;
-      if (origin?.start === undefined) continue;
-      const list = byStatement.get(origin.start);
-      if (list) list.push(layer); else byStatement.set(origin.start, [layer]);
-    }
-    return { model, graph, estimate, target, byStatement, complete: !state.hasErrorsIn(model.span) };
-  });
+  return state.memo(
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`,
+    () => {
+      const options: EstimateOptions = target.board
+        ? { board: target.board }
+        : {
+            ...(target.core ? { core: target.core } : {}),
+            ...(target.clockHz ? { clockHz: target.clockHz } : {}),
+          };
+      const estimate = state.services.resources.estimate(graph, options);
+      if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
+      const byStatement = new Map<number, LayerEstimate[]>();
+      for (const layer of estimate.layers) {
+        // Origins come from this version's graph (the estimate may be a memoised twin of another version).
+        const origin = graph.nodes[layer.node]?.origin;
+        if (origin?.start === undefined) continue;
+        const list = byStatement.get(origin.start);
+        if (list) list.push(layer);
+        else byStatement.set(origin.start, [layer]);
+      }
+      return { model, graph, estimate, target, byStatement, complete: !state.hasErrorsIn(model.span) };
+    },
+  );
 }
 
 /** The node's source offset in this version (not the memoised estimate's). */
@@ -74,7 +94,11 @@ export function originOf(e: ModelEstimate, node: number): { start: number; end: 
 }
 
 /** A hard device limit of a search: the board's RAM (bounding the TFLM arena) or flash, less the reserves. */
-export interface DeviceLimit { readonly metric: 'arena' | 'flash'; readonly limit: number; readonly capacity: number }
+export interface DeviceLimit {
+  readonly metric: 'arena' | 'flash';
+  readonly limit: number;
+  readonly capacity: number;
+}
 
 export interface SearchTarget {
   readonly target: Target;
@@ -89,7 +113,9 @@ export function searchTarget(state: DocumentState, search: SearchDecl): SearchTa
     if (resolved.ok) {
       const t = resolved.config.target;
       const board = t.board === 'custom' ? undefined : state.services.boards.find(t.board);
-      const target: Target = board ? { label: board.id, board, isDefault: !search.target } : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
+      const target: Target = board
+        ? { label: board.id, board, isDefault: !search.target }
+        : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
       return {
         target,
         limits: [
@@ -104,9 +130,27 @@ export function searchTarget(state: DocumentState, search: SearchDecl): SearchTa
       const t = search.target;
       const core = t?.core && isCoreId(t.core.value) ? t.core.value : undefined;
       const limits: DeviceLimit[] = [];
-      if (t?.ram) limits.push({ metric: 'arena', limit: t.ram.value - (t.ramReserve?.value ?? 0), capacity: t.ram.value });
-      if (t?.flash) limits.push({ metric: 'flash', limit: t.flash.value - (t.flashReserve?.value ?? 0), capacity: t.flash.value });
-      return { target: { label: 'custom', ...(core ? { core } : {}), ...(t?.clockHz ? { clockHz: t.clockHz.value } : {}), isDefault: false }, limits };
+      if (t?.ram)
+        limits.push({
+          metric: 'arena',
+          limit: t.ram.value - (t.ramReserve?.value ?? 0),
+          capacity: t.ram.value,
+        });
+      if (t?.flash)
+        limits.push({
+          metric: 'flash',
+          limit: t.flash.value - (t.flashReserve?.value ?? 0),
+          capacity: t.flash.value,
+        });
+      return {
+        target: {
+          label: 'custom',
+          ...(core ? { core } : {}),
+          ...(t?.clockHz ? { clockHz: t.clockHz.value } : {}),
+          isDefault: false,
+        },
+        limits,
+      };
     }
     const board = state.services.boards.find(name);
     if (!board) return undefined;
@@ -141,7 +185,11 @@ export function spaceOf(state: DocumentState, search: SearchDecl): SpaceDecl | u
  * Bounds can take tens of ms: with `peek` only already computed ones are returned (inlay hints
  * peek; the debounced diagnostics compute them, then ask the client to refresh its hints).
  */
-export function searchSpaceEstimate(state: DocumentState, search: SearchDecl, peek = false): SpaceEstimate | undefined {
+export function searchSpaceEstimate(
+  state: DocumentState,
+  search: SearchDecl,
+  peek = false,
+): SpaceEstimate | undefined {
   const r = state.memo(`resolved-space:${search.span.start}`, () => {
     const space = spaceOf(state, search);
     const d = search.dataset;
@@ -157,7 +205,11 @@ export function searchSpaceEstimate(state: DocumentState, search: SearchDecl, pe
 }
 
 /** Bounds of a space declaration, over the input of the first search that uses it. */
-export function spaceDeclEstimate(state: DocumentState, space: SpaceDecl, peek = false): SpaceEstimate | undefined {
+export function spaceDeclEstimate(
+  state: DocumentState,
+  space: SpaceDecl,
+  peek = false,
+): SpaceEstimate | undefined {
   for (const s of state.analysis.document.searches) {
     if (spaceOf(state, s) === space) {
       const e = searchSpaceEstimate(state, s, peek);

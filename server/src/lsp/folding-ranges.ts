@@ -15,7 +15,8 @@ export function foldingRanges(state: DocumentState): FoldingRange[] {
   });
   let run: { start: number; end: number } | undefined;
   const flush = () => {
-    if (run && run.end > run.start) out.push({ startLine: run.start, endLine: run.end, kind: FoldingRangeKind.Comment });
+    if (run && run.end > run.start)
+      out.push({ startLine: run.start, endLine: run.end, kind: FoldingRangeKind.Comment });
     run = undefined;
   };
   for (const c of tree.comments) {
@@ -29,7 +30,10 @@ export function foldingRanges(state: DocumentState): FoldingRange[] {
     // A line comment alone on its line extends the run of the line above.
     const alone = /^[ \t]*$/.test(state.text.slice(state.offset({ line: a, character: 0 }), c.start));
     if (alone && run && run.end === a - 1) run.end = a;
-    else { flush(); if (alone) run = { start: a, end: a }; }
+    else {
+      flush();
+      if (alone) run = { start: a, end: a };
+    }
   }
   flush();
   return out.sort((x, y) => x.startLine - y.startLine);

@@ -28,13 +28,20 @@ export function spaceBetween(prev: string, next: string): boolean {
 function statementStarts(text: string): Set<number> {
   const out = new Set<number>();
   const visit = (sts: readonly Statement[]): void => {
-    for (const st of sts) { out.add(st.head.start); if (st.block) visit(st.block.statements); }
+    for (const st of sts) {
+      out.add(st.head.start);
+      if (st.block) visit(st.block.statements);
+    }
   };
   visit(parseSyntax(text).statements);
   return out;
 }
 
-interface Line { readonly start: number; readonly end: number; readonly brk: string }
+interface Line {
+  readonly start: number;
+  readonly end: number;
+  readonly brk: string;
+}
 
 function splitLines(text: string): Line[] {
   const out: Line[] = [];
@@ -52,7 +59,10 @@ function splitLines(text: string): Line[] {
 const end = (t: IToken): number => t.startOffset + t.image.length;
 
 /** The formatted lines of `text` (one per line of the input), or undefined when formatting would not be safe. */
-export function formatLines(text: string, options: Pick<FormattingOptions, 'tabSize' | 'insertSpaces'>): { lines: Line[]; formatted: string[] } | undefined {
+export function formatLines(
+  text: string,
+  options: Pick<FormattingOptions, 'tabSize' | 'insertSpaces'>,
+): { lines: Line[]; formatted: string[] } | undefined {
   const lexed = lexer.tokenize(text);
   const comments = lexed.groups['comments'] ?? [];
   const all = [...lexed.tokens, ...comments].sort((a, b) => a.startOffset - b.startOffset);
@@ -79,12 +89,16 @@ export function formatLines(text: string, options: Pick<FormattingOptions, 'tabS
     }
     const toks: IToken[] = [];
     while (k < all.length && all[k]!.startOffset < line.end) toks.push(all[k++]!);
-    if (!toks.length && !errors.some((o) => o >= line.start && o < line.end)) { formatted.push(''); continue; }
+    if (!toks.length && !errors.some((o) => o >= line.start && o < line.end)) {
+      formatted.push('');
+      continue;
+    }
     let closers = 0;
     while (closers < toks.length && toks[closers]!.image === '}') closers++;
     const code = toks.filter((t) => t.tokenType.GROUP !== 'comments');
     const first = code[0];
-    const level = Math.max(0, depth - closers) + (continues || (first && JOINERS.has(first.tokenType.name)) ? 1 : 0);
+    const level =
+      Math.max(0, depth - closers) + (continues || (first && JOINERS.has(first.tokenType.name)) ? 1 : 0);
     const indent = unit.repeat(level);
     let body: string;
     if (errors.some((o) => o >= line.start && o < line.end)) {
@@ -94,7 +108,14 @@ export function formatLines(text: string, options: Pick<FormattingOptions, 'tabS
       let prev: IToken | undefined;
       for (const t of toks) {
         const image = end(t) > line.end ? text.slice(t.startOffset, line.end) : t.image;
-        const gap = prev === undefined ? '' : !spaceBetween(prev.image, t.image) ? '' : starts.has(t.startOffset) && prev.image !== '{' && prev.image !== ';' ? '  ' : ' ';
+        const gap =
+          prev === undefined
+            ? ''
+            : !spaceBetween(prev.image, t.image)
+              ? ''
+              : starts.has(t.startOffset) && prev.image !== '{' && prev.image !== ';'
+                ? '  '
+                : ' ';
         body += gap + image;
         prev = t;
       }
@@ -109,13 +130,18 @@ export function formatLines(text: string, options: Pick<FormattingOptions, 'tabS
   }
   // Safety net: the same tokens, in the same order, on the same lines.
   const again = lexer.tokenize(formatted.map((l, i) => l + lines[i]!.brk).join(''));
-  const sig = (ts: IToken[]) => ts.map((t) => `${t.tokenType.name}:${t.image}:${t.startLine ?? 0}`).join('\u0000');
-  if (sig(again.tokens) !== sig(lexed.tokens) || again.errors.length !== lexed.errors.length) return undefined;
+  const sig = (ts: IToken[]) =>
+    ts.map((t) => `${t.tokenType.name}:${t.image}:${t.startLine ?? 0}`).join('\u0000');
+  if (sig(again.tokens) !== sig(lexed.tokens) || again.errors.length !== lexed.errors.length)
+    return undefined;
   return { lines, formatted };
 }
 
 /** The whole text formatted (for tests and the CLI); the input itself when formatting is not safe. */
-export function formatText(text: string, options: Pick<FormattingOptions, 'tabSize' | 'insertSpaces'> = { tabSize: 2, insertSpaces: true }): string {
+export function formatText(
+  text: string,
+  options: Pick<FormattingOptions, 'tabSize' | 'insertSpaces'> = { tabSize: 2, insertSpaces: true },
+): string {
   const r = formatLines(text, options);
   return r ? r.formatted.map((l, i) => l + r.lines[i]!.brk).join('') : text;
 }
@@ -128,7 +154,8 @@ export function formattingEdits(state: DocumentState, options: FormattingOptions
   r.lines.forEach((line, i) => {
     if (range && (i < range.start.line || i > range.end.line)) return;
     const next = r.formatted[i]!;
-    if (next !== state.text.slice(line.start, line.end)) edits.push({ range: state.range(line), newText: next });
+    if (next !== state.text.slice(line.start, line.end))
+      edits.push({ range: state.range(line), newText: next });
   });
   return edits;
 }

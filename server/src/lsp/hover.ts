@@ -1,10 +1,23 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { DATASET_KINDS, type DatasetKind } from '../engine/language/ast.js';
 import { specOf, type ContextId } from '../engine/language/schema.js';
-import { boardMarkdown, coreMarkdown, datasetMarkdown, keywordMarkdown, NON_LAYER_MODEL_HEADS, unitMarkdown } from './catalogue-text.js';
+import {
+  boardMarkdown,
+  coreMarkdown,
+  datasetMarkdown,
+  keywordMarkdown,
+  NON_LAYER_MODEL_HEADS,
+  unitMarkdown,
+} from './catalogue-text.js';
 import type { DocumentState } from './document-state.js';
 import { boundsMarkdown, layerMarkdown, modelMarkdown } from './estimate-text.js';
-import { modelEstimate, searchSpaceEstimate, searchTarget, spaceDeclEstimate, type ModelEstimate } from './estimates.js';
+import {
+  modelEstimate,
+  searchSpaceEstimate,
+  searchTarget,
+  spaceDeclEstimate,
+  type ModelEstimate,
+} from './estimates.js';
 import { locate, type SyntaxLocation } from './syntax-locate.js';
 import { occurrenceAt, type Occurrence } from './symbol-index.js';
 import { metricDoc, modifierDoc, slotOf, WORD_DOCS } from './vocabulary.js';
@@ -19,7 +32,11 @@ export function hover(state: DocumentState, position: Position): Hover | null {
   const at = locate(tree, offset);
   if (at.inComment) return null;
   const sym = occurrenceAt(state, offset);
-  const value = sym ? symbolMarkdown(state, sym) : at.atom && at.statement ? atomMarkdown(state, at.context, at.statement.head.text, at) : undefined;
+  const value = sym
+    ? symbolMarkdown(state, sym)
+    : at.atom && at.statement
+      ? atomMarkdown(state, at.context, at.statement.head.text, at)
+      : undefined;
   if (!value) return null;
   const span = sym?.span ?? at.atom!;
   return { contents: { kind: MarkupKind.Markdown, value }, range: state.range(span) };
@@ -31,30 +48,57 @@ function symbolMarkdown(state: DocumentState, o: Occurrence): string | undefined
     const model = doc.models.find((m) => m.name.name === o.name);
     if (!model) return undefined;
     // On `baseline NAME`, estimate on the search's target: that is what its limits are checked against.
-    const search = o.declaration ? undefined : doc.searches.find((s) => s.baselines.some((b) => b.span.start === o.span.start));
+    const search = o.declaration
+      ? undefined
+      : doc.searches.find((s) => s.baselines.some((b) => b.span.start === o.span.start));
     const target = search ? searchTarget(state, search)?.target : undefined;
     const e = modelEstimate(state, model, target);
-    return e ? modelMarkdown(state, e) : `**model ${o.name}** — no estimate: it needs an input shape and valid layers.`;
+    return e
+      ? modelMarkdown(state, e)
+      : `**model ${o.name}** — no estimate: it needs an input shape and valid layers.`;
   }
   if (o.kind === 'space') {
-    const search = o.declaration ? undefined : doc.searches.find((s) => s.space?.kind === 'space-ref' && s.space.ref.span.start === o.span.start);
+    const search = o.declaration
+      ? undefined
+      : doc.searches.find((s) => s.space?.kind === 'space-ref' && s.space.ref.span.start === o.span.start);
     const space = doc.spaces.find((s) => s.name?.name === o.name);
-    const se = search ? searchSpaceEstimate(state, search) : space ? spaceDeclEstimate(state, space) : undefined;
-    return se ? `**space ${o.name}**\n\n${boundsMarkdown(se)}` : `**space ${o.name}**${space ? '' : ' — not defined in this file'}`;
+    const se = search
+      ? searchSpaceEstimate(state, search)
+      : space
+        ? spaceDeclEstimate(state, space)
+        : undefined;
+    return se
+      ? `**space ${o.name}**\n\n${boundsMarkdown(se)}`
+      : `**space ${o.name}**${space ? '' : ' — not defined in this file'}`;
   }
   const search = doc.searches.find((s) => s.name.span.start === o.span.start);
   if (!search) return undefined;
   const st = searchTarget(state, search);
-  const lines = [`**search ${o.name}**${st ? ` on ${st.target.board?.name ?? st.target.label}${st.target.isDefault ? ' (default target)' : ''}` : ''}`];
+  const lines = [
+    `**search ${o.name}**${st ? ` on ${st.target.board?.name ?? st.target.label}${st.target.isDefault ? ' (default target)' : ''}` : ''}`,
+  ];
   if (search.constraints.length) {
-    lines.push('', search.constraints.map((c) => `- ${c.metric.value} ${c.op} ${state.text.slice(c.limit.span.start, c.limit.span.end)} ${c.mode}`).join('\n'));
+    lines.push(
+      '',
+      search.constraints
+        .map(
+          (c) =>
+            `- ${c.metric.value} ${c.op} ${state.text.slice(c.limit.span.start, c.limit.span.end)} ${c.mode}`,
+        )
+        .join('\n'),
+    );
   }
   const se = searchSpaceEstimate(state, search);
   if (se) lines.push('', boundsMarkdown(se));
   return lines.join('\n');
 }
 
-function atomMarkdown(state: DocumentState, context: ContextId, head: string, at: SyntaxLocation): string | undefined {
+function atomMarkdown(
+  state: DocumentState,
+  context: ContextId,
+  head: string,
+  at: SyntaxLocation,
+): string | undefined {
   const st = at.statement!;
   const atom = at.atom!;
   if (at.inHead) {
@@ -82,14 +126,23 @@ function atomMarkdown(state: DocumentState, context: ContextId, head: string, at
       const b = state.services.boards.find(word);
       return b ? boardMarkdown(b, state.services.boards.budget(b)) : WORD_DOCS[word];
     }
-    case 'dataset': return (DATASET_KINDS as readonly string[]).includes(word) ? datasetMarkdown(word as DatasetKind) : undefined;
-    case 'unit': return unitMarkdown(word);
-    case 'metric': return metricDoc(word) ? `**${word}** — ${metricDoc(word)}` : undefined;
-    case 'core': return coreMarkdown(word);
-    case 'modifier': return modifierDoc(word);
+    case 'dataset':
+      return (DATASET_KINDS as readonly string[]).includes(word)
+        ? datasetMarkdown(word as DatasetKind)
+        : undefined;
+    case 'unit':
+      return unitMarkdown(word);
+    case 'metric':
+      return metricDoc(word) ? `**${word}** — ${metricDoc(word)}` : undefined;
+    case 'core':
+      return coreMarkdown(word);
+    case 'modifier':
+      return modifierDoc(word);
     case 'choice':
-    case 'mode': return WORD_DOCS[word] ? `**${word}** — ${WORD_DOCS[word]}` : undefined;
-    default: return unitMarkdown(word) ?? (WORD_DOCS[word] ? `**${word}** — ${WORD_DOCS[word]}` : undefined);
+    case 'mode':
+      return WORD_DOCS[word] ? `**${word}** — ${WORD_DOCS[word]}` : undefined;
+    default:
+      return unitMarkdown(word) ?? (WORD_DOCS[word] ? `**${word}** — ${WORD_DOCS[word]}` : undefined);
   }
 }
 

@@ -2,7 +2,15 @@ import { MarkupKind, type InlayHint, type Range } from 'vscode-languageserver';
 import type { LayerDecl } from '../engine/language/ast.js';
 import type { Statement } from '../engine/language/syntax-tree.js';
 import type { DocumentState } from './document-state.js';
-import { boundsLabel, boundsMarkdown, layerFigures, layerLabel, layerMarkdown, modelLabel, modelMarkdown } from './estimate-text.js';
+import {
+  boundsLabel,
+  boundsMarkdown,
+  layerFigures,
+  layerLabel,
+  layerMarkdown,
+  modelLabel,
+  modelMarkdown,
+} from './estimate-text.js';
 import { modelEstimate, searchSpaceEstimate, spaceDeclEstimate, type SpaceEstimate } from './estimates.js';
 import { blockOf, statementsByStart } from './syntax-locate.js';
 
@@ -19,7 +27,13 @@ export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
   const out: InlayHint[] = [];
   const visible = (offset: number) => offset >= from && offset <= to;
   const hint = (offset: number, label: string, tooltip: string): void => {
-    if (visible(offset)) out.push({ position: state.position(offset), label, paddingLeft: true, tooltip: { kind: MarkupKind.Markdown, value: tooltip } });
+    if (visible(offset))
+      out.push({
+        position: state.position(offset),
+        label,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: tooltip },
+      });
   };
 
   for (const model of doc.models) {
@@ -44,7 +58,8 @@ export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
   }
 
   const shown = new Set<SpaceEstimate['space']>();
-  const spaceHint = (offset: number, se: SpaceEstimate) => hint(offset, boundsLabel(se.bounds), boundsMarkdown(se));
+  const spaceHint = (offset: number, se: SpaceEstimate) =>
+    hint(offset, boundsLabel(se.bounds), boundsMarkdown(se));
   for (const search of doc.searches) {
     const sp = search.space;
     if (!sp || sp.span.end < from || sp.span.start > to) continue;
@@ -53,7 +68,10 @@ export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
     if (sp.kind === 'space-ref') spaceHint(sp.ref.span.end, se);
     else {
       const st = statements.get(sp.span.start);
-      if (st) { spaceHint(anchor(st), se); shown.add(sp); }
+      if (st) {
+        spaceHint(anchor(st), se);
+        shown.add(sp);
+      }
     }
   }
   for (const sp of doc.spaces) {

@@ -5,7 +5,13 @@ import type { Span } from '../engine/language/syntax-tree.js';
 import { formatBytes, formatCount, formatSeconds } from '../engine/language/units.js';
 import type { MetricBounds } from '../engine/resources/index.js';
 import type { DocumentState } from './document-state.js';
-import { modelEstimate, originOf, searchSpaceEstimate, searchTarget, type ModelEstimate } from './estimates.js';
+import {
+  modelEstimate,
+  originOf,
+  searchSpaceEstimate,
+  searchTarget,
+  type ModelEstimate,
+} from './estimates.js';
 
 /**
  * Resource findings the analysis alone cannot make, because they need the resource models:
@@ -32,7 +38,12 @@ export function resourceFindings(state: DocumentState): readonly Finding[] {
     for (const model of doc.models) {
       if (model.target && !boards.find(model.target.name)) {
         // The validator checks search targets; a model's target only matters to the estimates.
-        const d = unknownWord(model.target.span, model.target.name, boards.names(), 'a board from the catalogue; estimates use the default board');
+        const d = unknownWord(
+          model.target.span,
+          model.target.name,
+          boards.names(),
+          'a board from the catalogue; estimates use the default board',
+        );
         out.push({ ...d, severity: 'warning', related: [] });
       }
       const e = modelEstimate(state, model);
@@ -83,7 +94,12 @@ export function resourceFindings(state: DocumentState): readonly Finding[] {
       const se = searchSpaceEstimate(state, search);
       if (!se) continue;
       const b = se.bounds;
-      const least: Readonly<Record<string, MetricBounds | undefined>> = { ram: b.peakRam, arena: b.peakRam, flash: b.flash, macs: b.macs };
+      const least: Readonly<Record<string, MetricBounds | undefined>> = {
+        ram: b.peakRam,
+        arena: b.peakRam,
+        flash: b.flash,
+        macs: b.macs,
+      };
       for (const c of search.constraints) {
         const m = least[c.metric.value];
         if (c.mode !== 'hard' || !m || !over(m.min, c)) continue;
@@ -103,7 +119,11 @@ export function resourceFindings(state: DocumentState): readonly Finding[] {
         if (m.min <= l.limit) continue;
         // On the space reference, or on the `space` keyword of an inline space.
         const sp = search.space;
-        const at = !sp ? search.name.span : sp.kind === 'space-ref' ? sp.ref.span : { start: sp.span.start, end: sp.span.start + 'space'.length };
+        const at = !sp
+          ? search.name.span
+          : sp.kind === 'space-ref'
+            ? sp.ref.span
+            : { start: sp.span.start, end: sp.span.start + 'space'.length };
         out.push({
           start: at.start,
           end: at.end,
@@ -118,7 +138,13 @@ export function resourceFindings(state: DocumentState): readonly Finding[] {
   });
 }
 
-function overBoard(state: DocumentState, e: ModelEstimate, kind: 'ram' | 'flash', budget: number, who: string): Finding {
+function overBoard(
+  state: DocumentState,
+  e: ModelEstimate,
+  kind: 'ram' | 'flash',
+  budget: number,
+  who: string,
+): Finding {
   const metric = kind === 'ram' ? (e.estimate.convention === 'tflm' ? 'arena' : 'ram') : 'flash';
   const value = metricValue(e, metric)!;
   return {
@@ -139,11 +165,16 @@ function over(value: number, c: ConstraintDecl): boolean {
 export function metricValue(e: ModelEstimate, metric: ResourceMetric): number | undefined {
   const t = e.estimate.totals;
   switch (metric) {
-    case 'ram': return t.peakRam;
-    case 'arena': return t.arena.total;
-    case 'flash': return t.flash;
-    case 'macs': return t.macs;
-    case 'latency': return t.latencyMs === null ? undefined : t.latencyMs / 1000;
+    case 'ram':
+      return t.peakRam;
+    case 'arena':
+      return t.arena.total;
+    case 'flash':
+      return t.flash;
+    case 'macs':
+      return t.macs;
+    case 'latency':
+      return t.latencyMs === null ? undefined : t.latencyMs / 1000;
   }
 }
 
@@ -173,17 +204,33 @@ function where(state: DocumentState, e: ModelEstimate, metric: ResourceMetric): 
   const d = driver(e, metric);
   if (!d) return 'no layers';
   const o = originOf(e, d.node);
-  const lead = metric === 'ram' || metric === 'arena' ? 'peak at' : metric === 'flash' ? 'largest:' : metric === 'macs' ? 'most MACs:' : 'slowest:';
+  const lead =
+    metric === 'ram' || metric === 'arena'
+      ? 'peak at'
+      : metric === 'flash'
+        ? 'largest:'
+        : metric === 'macs'
+          ? 'most MACs:'
+          : 'slowest:';
   return `${lead} ${d.name}${o ? `, line ${state.lineOf(o.start)}` : ''}`;
 }
 
-function hotspot(state: DocumentState, e: ModelEstimate, metric: ResourceMetric): { span: Span; message: string }[] {
+function hotspot(
+  state: DocumentState,
+  e: ModelEstimate,
+  metric: ResourceMetric,
+): { span: Span; message: string }[] {
   const d = driver(e, metric);
   const o = d && originOf(e, d.node);
   if (!d || !o) return [];
   const l = e.estimate.layers[d.node]!;
-  const what = metric === 'ram' || metric === 'arena'
-    ? `peak: ${formatBytes(e.estimate.totals.peakRam)} resident (${e.estimate.peakTensors.map((t) => `${t.name} ${formatBytes(t.bytes)}`).join(', ')})`
-    : metric === 'flash' ? `${d.name}: ${formatBytes(l.flash)} of flash` : metric === 'macs' ? `${d.name}: ${formatCount(l.macs)} MACs` : `${d.name}: ${l.cycles ?? 0} cycles`;
+  const what =
+    metric === 'ram' || metric === 'arena'
+      ? `peak: ${formatBytes(e.estimate.totals.peakRam)} resident (${e.estimate.peakTensors.map((t) => `${t.name} ${formatBytes(t.bytes)}`).join(', ')})`
+      : metric === 'flash'
+        ? `${d.name}: ${formatBytes(l.flash)} of flash`
+        : metric === 'macs'
+          ? `${d.name}: ${formatCount(l.macs)} MACs`
+          : `${d.name}: ${l.cycles ?? 0} cycles`;
   return [{ span: o, message: what }];
 }

@@ -1,6 +1,13 @@
 import {
-  CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind,
-  type CancellationToken, type ClientCapabilities, type Connection, type InitializeResult, type ServerCapabilities,
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { UnasServices } from '../services.js';
@@ -33,17 +40,31 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   let quiescent = false;
   let client: ClientCapabilities = {};
   const refreshHints = (): void => {
-    if (client.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    if (client.workspace?.inlayHint?.refreshSupport)
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
   const publisher = new DiagnosticsPublisher(
-    connection, workspace, services.timers, () => settings, () => quiescent,
-    () => services.resources.boundsComputed, refreshHints,
+    connection,
+    workspace,
+    services.timers,
+    () => settings,
+    () => quiescent,
+    () => services.resources.boundsComputed,
+    refreshHints,
   );
 
-  const log = (what: string, e: unknown) => connection.console.error(`unas: ${what} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  const log = (what: string, e: unknown) =>
+    connection.console.error(
+      `unas: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
 
   /** Routes a document request to a feature; a stale, cancelled or failing request answers `empty`. */
-  const route = <P extends { textDocument: { uri: string } }, R, E>(name: string, feature: (state: DocumentState, params: P) => R, empty: E) =>
+  const route =
+    <P extends { textDocument: { uri: string } }, R, E>(
+      name: string,
+      feature: (state: DocumentState, params: P) => R,
+      empty: E,
+    ) =>
     (params: P, token?: CancellationToken): R | E => {
       if (token?.isCancellationRequested) return empty;
       const state = workspace.get(params.textDocument.uri);
@@ -59,13 +80,19 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   connection.onInitialize((params): InitializeResult => {
     const init: unknown = params.initializationOptions;
     settings = readSettings(init, DEFAULT_SETTINGS);
-    quiescent = typeof init === 'object' && init !== null && (init as Record<string, unknown>)['quiescentNotification'] === true;
+    quiescent =
+      typeof init === 'object' &&
+      init !== null &&
+      (init as Record<string, unknown>)['quiescentNotification'] === true;
     client = params.capabilities;
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS },
-      signatureHelpProvider: { triggerCharacters: SIGNATURE_TRIGGERS, retriggerCharacters: SIGNATURE_RETRIGGERS },
+      signatureHelpProvider: {
+        triggerCharacters: SIGNATURE_TRIGGERS,
+        retriggerCharacters: SIGNATURE_RETRIGGERS,
+      },
       definitionProvider: true,
       referencesProvider: true,
       renameProvider: client.textDocument?.rename?.prepareSupport ? { prepareProvider: true } : true,
@@ -110,20 +137,42 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   });
 
   connection.onHover(route('hover', (s, p) => hover(s, p.position), null));
-  connection.onCompletion(route('completion', (s, p) => completion(s, p.position, p.context ? { kind: p.context.triggerKind, ...(p.context.triggerCharacter ? { character: p.context.triggerCharacter } : {}) } : undefined), null));
+  connection.onCompletion(
+    route(
+      'completion',
+      (s, p) =>
+        completion(
+          s,
+          p.position,
+          p.context
+            ? {
+                kind: p.context.triggerKind,
+                ...(p.context.triggerCharacter ? { character: p.context.triggerCharacter } : {}),
+              }
+            : undefined,
+        ),
+      null,
+    ),
+  );
   connection.onSignatureHelp(route('signature help', (s, p) => signatureHelp(s, p.position), null));
   connection.onDefinition(route('definition', (s, p) => definition(s, p.position), null));
-  connection.onReferences(route('references', (s, p) => references(s, p.position, p.context.includeDeclaration), null));
+  connection.onReferences(
+    route('references', (s, p) => references(s, p.position, p.context.includeDeclaration), null),
+  );
   connection.onPrepareRename(route('prepare rename', (s, p) => prepareRename(s, p.position), null));
   connection.onRenameRequest(route('rename', (s, p) => rename(s, p.position, p.newName), null));
   connection.onDocumentSymbol(route('document symbols', (s) => documentSymbols(s), null));
   connection.onFoldingRanges(route('folding ranges', (s) => foldingRanges(s), null));
   connection.onDocumentFormatting(route('formatting', (s, p) => formattingEdits(s, p.options), null));
-  connection.onDocumentRangeFormatting(route('range formatting', (s, p) => formattingEdits(s, p.options, p.range), null));
+  connection.onDocumentRangeFormatting(
+    route('range formatting', (s, p) => formattingEdits(s, p.options, p.range), null),
+  );
   connection.onCodeLens(route('code lens', (s) => codeLenses(s), null));
   connection.onCodeAction(route('code actions', (s, p) => codeActions(s, p), null));
   connection.languages.semanticTokens.on(route('semantic tokens', (s) => semanticTokens(s), { data: [] }));
-  connection.languages.inlayHint.on(route('inlay hints', (s, p) => (settings.inlayHints.enabled ? inlayHints(s, p.range) : []), null));
+  connection.languages.inlayHint.on(
+    route('inlay hints', (s, p) => (settings.inlayHints.enabled ? inlayHints(s, p.range) : []), null),
+  );
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   documents.onDidClose((e) => {

@@ -37,6 +37,11 @@ export function readSettings(raw: unknown, base: UnasSettings = DEFAULT_SETTINGS
   const delay = pick(src, 'diagnostics.delayMs');
   return {
     inlayHints: { enabled: typeof enabled === 'boolean' ? enabled : base.inlayHints.enabled },
-    diagnostics: { delayMs: typeof delay === 'number' && Number.isFinite(delay) ? Math.min(2000, Math.max(0, Math.round(delay))) : base.diagnostics.delayMs },
+    diagnostics: {
+      delayMs:
+        typeof delay === 'number' && Number.isFinite(delay)
+          ? Math.min(2000, Math.max(0, Math.round(delay)))
+          : base.diagnostics.delayMs,
+    },
   };
 }

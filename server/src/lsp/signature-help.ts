@@ -1,4 +1,9 @@
-import { MarkupKind, type ParameterInformation, type Position, type SignatureHelp } from 'vscode-languageserver';
+import {
+  MarkupKind,
+  type ParameterInformation,
+  type Position,
+  type SignatureHelp,
+} from 'vscode-languageserver';
 import { specOf } from '../engine/language/schema.js';
 import type { DocumentState } from './document-state.js';
 import { locate } from './syntax-locate.js';
@@ -19,13 +24,21 @@ export function signatureHelp(state: DocumentState, position: Position): Signatu
   const label = spec.usage;
   const parameters = parametersOf(label);
   const notes = [spec.doc];
-  if (label.includes('..')) notes.push('A range `MIN..MAX` includes both ends; a single number `N` means `N..N`.');
-  if (/ \| /.test(label) && !label.includes('<=')) notes.push('Choices are separated by `|` and may carry weights: `a 30% | b` (unweighted choices share what is left).');
+  if (label.includes('..'))
+    notes.push('A range `MIN..MAX` includes both ends; a single number `N` means `N..N`.');
+  if (/ \| /.test(label) && !label.includes('<='))
+    notes.push(
+      'Choices are separated by `|` and may carry weights: `a 30% | b` (unweighted choices share what is left).',
+    );
   if (label.includes('[soft]')) notes.push('Hard by default: `soft` makes the limit a penalty.');
   // Every argument written so far but separators: `ram <= 8 |` is at the unit.
-  const typed = at.before.filter((a) => a.kind !== 'comma' && a.kind !== 'pipe' && a.kind !== 'dotdot' && a.kind !== 'percent').length;
+  const typed = at.before.filter(
+    (a) => a.kind !== 'comma' && a.kind !== 'pipe' && a.kind !== 'dotdot' && a.kind !== 'percent',
+  ).length;
   return {
-    signatures: [{ label, documentation: { kind: MarkupKind.Markdown, value: notes.join('\n\n') }, parameters }],
+    signatures: [
+      { label, documentation: { kind: MarkupKind.Markdown, value: notes.join('\n\n') }, parameters },
+    ],
     activeSignature: 0,
     activeParameter: parameters.length ? Math.min(typed, parameters.length - 1) : 0,
   };
@@ -38,7 +51,10 @@ function parametersOf(usage: string): ParameterInformation[] {
   let m: RegExpExecArray | null;
   let first = true;
   while ((m = re.exec(usage))) {
-    if (first) { first = false; continue; }
+    if (first) {
+      first = false;
+      continue;
+    }
     if (m[0] === '{' || m[0].startsWith('{')) break;
     if (m[0] === '|' || m[0] === '…' || m[0] === ',') continue;
     out.push({ label: [m.index, m.index + m[0].length] });

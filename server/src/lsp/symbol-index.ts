@@ -17,11 +17,15 @@ export function occurrences(state: DocumentState): readonly Occurrence[] {
     const out: Occurrence[] = [];
     for (const s of doc.searches) {
       out.push({ kind: 'search', name: s.name.name, span: s.name.span, declaration: true });
-      for (const b of s.baselines) out.push({ kind: 'model', name: b.name, span: b.span, declaration: false });
-      if (s.space?.kind === 'space-ref') out.push({ kind: 'space', name: s.space.ref.name, span: s.space.ref.span, declaration: false });
+      for (const b of s.baselines)
+        out.push({ kind: 'model', name: b.name, span: b.span, declaration: false });
+      if (s.space?.kind === 'space-ref')
+        out.push({ kind: 'space', name: s.space.ref.name, span: s.space.ref.span, declaration: false });
     }
-    for (const m of doc.models) out.push({ kind: 'model', name: m.name.name, span: m.name.span, declaration: true });
-    for (const sp of doc.spaces) if (sp.name) out.push({ kind: 'space', name: sp.name.name, span: sp.name.span, declaration: true });
+    for (const m of doc.models)
+      out.push({ kind: 'model', name: m.name.name, span: m.name.span, declaration: true });
+    for (const sp of doc.spaces)
+      if (sp.name) out.push({ kind: 'space', name: sp.name.name, span: sp.name.span, declaration: true });
     return out.sort((a, b) => a.span.start - b.span.start);
   });
 }

@@ -24,7 +24,11 @@ const JOINERS = new Set(['comma', 'pipe', 'dotdot', 'compare']);
  * word being typed, for completion); otherwise the one that starts there (hover).
  */
 export function locate(tree: SyntaxTree, offset: number, preferEnd = false): SyntaxLocation {
-  const inComment = tree.comments.some((c) => (tree.text.startsWith('//', c.start) ? c.start < offset && offset <= c.end : c.start < offset && offset < c.end));
+  const inComment = tree.comments.some((c) =>
+    tree.text.startsWith('//', c.start)
+      ? c.start < offset && offset <= c.end
+      : c.start < offset && offset < c.end,
+  );
   let statements = tree.statements;
   let context: ContextId = 'document';
   const parents: Statement[] = [];
@@ -45,9 +49,17 @@ export function locate(tree: SyntaxTree, offset: number, preferEnd = false): Syn
   const atoms = [statement.head, ...statement.args];
   const ending = atoms.find((a) => a.start < offset && offset <= a.end);
   const starting = atoms.find((a) => a.start <= offset && offset < a.end);
-  const atom = preferEnd ? ending ?? starting : starting ?? ending;
+  const atom = preferEnd ? (ending ?? starting) : (starting ?? ending);
   const before = statement.args.filter((a) => a !== atom && a.end <= offset);
-  return { context, parents, statement, ...(atom ? { atom } : {}), inHead: atom === statement.head, before, inComment };
+  return {
+    context,
+    parents,
+    statement,
+    ...(atom ? { atom } : {}),
+    inHead: atom === statement.head,
+    before,
+    inComment,
+  };
 }
 
 /** Whether the offset is in the statement's head or arguments (or in the gap where the next argument goes). */
@@ -77,7 +89,8 @@ export function forEachStatement(
 ): void {
   for (const st of statements) {
     visit(st, context, parents);
-    if (st.block) forEachStatement(st.block.statements, visit, childContext(context, st.head.text), [...parents, st]);
+    if (st.block)
+      forEachStatement(st.block.statements, visit, childContext(context, st.head.text), [...parents, st]);
   }
 }
 
@@ -93,6 +106,8 @@ export function isJoiner(a: Atom | undefined): boolean {
 /** Every statement by the offset of its head (AST nodes carry their statement's span). */
 export function statementsByStart(tree: SyntaxTree): Map<number, Statement> {
   const out = new Map<number, Statement>();
-  forEachStatement(tree.statements, (st) => { out.set(st.start, st); });
+  forEachStatement(tree.statements, (st) => {
+    out.set(st.start, st);
+  });
   return out;
 }

@@ -22,14 +22,27 @@ export type Slot =
   | { readonly kind: 'mode' };
 
 const METRIC_DIM: Readonly<Record<string, Dimension | undefined>> = {
-  ram: 'bytes', arena: 'bytes', flash: 'bytes', macs: 'count', latency: 'time', error: undefined,
-  'ram-reserve': 'bytes', 'flash-reserve': 'bytes', clock: 'frequency',
+  ram: 'bytes',
+  arena: 'bytes',
+  flash: 'bytes',
+  macs: 'count',
+  latency: 'time',
+  error: undefined,
+  'ram-reserve': 'bytes',
+  'flash-reserve': 'bytes',
+  clock: 'frequency',
 };
 
 const CHOICES: Readonly<Partial<Record<ContextId, Readonly<Record<string, readonly string[]>>>>> = {
   search: { strategy: ['evolution', 'random'] },
   train: { optimizer: ['sgd', 'adam'], schedule: ['constant', 'cosine', 'step'] },
-  layers: { op: ['conv2d', 'conv1x1', 'dwconv2d'], padding: ['valid', 'same'], prepool: ['none', 'max'], batchnorm: ['yes', 'no'], activation: ['relu', 'none'] },
+  layers: {
+    op: ['conv2d', 'conv1x1', 'dwconv2d'],
+    padding: ['valid', 'same'],
+    prepool: ['none', 'max'],
+    batchnorm: ['yes', 'no'],
+    activation: ['relu', 'none'],
+  },
   blocks: { branch: ['yes', 'no'] },
   space: { pool: ['none', 'avg', 'max'] },
 };
@@ -39,8 +52,14 @@ const MODIFIERS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   conv2d: [['k3', 'k5', 'k7', 'k1'], ['s2', 's1'], ['same', 'valid'], ['relu', 'relu6'], ['bn']],
   conv1x1: [['relu', 'relu6'], ['bn']],
   dwconv2d: [['k3', 'k5', 'k7'], ['s2', 's1'], ['m2'], ['same', 'valid'], ['relu', 'relu6'], ['bn']],
-  maxpool: [['s2', 's1'], ['same', 'valid']],
-  avgpool: [['s2', 's1'], ['same', 'valid']],
+  maxpool: [
+    ['s2', 's1'],
+    ['same', 'valid'],
+  ],
+  avgpool: [
+    ['s2', 's1'],
+    ['same', 'valid'],
+  ],
   dense: [['relu', 'relu6'], ['bn']],
 };
 /** Layers whose modifiers follow a required number (filters, size, units). */
@@ -63,11 +82,16 @@ export function slotsAfter(context: ContextId, head: string, before: readonly At
   const after = (sep: Atom['kind']) => first || last?.kind === sep;
   if (context === 'search') {
     switch (head) {
-      case 'dataset': return first ? [{ kind: 'dataset' }] : [];
-      case 'target': return first ? [{ kind: 'board', custom: true }] : [];
-      case 'space': return first ? [{ kind: 'space' }] : [];
-      case 'baseline': return after('comma') ? [{ kind: 'model' }] : [];
-      case 'objectives': return after('comma') ? [{ kind: 'metric', listed: values(before).map((a) => a.text) }] : [];
+      case 'dataset':
+        return first ? [{ kind: 'dataset' }] : [];
+      case 'target':
+        return first ? [{ kind: 'board', custom: true }] : [];
+      case 'space':
+        return first ? [{ kind: 'space' }] : [];
+      case 'baseline':
+        return after('comma') ? [{ kind: 'model' }] : [];
+      case 'objectives':
+        return after('comma') ? [{ kind: 'metric', listed: values(before).map((a) => a.text) }] : [];
     }
   }
   if (context === 'model') {
@@ -79,7 +103,8 @@ export function slotsAfter(context: ContextId, head: string, before: readonly At
     return [{ kind: 'modifier', words: groups.filter((g) => !used.has(modifierKind(g[0]!))).flat() }];
   }
   if (context === 'target' && head === 'core') return first ? [{ kind: 'core' }] : [];
-  if ((context === 'constraints' || context === 'target') && head in METRIC_DIM) return quantity(head, before, context === 'constraints' || before.some((a) => a.kind === 'compare'));
+  if ((context === 'constraints' || context === 'target') && head in METRIC_DIM)
+    return quantity(head, before, context === 'constraints' || before.some((a) => a.kind === 'compare'));
   const choice = CHOICES[context]?.[head];
   if (choice && (after('pipe') || (context === 'train' && first))) {
     // `prepool none | max 2`, `pool avg 2`: a size follows max/avg, then a weight.
@@ -94,13 +119,24 @@ function quantity(head: string, before: readonly Atom[], constraint: boolean): S
   const last = before.at(-1);
   const out: Slot[] = [];
   if (dim && last?.kind === 'number') out.push({ kind: 'unit', dimension: dim });
-  const complete = last && !isJoiner(last) && (last.kind === 'word' || last.kind === 'percent' || (last.kind === 'number' && (dim === 'count' || dim === undefined)));
-  if (constraint && complete && !(last.kind === 'word' && (last.text === 'hard' || last.text === 'soft'))) out.push({ kind: 'mode' });
+  const complete =
+    last &&
+    !isJoiner(last) &&
+    (last.kind === 'word' ||
+      last.kind === 'percent' ||
+      (last.kind === 'number' && (dim === 'count' || dim === undefined)));
+  if (constraint && complete && !(last.kind === 'word' && (last.text === 'hard' || last.text === 'soft')))
+    out.push({ kind: 'mode' });
   return out;
 }
 
 /** The slot an existing argument word fills (for hover and colouring), if any. */
-export function slotOf(context: ContextId, head: string, args: readonly Atom[], atom: Atom): Slot | undefined {
+export function slotOf(
+  context: ContextId,
+  head: string,
+  args: readonly Atom[],
+  atom: Atom,
+): Slot | undefined {
   const before = args.slice(0, args.indexOf(atom));
   const slots = slotsAfter(context, head, before);
   return slots.find((s) => accepts(s, atom.text)) ?? (atom.kind === 'word' ? slots[0] : undefined);
@@ -108,19 +144,27 @@ export function slotOf(context: ContextId, head: string, args: readonly Atom[], 
 
 function accepts(slot: Slot, word: string): boolean {
   switch (slot.kind) {
-    case 'unit': return word in UNITS[slot.dimension];
-    case 'mode': return word === 'hard' || word === 'soft';
-    case 'choice': return slot.words.includes(word);
-    case 'modifier': return modifierKind(word) !== undefined;
-    case 'metric': return (METRICS as readonly string[]).includes(word);
-    case 'dataset': return (DATASET_KINDS as readonly string[]).includes(word);
-    default: return true;
+    case 'unit':
+      return word in UNITS[slot.dimension];
+    case 'mode':
+      return word === 'hard' || word === 'soft';
+    case 'choice':
+      return slot.words.includes(word);
+    case 'modifier':
+      return modifierKind(word) !== undefined;
+    case 'metric':
+      return (METRICS as readonly string[]).includes(word);
+    case 'dataset':
+      return (DATASET_KINDS as readonly string[]).includes(word);
+    default:
+      return true;
   }
 }
 
 /** Short documentation of value words, for hovers and completion details. */
 export const WORD_DOCS: Readonly<Record<string, string>> = {
-  evolution: 'Aging (regularised) evolution, as in μNAS: mutate a parent picked from a random sample; the oldest member leaves the population.',
+  evolution:
+    'Aging (regularised) evolution, as in μNAS: mutate a parent picked from a random sample; the oldest member leaves the population.',
   random: 'Random search on the same budget: a baseline for the evolution.',
   sgd: 'Stochastic gradient descent with momentum.',
   adam: 'Adam (default learning rate 0.001).',

@@ -10,12 +10,18 @@ import { DocumentState } from './document-state.js';
 export class Workspace {
   private readonly states = new Map<string, DocumentState>();
 
-  constructor(readonly documents: TextDocuments<TextDocument>, private readonly services: UnasServices) {}
+  constructor(
+    readonly documents: TextDocuments<TextDocument>,
+    private readonly services: UnasServices,
+  ) {}
 
   /** The current version's state, or undefined when the document is not open. */
   get(uri: string): DocumentState | undefined {
     const doc = this.documents.get(uri);
-    if (!doc) { this.states.delete(uri); return undefined; }
+    if (!doc) {
+      this.states.delete(uri);
+      return undefined;
+    }
     const text = doc.getText();
     let s = this.states.get(uri);
     if (!s || s.version !== doc.version || s.text !== text) {

@@ -29,7 +29,11 @@ export function analyzed(text: string) {
   return analyze(text, { boards: boardLookup() });
 }
 
-export interface EngineEstimate { readonly graph: ArchGraph; readonly estimate: Estimate; readonly line: (node: number) => number }
+export interface EngineEstimate {
+  readonly graph: ArchGraph;
+  readonly estimate: Estimate;
+  readonly line: (node: number) => number;
+}
 
 /** The engine's estimate of model `name` of `text` on `board`. */
 export function engineEstimate(text: string, name: string, board = 'nucleo-f746zg'): EngineEstimate {

@@ -2,16 +2,61 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import {
-  CodeActionRequest, CodeLensRequest, CompletionRequest, DefinitionRequest, DidChangeConfigurationNotification,
-  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification,
-  DocumentFormattingRequest, DocumentRangeFormattingRequest, DocumentSymbolRequest, ExitNotification, FoldingRangeRequest, HoverRequest, InitializedNotification,
-  InitializeRequest, InlayHintRefreshRequest, LogMessageNotification, InlayHintRequest, PrepareRenameRequest, PublishDiagnosticsNotification, ReferencesRequest,
-  RegistrationRequest, RenameRequest, SemanticTokensRequest, ShutdownRequest, SignatureHelpRequest, ConfigurationRequest,
-  type ClientCapabilities, type CodeAction, type CodeLens, type CompletionItem, type CompletionList, type Diagnostic, type DocumentSymbol,
-  type FoldingRange, type Hover, type PublishDiagnosticsParams, type InitializeResult, type InlayHint, type Location, type Position, type Range, type SemanticTokens,
-  type SignatureHelp, type TextDocumentContentChangeEvent, type TextEdit, type WorkspaceEdit,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import {
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  DefinitionRequest,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DocumentFormattingRequest,
+  DocumentRangeFormattingRequest,
+  DocumentSymbolRequest,
+  ExitNotification,
+  FoldingRangeRequest,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  InlayHintRefreshRequest,
+  LogMessageNotification,
+  InlayHintRequest,
+  PrepareRenameRequest,
+  PublishDiagnosticsNotification,
+  ReferencesRequest,
+  RegistrationRequest,
+  RenameRequest,
+  SemanticTokensRequest,
+  ShutdownRequest,
+  SignatureHelpRequest,
+  ConfigurationRequest,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeLens,
+  type CompletionItem,
+  type CompletionList,
+  type Diagnostic,
+  type DocumentSymbol,
+  type FoldingRange,
+  type Hover,
+  type PublishDiagnosticsParams,
+  type InitializeResult,
+  type InlayHint,
+  type Location,
+  type Position,
+  type Range,
+  type SemanticTokens,
+  type SignatureHelp,
+  type TextDocumentContentChangeEvent,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
@@ -39,7 +84,11 @@ function bundleDir(): string {
   const dir = join(BUNDLES, String(process.pid));
   if (existsSync(dir)) return dir;
   for (const pid of existsSync(BUNDLES) ? readdirSync(BUNDLES) : []) {
-    try { process.kill(Number(pid), 0); } catch { rmSync(join(BUNDLES, pid), { recursive: true, force: true }); }
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      rmSync(join(BUNDLES, pid), { recursive: true, force: true });
+    }
   }
   mkdirSync(dir, { recursive: true });
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +98,10 @@ function bundleDir(): string {
 /** Bundles `entry` (or the `stdin` source) into a temp file `name`, once per process and name. */
 export function bundle(entry: string, name: string, stdin?: string): Promise<string> {
   let b = bundles.get(name);
-  if (!b) { b = bundleNow(entry, name, stdin); bundles.set(name, b); }
+  if (!b) {
+    b = bundleNow(entry, name, stdin);
+    bundles.set(name, b);
+  }
   return b;
 }
 
@@ -61,7 +113,12 @@ async function bundleNow(entry: string, name: string, stdin?: string): Promise<s
   const outfile = join(dir, name);
   await build({
     ...(stdin ? { stdin: { contents: stdin, resolveDir: ROOT, loader: 'ts' } } : { entryPoints: [entry] }),
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
     external: ['vscode', '@tensorflow/tfjs-node'],
   });
   if (!existsSync(outfile) || statSync(outfile).size === 0) throw new Error(`esbuild produced no ${outfile}`);
@@ -78,7 +135,10 @@ export interface StartOptions {
   readonly script?: string;
 }
 
-interface Published { readonly version: number | undefined; readonly diagnostics: Diagnostic[] }
+interface Published {
+  readonly version: number | undefined;
+  readonly diagnostics: Diagnostic[];
+}
 
 export const CLIENT_CAPABILITIES: ClientCapabilities = {
   textDocument: {
@@ -99,7 +159,11 @@ export class LspClient {
   readonly docs = new Map<string, TextDocument>();
   private readonly published = new Map<string, Published>();
   private readonly waiters: { uri: string; version: number; resolve: (p: Published) => void }[] = [];
-  private readonly notificationWaiters: { method: string; test: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+  private readonly notificationWaiters: {
+    method: string;
+    test: (p: unknown) => boolean;
+    resolve: (p: unknown) => void;
+  }[] = [];
   private counter = 0;
   configuration: unknown;
   refreshes = 0;
@@ -109,20 +173,31 @@ export class LspClient {
   readonly logs: string[] = [];
   readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess, readonly connection: MessageConnection, options: StartOptions) {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: MessageConnection,
+    options: StartOptions,
+  ) {
     this.configuration = options.configuration;
     this.exited = new Promise((r) => child.on('exit', (code) => r(code)));
-    child.stderr?.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderr += d.toString();
+    });
     connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       const entry = { version: p.version, diagnostics: p.diagnostics };
       this.published.set(p.uri, entry);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i]!;
-        if (w.uri === p.uri && (p.version ?? -1) >= w.version) { this.waiters.splice(i, 1); w.resolve(entry); }
+        if (w.uri === p.uri && (p.version ?? -1) >= w.version) {
+          this.waiters.splice(i, 1);
+          w.resolve(entry);
+        }
       }
       this.dispatch(PublishDiagnosticsNotification.method, p);
     });
-    connection.onNotification(LogMessageNotification.type, (p) => { this.logs.push(p.message); });
+    connection.onNotification(LogMessageNotification.type, (p) => {
+      this.logs.push(p.message);
+    });
     connection.onNotification((method: string, params: unknown) => this.dispatch(method, params));
     connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => this.configuration ?? null));
     connection.onRequest(RegistrationRequest.type, () => undefined);
@@ -136,17 +211,33 @@ export class LspClient {
   /** Spawns the server and initializes a session. */
   static async start(options: StartOptions = {}): Promise<{ client: LspClient; init: InitializeResult }> {
     const script = options.script ?? (await buildServer());
-    const child = spawn(process.execPath, [script, ...(options.args ?? ['--stdio'])], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const child = spawn(process.execPath, [script, ...(options.args ?? ['--stdio'])], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const client = new LspClient(child, connection, options);
     const capabilities: ClientCapabilities = {
       ...CLIENT_CAPABILITIES,
       ...options.capabilities,
-      workspace: { ...CLIENT_CAPABILITIES.workspace, ...(options.configuration !== undefined ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}), ...options.capabilities?.workspace },
+      workspace: {
+        ...CLIENT_CAPABILITIES.workspace,
+        ...(options.configuration !== undefined
+          ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } }
+          : {}),
+        ...options.capabilities?.workspace,
+      },
     };
     const init = await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: null, capabilities,
-      initializationOptions: options.initializationOptions ?? { quiescentNotification: true, diagnostics: { delayMs: 0 } },
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      initializationOptions: options.initializationOptions ?? {
+        quiescentNotification: true,
+        diagnostics: { delayMs: 0 },
+      },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return { client, init };
@@ -155,13 +246,22 @@ export class LspClient {
   private dispatch(method: string, params: unknown): void {
     for (let i = this.notificationWaiters.length - 1; i >= 0; i--) {
       const w = this.notificationWaiters[i]!;
-      if (w.method === method && w.test(params)) { this.notificationWaiters.splice(i, 1); w.resolve(params); }
+      if (w.method === method && w.test(params)) {
+        this.notificationWaiters.splice(i, 1);
+        w.resolve(params);
+      }
     }
   }
 
   /** Resolves with the first notification `method` whose params pass `test`. */
   notification<T>(method: string, test: (p: T) => boolean = () => true): Promise<T> {
-    return new Promise((resolve) => this.notificationWaiters.push({ method, test: test as (p: unknown) => boolean, resolve: resolve as (p: unknown) => void }));
+    return new Promise((resolve) =>
+      this.notificationWaiters.push({
+        method,
+        test: test as (p: unknown) => boolean,
+        resolve: resolve as (p: unknown) => void,
+      }),
+    );
   }
 
   doc(uri: string): TextDocument {
@@ -172,7 +272,9 @@ export class LspClient {
 
   async open(text: string, uri = `file:///test/doc${++this.counter}.unas`): Promise<string> {
     this.docs.set(uri, TextDocument.create(uri, 'unas', 1, text));
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'unas', version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'unas', version: 1, text },
+    });
     return uri;
   }
 
@@ -181,14 +283,19 @@ export class LspClient {
     const d = this.doc(uri);
     const version = d.version + 1;
     this.docs.set(uri, TextDocument.update(d, changes, version));
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
   /** Replaces the whole text, as one incremental change. */
   replace(uri: string, text: string): Promise<number> {
     const d = this.doc(uri);
-    return this.change(uri, [{ range: { start: { line: 0, character: 0 }, end: d.positionAt(d.getText().length) }, text }]);
+    return this.change(uri, [
+      { range: { start: { line: 0, character: 0 }, end: d.positionAt(d.getText().length) }, text },
+    ]);
   }
 
   /** Applies text edits (e.g. from formatting or a code action) as one change. */
@@ -207,12 +314,17 @@ export class LspClient {
   diagnostics(uri: string, version = this.doc(uri).version): Promise<Diagnostic[]> {
     const have = this.published.get(uri);
     if (have && (have.version ?? -1) >= version) return Promise.resolve(have.diagnostics);
-    return new Promise((resolve) => this.waiters.push({ uri, version, resolve: (p) => resolve(p.diagnostics) }));
+    return new Promise((resolve) =>
+      this.waiters.push({ uri, version, resolve: (p) => resolve(p.diagnostics) }),
+    );
   }
 
   /** The next publishDiagnostics for `uri`, whatever its version (e.g. the empty one after close). */
   nextDiagnostics(uri: string): Promise<PublishDiagnosticsParams> {
-    return this.notification<PublishDiagnosticsParams>(PublishDiagnosticsNotification.method, (p) => p.uri === uri);
+    return this.notification<PublishDiagnosticsParams>(
+      PublishDiagnosticsNotification.method,
+      (p) => p.uri === uri,
+    );
   }
 
   /** Resolves at the server's next workspace/inlayHint/refresh request. */
@@ -225,29 +337,91 @@ export class LspClient {
     await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
-  private td(uri: string) { return { textDocument: { uri } }; }
-
-  hover(uri: string, position: Position): Promise<Hover | null> { return this.connection.sendRequest(HoverRequest.type, { ...this.td(uri), position }); }
-  completion(uri: string, position: Position, triggerCharacter?: string): Promise<CompletionList | CompletionItem[] | null> {
-    return this.connection.sendRequest(CompletionRequest.type, { ...this.td(uri), position, context: triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 } });
+  private td(uri: string) {
+    return { textDocument: { uri } };
   }
-  signatureHelp(uri: string, position: Position): Promise<SignatureHelp | null> { return this.connection.sendRequest(SignatureHelpRequest.type, { ...this.td(uri), position }); }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.connection.sendRequest(HoverRequest.type, { ...this.td(uri), position });
+  }
+  completion(
+    uri: string,
+    position: Position,
+    triggerCharacter?: string,
+  ): Promise<CompletionList | CompletionItem[] | null> {
+    return this.connection.sendRequest(CompletionRequest.type, {
+      ...this.td(uri),
+      position,
+      context: triggerCharacter ? { triggerKind: 2, triggerCharacter } : { triggerKind: 1 },
+    });
+  }
+  signatureHelp(uri: string, position: Position): Promise<SignatureHelp | null> {
+    return this.connection.sendRequest(SignatureHelpRequest.type, { ...this.td(uri), position });
+  }
   inlayHints(uri: string, range?: Range): Promise<InlayHint[] | null> {
     const d = this.doc(uri);
-    return this.connection.sendRequest(InlayHintRequest.type, { ...this.td(uri), range: range ?? { start: { line: 0, character: 0 }, end: d.positionAt(d.getText().length) } });
+    return this.connection.sendRequest(InlayHintRequest.type, {
+      ...this.td(uri),
+      range: range ?? { start: { line: 0, character: 0 }, end: d.positionAt(d.getText().length) },
+    });
   }
-  symbols(uri: string): Promise<DocumentSymbol[] | null> { return this.connection.sendRequest(DocumentSymbolRequest.type, this.td(uri)) as Promise<DocumentSymbol[] | null>; }
-  folding(uri: string): Promise<FoldingRange[] | null> { return this.connection.sendRequest(FoldingRangeRequest.type, this.td(uri)); }
-  format(uri: string, options = { tabSize: 2, insertSpaces: true }): Promise<TextEdit[] | null> { return this.connection.sendRequest(DocumentFormattingRequest.type, { ...this.td(uri), options }); }
-  formatRange(uri: string, range: Range, options = { tabSize: 2, insertSpaces: true }): Promise<TextEdit[] | null> { return this.connection.sendRequest(DocumentRangeFormattingRequest.type, { ...this.td(uri), range, options }); }
-  semanticTokens(uri: string): Promise<SemanticTokens | null> { return this.connection.sendRequest(SemanticTokensRequest.type, this.td(uri)); }
-  definition(uri: string, position: Position): Promise<Location | Location[] | null> { return this.connection.sendRequest(DefinitionRequest.type, { ...this.td(uri), position }) as Promise<Location | Location[] | null>; }
-  references(uri: string, position: Position, includeDeclaration = true): Promise<Location[] | null> { return this.connection.sendRequest(ReferencesRequest.type, { ...this.td(uri), position, context: { includeDeclaration } }); }
-  prepareRename(uri: string, position: Position): Promise<unknown> { return this.connection.sendRequest(PrepareRenameRequest.type, { ...this.td(uri), position }); }
-  rename(uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> { return this.connection.sendRequest(RenameRequest.type, { ...this.td(uri), position, newName }); }
-  codeLenses(uri: string): Promise<CodeLens[] | null> { return this.connection.sendRequest(CodeLensRequest.type, this.td(uri)); }
-  codeActions(uri: string, range: Range, diagnostics: Diagnostic[] = [], only?: string[]): Promise<(CodeAction)[] | null> {
-    return this.connection.sendRequest(CodeActionRequest.type, { ...this.td(uri), range, context: { diagnostics, ...(only ? { only } : {}) } }) as Promise<CodeAction[] | null>;
+  symbols(uri: string): Promise<DocumentSymbol[] | null> {
+    return this.connection.sendRequest(DocumentSymbolRequest.type, this.td(uri)) as Promise<
+      DocumentSymbol[] | null
+    >;
+  }
+  folding(uri: string): Promise<FoldingRange[] | null> {
+    return this.connection.sendRequest(FoldingRangeRequest.type, this.td(uri));
+  }
+  format(uri: string, options = { tabSize: 2, insertSpaces: true }): Promise<TextEdit[] | null> {
+    return this.connection.sendRequest(DocumentFormattingRequest.type, { ...this.td(uri), options });
+  }
+  formatRange(
+    uri: string,
+    range: Range,
+    options = { tabSize: 2, insertSpaces: true },
+  ): Promise<TextEdit[] | null> {
+    return this.connection.sendRequest(DocumentRangeFormattingRequest.type, {
+      ...this.td(uri),
+      range,
+      options,
+    });
+  }
+  semanticTokens(uri: string): Promise<SemanticTokens | null> {
+    return this.connection.sendRequest(SemanticTokensRequest.type, this.td(uri));
+  }
+  definition(uri: string, position: Position): Promise<Location | Location[] | null> {
+    return this.connection.sendRequest(DefinitionRequest.type, { ...this.td(uri), position }) as Promise<
+      Location | Location[] | null
+    >;
+  }
+  references(uri: string, position: Position, includeDeclaration = true): Promise<Location[] | null> {
+    return this.connection.sendRequest(ReferencesRequest.type, {
+      ...this.td(uri),
+      position,
+      context: { includeDeclaration },
+    });
+  }
+  prepareRename(uri: string, position: Position): Promise<unknown> {
+    return this.connection.sendRequest(PrepareRenameRequest.type, { ...this.td(uri), position });
+  }
+  rename(uri: string, position: Position, newName: string): Promise<WorkspaceEdit | null> {
+    return this.connection.sendRequest(RenameRequest.type, { ...this.td(uri), position, newName });
+  }
+  codeLenses(uri: string): Promise<CodeLens[] | null> {
+    return this.connection.sendRequest(CodeLensRequest.type, this.td(uri));
+  }
+  codeActions(
+    uri: string,
+    range: Range,
+    diagnostics: Diagnostic[] = [],
+    only?: string[],
+  ): Promise<CodeAction[] | null> {
+    return this.connection.sendRequest(CodeActionRequest.type, {
+      ...this.td(uri),
+      range,
+      context: { diagnostics, ...(only ? { only } : {}) },
+    }) as Promise<CodeAction[] | null>;
   }
 
   /** Ends the session politely; resolves with the server's exit code. */
@@ -256,7 +430,9 @@ export class LspClient {
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
     const code = await this.exited;
     this.connection.dispose();
     return code;
@@ -268,7 +444,10 @@ export function cursors(marked: string): { text: string; positions: Position[]; 
   const offsets: number[] = [];
   let text = '';
   const parts = marked.split('<|>');
-  parts.forEach((p, i) => { text += p; if (i < parts.length - 1) offsets.push(text.length); });
+  parts.forEach((p, i) => {
+    text += p;
+    if (i < parts.length - 1) offsets.push(text.length);
+  });
   const d = TextDocument.create('x', 'unas', 0, text);
   return { text, offsets, positions: offsets.map((o) => d.positionAt(o)) };
 }

@@ -9,7 +9,11 @@ import { searchArgs, searchNames } from '../../../client/src/search-args.js';
 import { parseEventLine } from '../../../client/src/search-process.js';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
-  contributes: { commands: unknown[]; menus: { commandPalette: unknown[] }; configuration: { properties: Record<string, unknown> } };
+  contributes: {
+    commands: unknown[];
+    menus: { commandPalette: unknown[] };
+    configuration: { properties: Record<string, unknown> };
+  };
 };
 
 describe('command table', () => {
@@ -20,27 +24,77 @@ describe('command table', () => {
   });
 
   it('requires trust for the commands that run training or write files', () => {
-    expect(COMMANDS.filter((c) => c.trusted).map((c) => c.id).sort()).toEqual(['unas.exportModel', 'unas.resumeSearch', 'unas.startSearch']);
+    expect(
+      COMMANDS.filter((c) => c.trusted)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['unas.exportModel', 'unas.resumeSearch', 'unas.startSearch']);
   });
 });
 
 describe('settings', () => {
-  const get = (values: Record<string, unknown>) => ({ get: <T>(k: string, d?: T) => (k in values ? values[k] as T : d) as T });
+  const get = (values: Record<string, unknown>) => ({
+    get: <T>(k: string, d?: T) => (k in values ? (values[k] as T) : d) as T,
+  });
   it('reads defaults and rejects bad values', () => {
-    expect(readSettings(get({}))).toEqual({ backend: 'auto', workers: 0, runsFolder: '.unas/runs', inlayHints: true });
-    expect(readSettings(get({ 'training.backend': 'gpu', 'training.workers': -3 }))).toMatchObject({ backend: 'auto', workers: 0 });
-    expect(readSettings(get({ 'training.backend': 'wasm', 'training.workers': 4 }))).toMatchObject({ backend: 'wasm', workers: 4 });
+    expect(readSettings(get({}))).toEqual({
+      backend: 'auto',
+      workers: 0,
+      runsFolder: '.unas/runs',
+      inlayHints: true,
+    });
+    expect(readSettings(get({ 'training.backend': 'gpu', 'training.workers': -3 }))).toMatchObject({
+      backend: 'auto',
+      workers: 0,
+    });
+    expect(readSettings(get({ 'training.backend': 'wasm', 'training.workers': 4 }))).toMatchObject({
+      backend: 'wasm',
+      workers: 4,
+    });
   });
   it('every setting read is declared in the manifest under unas.*', () => {
-    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual(['unas.diagnostics.delayMs', 'unas.inlayHints.enabled', 'unas.runsFolder', 'unas.training.backend', 'unas.training.workers']);
+    expect(Object.keys(manifest.contributes.configuration.properties).sort()).toEqual([
+      'unas.diagnostics.delayMs',
+      'unas.inlayHints.enabled',
+      'unas.runsFolder',
+      'unas.training.backend',
+      'unas.training.workers',
+    ]);
   });
 });
 
 describe('search arguments', () => {
   const settings = { backend: 'wasm' as const, workers: 2, runsFolder: '.unas/runs', inlayHints: true };
   it('builds the CLI call for a new and a resumed search', () => {
-    expect(searchArgs({ file: '/w/a.unas', search: 'mnist', runsRoot: '/w/.unas/runs', settings })).toEqual(['search', '/w/a.unas', '--search', 'mnist', '--json', '--runs', '/w/.unas/runs', '--backend', 'wasm', '--workers', '2']);
-    expect(searchArgs({ resume: '/w/.unas/runs/x', runsRoot: '/w/.unas/runs', settings: { ...settings, workers: 0 } })).toEqual(['search', '--resume', '/w/.unas/runs/x', '--json', '--runs', '/w/.unas/runs', '--backend', 'wasm']);
+    expect(searchArgs({ file: '/w/a.unas', search: 'mnist', runsRoot: '/w/.unas/runs', settings })).toEqual([
+      'search',
+      '/w/a.unas',
+      '--search',
+      'mnist',
+      '--json',
+      '--runs',
+      '/w/.unas/runs',
+      '--backend',
+      'wasm',
+      '--workers',
+      '2',
+    ]);
+    expect(
+      searchArgs({
+        resume: '/w/.unas/runs/x',
+        runsRoot: '/w/.unas/runs',
+        settings: { ...settings, workers: 0 },
+      }),
+    ).toEqual([
+      'search',
+      '--resume',
+      '/w/.unas/runs/x',
+      '--json',
+      '--runs',
+      '/w/.unas/runs',
+      '--backend',
+      'wasm',
+    ]);
   });
   it('finds the searches of a file', () => {
     expect(searchNames('search a {\n}\n  search b-2 { }\nmodel search { }')).toEqual(['a', 'b-2']);
@@ -49,9 +103,15 @@ describe('search arguments', () => {
 
 describe('event lines from the search process', () => {
   it('accepts valid events and rejects the rest with a reason', () => {
-    expect(parseEventLine('{"type":"log","level":"info","message":"hi"}')).toEqual({ ok: true, value: { type: 'log', level: 'info', message: 'hi' } });
+    expect(parseEventLine('{"type":"log","level":"info","message":"hi"}')).toEqual({
+      ok: true,
+      value: { type: 'log', level: 'info', message: 'hi' },
+    });
     expect(parseEventLine('not json')).toEqual({ ok: false, error: 'not JSON' });
-    expect(parseEventLine('{"type":"front","ids":[1,"x"],"hypervolume":1}')).toEqual({ ok: false, error: "front: bad or missing 'ids'" });
+    expect(parseEventLine('{"type":"front","ids":[1,"x"],"hypervolume":1}')).toEqual({
+      ok: false,
+      error: "front: bad or missing 'ids'",
+    });
     expect(parseEventLine('{"type":"summary"}')).toEqual({ ok: false, error: 'summary' });
   });
 });
@@ -62,12 +122,33 @@ describe('run discovery', () => {
     const a = join(root, 'mnist-1');
     mkdirSync(a);
     writeFileSync(join(a, 'settings.json'), JSON.stringify({ version: 1, name: 'mnist' }));
-    const cand = (id: number, status: string) => JSON.stringify({ type: 'candidate-finished', time: 't', candidate: { id, status, origin: 'random', resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 }, feasible: true, violations: [], model: 'model m {}', layers: [] } });
-    writeFileSync(join(a, 'events.jsonl'), `${cand(0, 'trained')}\n${cand(1, 'failed')}\n${cand(2, 'rejected')}\n{"type":"run-fin`);
+    const cand = (id: number, status: string) =>
+      JSON.stringify({
+        type: 'candidate-finished',
+        time: 't',
+        candidate: {
+          id,
+          status,
+          origin: 'random',
+          resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
+          feasible: true,
+          violations: [],
+          model: 'model m {}',
+          layers: [],
+        },
+      });
+    writeFileSync(
+      join(a, 'events.jsonl'),
+      `${cand(0, 'trained')}\n${cand(1, 'failed')}\n${cand(2, 'rejected')}\n{"type":"run-fin`,
+    );
     mkdirSync(join(root, 'not-a-run'));
     const runs = await discoverRuns(root);
-    expect(runs.map((r) => [r.name, r.search, r.evaluated, r.finished])).toEqual([['mnist-1', 'mnist', 2, false]]);
-    expect((await readRunEvents(a)).warnings).toEqual(['events.jsonl:4: incomplete last line (the run was interrupted while writing it); skipped']);
+    expect(runs.map((r) => [r.name, r.search, r.evaluated, r.finished])).toEqual([
+      ['mnist-1', 'mnist', 2, false],
+    ]);
+    expect((await readRunEvents(a)).warnings).toEqual([
+      'events.jsonl:4: incomplete last line (the run was interrupted while writing it); skipped',
+    ]);
     expect(await discoverRuns(join(root, 'missing'))).toEqual([]);
   });
 

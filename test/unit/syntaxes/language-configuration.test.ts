@@ -24,17 +24,35 @@ describe('language configuration', () => {
   it('declares comments, braces and pairs', () => {
     expect(config.comments).toEqual({ lineComment: '//', blockComment: ['/*', '*/'] });
     expect(config.brackets).toEqual([['{', '}']]);
-    expect(config.autoClosingPairs.map((p) => [p.open, p.close])).toEqual([['{', '}'], ['"', '"']]);
-    expect(config.surroundingPairs).toEqual([['{', '}'], ['"', '"']]);
+    expect(config.autoClosingPairs.map((p) => [p.open, p.close])).toEqual([
+      ['{', '}'],
+      ['"', '"'],
+    ]);
+    expect(config.surroundingPairs).toEqual([
+      ['{', '}'],
+      ['"', '"'],
+    ]);
   });
 
-  it.each(['nucleo-f746zg', 'early-stop', 'weight-decay', 'ram-reserve', 'fashion-mnist', 'lenet_tiny', 'k3x1', 'µs', 'μs', '28x28x1', '1e-3', '0.005', '-2', '.5'])(
-    'wordPattern takes %s whole',
-    (word) => {
-      expect(new RegExp(config.wordPattern).exec(word)?.[0]).toBe(word);
-      expect(words(`  target ${word} { }`)).toEqual(['target', word]);
-    },
-  );
+  it.each([
+    'nucleo-f746zg',
+    'early-stop',
+    'weight-decay',
+    'ram-reserve',
+    'fashion-mnist',
+    'lenet_tiny',
+    'k3x1',
+    'µs',
+    'μs',
+    '28x28x1',
+    '1e-3',
+    '0.005',
+    '-2',
+    '.5',
+  ])('wordPattern takes %s whole', (word) => {
+    expect(new RegExp(config.wordPattern).exec(word)?.[0]).toBe(word);
+    expect(words(`  target ${word} { }`)).toEqual(['target', word]);
+  });
 
   it('wordPattern stops where the lexer does', () => {
     expect(words('ram-  x--y 1..3 90% a|b')).toEqual(['ram', 'x', 'y', '1', '3', '90', 'a', 'b']);
@@ -44,8 +62,10 @@ describe('language configuration', () => {
     const dir = path.join(ROOT, 'examples');
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.unas'))) {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      const lexed = createLexer().tokenize(text).tokens
-        .filter((t) => ['Word', 'Number', 'Shape'].includes(t.tokenType.name)).map((t) => t.image);
+      const lexed = createLexer()
+        .tokenize(text)
+        .tokens.filter((t) => ['Word', 'Number', 'Shape'].includes(t.tokenType.name))
+        .map((t) => t.image);
       const code = text.replace(/\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"/g, ' ');
       expect(words(code), file).toEqual(lexed);
     }

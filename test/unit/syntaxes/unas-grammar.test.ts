@@ -17,7 +17,10 @@ import { GRAMMAR_PATH, loadUnasGrammar, ROOT, tokenize, type Token } from '../..
  */
 
 const EXAMPLES = path.join(ROOT, 'examples');
-const exampleFiles = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.unas')).sort();
+const exampleFiles = fs
+  .readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.unas'))
+  .sort();
 const read = (file: string) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
 
 let grammar: IGrammar;
@@ -58,7 +61,8 @@ describe('grammar file', () => {
       if (Array.isArray(x)) x.forEach(walk);
       else if (x && typeof x === 'object') {
         for (const [k, v] of Object.entries(x)) {
-          if ((k === 'match' || k === 'begin' || k === 'end' || k === 'while') && typeof v === 'string') regexes.push(v);
+          if ((k === 'match' || k === 'begin' || k === 'end' || k === 'while') && typeof v === 'string')
+            regexes.push(v);
           else walk(v);
         }
       }
@@ -72,12 +76,16 @@ describe.each(exampleFiles)('examples/%s', (file) => {
   const text = read(file);
 
   it('tokenises with no invalid scope and no unscoped text', () => {
-    const bad = tokenize(grammar, text).flat()
-      .filter((t) => t.text.trim() !== '' && (visible(t).length === 0 || t.scopes.some((s) => s.startsWith('invalid'))));
+    const bad = tokenize(grammar, text)
+      .flat()
+      .filter(
+        (t) =>
+          t.text.trim() !== '' && (visible(t).length === 0 || t.scopes.some((s) => s.startsWith('invalid'))),
+      );
     expect(bad.map(show)).toEqual([]);
   });
 
-  it('has the lexer\'s tokens: no word split or merged, every word a known kind', () => {
+  it("has the lexer's tokens: no word split or merged, every word a known kind", () => {
     const lines = tokenize(grammar, text);
     const lengths = text.split(/\r?\n/).map((l) => l.length);
     const lexed = createLexer().tokenize(text);
@@ -91,12 +99,16 @@ describe.each(exampleFiles)('examples/%s', (file) => {
       const first = row.find((g) => g.start === start);
       const boundaryAtEnd = end === lengths[line] || row.some((g) => g.start === end);
       const kind = t.tokenType.name;
-      if (!first || !boundaryAtEnd) problems.push(`${line + 1}:${start + 1} ${kind} ${t.image}: no token boundary`);
+      if (!first || !boundaryAtEnd)
+        problems.push(`${line + 1}:${start + 1} ${kind} ${t.image}: no token boundary`);
       else if (kind === 'String') {
         const inside = row.filter((g) => g.start >= start && g.start < end);
-        if (!inside.every((g) => g.scopes.includes('string.quoted.double.unas'))) problems.push(`${show(first)}: not a string`);
-      } else if (first.text !== t.image) problems.push(`${show(first)}: the lexer has ${kind} ${JSON.stringify(t.image)}`);
-      else if (kind === 'Word' && innermost(first) === 'variable.other.unas') problems.push(`${show(first)}: an unknown word`);
+        if (!inside.every((g) => g.scopes.includes('string.quoted.double.unas')))
+          problems.push(`${show(first)}: not a string`);
+      } else if (first.text !== t.image)
+        problems.push(`${show(first)}: the lexer has ${kind} ${JSON.stringify(t.image)}`);
+      else if (kind === 'Word' && innermost(first) === 'variable.other.unas')
+        problems.push(`${show(first)}: an unknown word`);
     }
     expect(problems).toEqual([]);
   });
@@ -105,7 +117,12 @@ describe.each(exampleFiles)('examples/%s', (file) => {
 /** [file, a text that identifies the line, token, expected innermost scope, occurrence on the line]. */
 const EXPECTED: readonly (readonly [string, string, string, string, number?])[] = [
   ['mnist.unas', '// MNIST on a Cortex-M7', '//', 'punctuation.definition.comment.unas'],
-  ['mnist.unas', '// MNIST on a Cortex-M7', ' MNIST on a Cortex-M7 board, within 8 KB of activation RAM and 16 KB of flash.', 'comment.line.double-slash.unas'],
+  [
+    'mnist.unas',
+    '// MNIST on a Cortex-M7',
+    ' MNIST on a Cortex-M7 board, within 8 KB of activation RAM and 16 KB of flash.',
+    'comment.line.double-slash.unas',
+  ],
   ['mnist.unas', 'search mnist {', 'search', 'storage.type.unas'],
   ['mnist.unas', 'search mnist {', 'mnist', 'entity.name.type.unas'],
   ['mnist.unas', 'search mnist {', '{', 'punctuation.definition.block.begin.unas'],
@@ -163,7 +180,12 @@ const EXPECTED: readonly (readonly [string, string, string, string, number?])[] 
   ['mnist.unas', 'softmax', 'softmax', 'support.function.layer.unas'],
   ['cifar10.unas', 'path "data/cifar-10-batches-bin"', 'path', 'keyword.other.unas'],
   ['cifar10.unas', 'path "data/cifar-10-batches-bin"', '"', 'punctuation.definition.string.begin.unas'],
-  ['cifar10.unas', 'path "data/cifar-10-batches-bin"', 'data/cifar-10-batches-bin', 'string.quoted.double.unas'],
+  [
+    'cifar10.unas',
+    'path "data/cifar-10-batches-bin"',
+    'data/cifar-10-batches-bin',
+    'string.quoted.double.unas',
+  ],
   ['cifar10.unas', 'path "data/cifar-10-batches-bin"', '"', 'punctuation.definition.string.end.unas', 1],
   ['cifar10.unas', 'augment { shift 4  flip }', 'flip', 'keyword.other.unas'],
   ['cifar10.unas', 'target stm32h743 {', 'stm32h743', 'variable.other.constant.unas'],
@@ -243,11 +265,16 @@ describe('the schema', () => {
     expect([...contextPaths().keys()].sort()).toEqual((Object.keys(SCHEMA) as ContextId[]).sort());
   });
 
-  const heads = (Object.keys(SCHEMA) as ContextId[]).flatMap((ctx) => SCHEMA[ctx].map((s) => ({ ctx, head: s.head })));
+  const heads = (Object.keys(SCHEMA) as ContextId[]).flatMap((ctx) =>
+    SCHEMA[ctx].map((s) => ({ ctx, head: s.head })),
+  );
   it.each(heads)('$head starts a statement in a $ctx block', ({ ctx, head }) => {
-    const expected = ctx === 'document' ? 'storage.type.unas'
-      : ctx === 'model' && head !== 'input' && head !== 'target' ? 'support.function.layer.unas'
-        : 'keyword.other.unas';
+    const expected =
+      ctx === 'document'
+        ? 'storage.type.unas'
+        : ctx === 'model' && head !== 'input' && head !== 'target'
+          ? 'support.function.layer.unas'
+          : 'keyword.other.unas';
     const { text, at } = inContext(ctx, `${head} 1`);
     expect(scopeAt(text, at, head)).toBe(expected);
     // A head is a head after another statement on the same line, too (one-liners).
@@ -257,7 +284,8 @@ describe('the schema', () => {
       const nth = other === head ? 1 : 0;
       const scope = scopeAt(t2, a2, head, nth);
       // In a model, relu/relu6/batchnorm after a layer are its options (`conv2d 8 k3 relu`).
-      if (ctx === 'model' && ['relu', 'relu6', 'batchnorm'].includes(head)) expect(scope).toBe('variable.parameter.unas');
+      if (ctx === 'model' && ['relu', 'relu6', 'batchnorm'].includes(head))
+        expect(scope).toBe('variable.parameter.unas');
       else expect(scope).toBe(expected);
     }
   });
@@ -277,17 +305,32 @@ describe('the schema', () => {
 });
 
 describe('edge cases', () => {
-  const scopes = (text: string) => tokenize(grammar, text).map((l) => l.filter((t) => t.text.trim()).map((t) => `${t.text}:${innermost(t)}`));
+  const scopes = (text: string) =>
+    tokenize(grammar, text).map((l) =>
+      l.filter((t) => t.text.trim()).map((t) => `${t.text}:${innermost(t)}`),
+    );
 
   it('keeps the block context with the brace on the next line, and across one-liners', () => {
-    const text = 'search s\n{\n  target custom { core cortex-m4  clock 80 MHz  ram <= 2 KB  flash <= 4 KB }\n  dataset mnist\n}';
+    const text =
+      'search s\n{\n  target custom { core cortex-m4  clock 80 MHz  ram <= 2 KB  flash <= 4 KB }\n  dataset mnist\n}';
     const lines = scopes(text);
     expect(lines[2]).toEqual([
-      'target:keyword.other.unas', 'custom:constant.language.unas', '{:punctuation.definition.block.begin.unas',
-      'core:keyword.other.unas', 'cortex-m4:variable.other.constant.unas',
-      'clock:keyword.other.unas', '80:constant.numeric.unas', 'MHz:keyword.other.unit.unas',
-      'ram:keyword.other.unas', '<=:keyword.operator.comparison.unas', '2:constant.numeric.unas', 'KB:keyword.other.unit.unas',
-      'flash:keyword.other.unas', '<=:keyword.operator.comparison.unas', '4:constant.numeric.unas', 'KB:keyword.other.unit.unas',
+      'target:keyword.other.unas',
+      'custom:constant.language.unas',
+      '{:punctuation.definition.block.begin.unas',
+      'core:keyword.other.unas',
+      'cortex-m4:variable.other.constant.unas',
+      'clock:keyword.other.unas',
+      '80:constant.numeric.unas',
+      'MHz:keyword.other.unit.unas',
+      'ram:keyword.other.unas',
+      '<=:keyword.operator.comparison.unas',
+      '2:constant.numeric.unas',
+      'KB:keyword.other.unit.unas',
+      'flash:keyword.other.unas',
+      '<=:keyword.operator.comparison.unas',
+      '4:constant.numeric.unas',
+      'KB:keyword.other.unit.unas',
       '}:punctuation.definition.block.end.unas',
     ]);
     expect(lines[3]).toEqual(['dataset:keyword.other.unas', 'mnist:constant.language.unas']);
@@ -295,26 +338,44 @@ describe('edge cases', () => {
 
   it('reads numbers as the lexer does', () => {
     const lines = scopes('search s { train { lr 1e-3  label-smoothing .5  seed -2 }  latency ≤ 50 µs }');
-    expect(lines[0]).toEqual(expect.arrayContaining([
-      '1e-3:constant.numeric.unas', '.5:constant.numeric.unas', '-2:constant.numeric.unas',
-      '≤:keyword.operator.comparison.unas', 'µs:keyword.other.unit.unas',
-    ]));
+    expect(lines[0]).toEqual(
+      expect.arrayContaining([
+        '1e-3:constant.numeric.unas',
+        '.5:constant.numeric.unas',
+        '-2:constant.numeric.unas',
+        '≤:keyword.operator.comparison.unas',
+        'µs:keyword.other.unit.unas',
+      ]),
+    );
   });
 
   it('marks a layer at the start of a statement, and k3x1 / m2 as options', () => {
     const lines = scopes('model m {\n  relu\n  batchnorm; relu6\n  dwconv2d k3x1 m2 valid\n}');
     expect(lines[1]).toEqual(['relu:support.function.layer.unas']);
-    expect(lines[2]).toEqual(['batchnorm:support.function.layer.unas', ';:punctuation.terminator.statement.unas', 'relu6:support.function.layer.unas']);
-    expect(lines[3]).toEqual(['dwconv2d:support.function.layer.unas', 'k3x1:variable.parameter.unas', 'm2:variable.parameter.unas', 'valid:variable.parameter.unas']);
+    expect(lines[2]).toEqual([
+      'batchnorm:support.function.layer.unas',
+      ';:punctuation.terminator.statement.unas',
+      'relu6:support.function.layer.unas',
+    ]);
+    expect(lines[3]).toEqual([
+      'dwconv2d:support.function.layer.unas',
+      'k3x1:variable.parameter.unas',
+      'm2:variable.parameter.unas',
+      'valid:variable.parameter.unas',
+    ]);
   });
 
   it('has strings with escapes, block comments over lines, and flags what the lexer rejects', () => {
     const lines = scopes('/* a\n b */ search s { dataset idx { path "a\\"b"  train-images "x } } @\n}');
     expect(lines[0]).toEqual(['/*:punctuation.definition.comment.begin.unas', ' a:comment.block.unas']);
-    expect(lines[1]).toEqual(expect.arrayContaining([
-      '*/:punctuation.definition.comment.end.unas', '\\":constant.character.escape.unas',
-      '":invalid.illegal.unterminated-string.unas', '@:invalid.illegal.character.unas',
-    ]));
+    expect(lines[1]).toEqual(
+      expect.arrayContaining([
+        '*/:punctuation.definition.comment.end.unas',
+        '\\":constant.character.escape.unas',
+        '":invalid.illegal.unterminated-string.unas',
+        '@:invalid.illegal.character.unas',
+      ]),
+    );
     expect(lines[2]).toEqual(['}:invalid.illegal.stray-bracket.unas']);
   });
 });

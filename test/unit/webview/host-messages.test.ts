@@ -4,24 +4,52 @@ import { checkHostMessage } from '../../../webview/src/host-messages.js';
 
 describe('checkHostMessage', () => {
   it('accepts reset and events', () => {
-    expect(checkHostMessage({ type: 'reset', run: 'r', loading: true })).toEqual({ ok: true, value: { message: { type: 'reset', run: 'r', loading: true }, dropped: [] } });
+    expect(checkHostMessage({ type: 'reset', run: 'r', loading: true })).toEqual({
+      ok: true,
+      value: { message: { type: 'reset', run: 'r', loading: true }, dropped: [] },
+    });
     expect(checkHostMessage({ type: 'events', events: [] })).toMatchObject({ ok: true });
   });
 
   it('rejects what is not a host message', () => {
-    for (const bad of [null, 'reset', { type: 'reset' }, { type: 'events', events: {} }, { type: 'select', id: 1 }]) expect(checkHostMessage(bad).ok).toBe(false);
+    for (const bad of [
+      null,
+      'reset',
+      { type: 'reset' },
+      { type: 'events', events: {} },
+      { type: 'select', id: 1 },
+    ])
+      expect(checkHostMessage(bad).ok).toBe(false);
   });
 
   it('drops bad events, keeps the rest, and tidies candidates', () => {
     const candidate = {
-      id: 1, origin: 7, status: 'trained', resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 }, feasible: true, violations: ['ok', 3], model: '',
-      layers: [{ name: 'a', text: 'conv', shape: [1], ram: 1, flash: 1, macs: 1 }, { name: 'b' }], curve: [0.5, 'x'], parent: 'p',
+      id: 1,
+      origin: 7,
+      status: 'trained',
+      resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
+      feasible: true,
+      violations: ['ok', 3],
+      model: '',
+      layers: [{ name: 'a', text: 'conv', shape: [1], ram: 1, flash: 1, macs: 1 }, { name: 'b' }],
+      curve: [0.5, 'x'],
+      parent: 'p',
     };
-    const r = checkHostMessage({ type: 'events', events: [{ type: 'epoch', id: 'x' }, { type: 'candidate-finished', candidate, time: 't' }] });
+    const r = checkHostMessage({
+      type: 'events',
+      events: [
+        { type: 'epoch', id: 'x' },
+        { type: 'candidate-finished', candidate, time: 't' },
+      ],
+    });
     if (!r.ok) throw new Error(r.error);
     expect(r.value.dropped).toHaveLength(1);
-    expect(r.value.message).toMatchObject({ type: 'events', events: [{ type: 'candidate-finished', candidate: { origin: '', violations: ['ok'], curve: [0.5] } }] });
-    const tidy = (r.value.message as unknown as { events: { candidate: Record<string, unknown> }[] }).events[0]?.candidate;
+    expect(r.value.message).toMatchObject({
+      type: 'events',
+      events: [{ type: 'candidate-finished', candidate: { origin: '', violations: ['ok'], curve: [0.5] } }],
+    });
+    const tidy = (r.value.message as unknown as { events: { candidate: Record<string, unknown> }[] })
+      .events[0]?.candidate;
     expect(tidy?.layers).toHaveLength(1);
     expect(tidy && 'parent' in tidy).toBe(false);
   });

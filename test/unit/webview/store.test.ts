@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
 import { toArray } from '../../../webview/src/append-log.js';
-import { DEFAULT_UI, findCandidate, initialState, reduce, restoreUi, savedState, type PanelState } from '../../../webview/src/store.js';
+import {
+  DEFAULT_UI,
+  findCandidate,
+  initialState,
+  reduce,
+  restoreUi,
+  savedState,
+  type PanelState,
+} from '../../../webview/src/store.js';
 import { generateRunStream } from '../../support/run-stream.js';
 
 const fixture: RunEvent[] = readFileSync(join(__dirname, '../../fixtures/runs/mnist-300.jsonl'), 'utf8')
@@ -11,8 +19,10 @@ const fixture: RunEvent[] = readFileSync(join(__dirname, '../../fixtures/runs/mn
   .filter(Boolean)
   .map((l) => JSON.parse(l) as RunEvent);
 
-const fold = (events: readonly RunEvent[], state = reduce(initialState(), { type: 'reset', run: 'mnist-300', loading: true })): PanelState =>
-  events.reduce((s, e) => reduce(s, { type: 'events', events: [e] }), state);
+const fold = (
+  events: readonly RunEvent[],
+  state = reduce(initialState(), { type: 'reset', run: 'mnist-300', loading: true }),
+): PanelState => events.reduce((s, e) => reduce(s, { type: 'events', events: [e] }), state);
 
 describe('store', () => {
   it('folds the recorded run event by event', () => {
@@ -30,7 +40,9 @@ describe('store', () => {
     });
     expect(s.run.front).toEqual(fronts.at(-1)?.ids);
     expect(toArray(s.run.hypervolume).map((p) => p.value)).toEqual(fronts.map((f) => f.hypervolume));
-    const best = Math.max(...finished.filter((c) => c.feasible && c.error !== undefined).map((c) => 1 - (c.error as number)));
+    const best = Math.max(
+      ...finished.filter((c) => c.feasible && c.error !== undefined).map((c) => 1 - (c.error as number)),
+    );
     expect(toArray(s.run.bestAccuracy).at(-1)?.value).toBeCloseTo(best, 10);
     const accuracies = toArray(s.run.bestAccuracy).map((p) => p.value);
     expect(accuracies).toEqual([...accuracies].sort((a, b) => a - b));
@@ -43,7 +55,11 @@ describe('store', () => {
     const i = fixture.findIndex((e) => e.type === 'epoch');
     const epoch = fixture[i] as Extract<RunEvent, { type: 'epoch' }>;
     const s = fold(fixture.slice(0, i + 1));
-    expect(s.run.training.find((t) => t.id === epoch.id)).toMatchObject({ epoch: epoch.epoch, epochs: epoch.epochs, loss: epoch.loss });
+    expect(s.run.training.find((t) => t.id === epoch.id)).toMatchObject({
+      epoch: epoch.epoch,
+      epochs: epoch.epochs,
+      loss: epoch.loss,
+    });
   });
 
   it('is pure: earlier states are unchanged, branches do not see each other', () => {
@@ -53,13 +69,19 @@ describe('store', () => {
     const full = fold(fixture.slice(700), half);
     expect(half.run.candidates.length).toBe(n);
     expect(toArray(half.run.candidates).map((c) => c.id)).toEqual(ids);
-    const later = fixture.slice(700).find((e) => e.type === 'candidate-finished') as Extract<RunEvent, { type: 'candidate-finished' }>;
+    const later = fixture.slice(700).find((e) => e.type === 'candidate-finished') as Extract<
+      RunEvent,
+      { type: 'candidate-finished' }
+    >;
     expect(findCandidate(half.run, later.candidate.id)).toBeUndefined();
     expect(findCandidate(full.run, later.candidate.id)).toBeDefined();
 
     // A branch from `half` with another candidate: neither sees the other's.
     const other: CandidateSummary = { ...later.candidate, id: 9999 };
-    const branch = reduce(half, { type: 'events', events: [{ type: 'candidate-finished', candidate: other, time: '2025-06-02T12:00:00Z' }] });
+    const branch = reduce(half, {
+      type: 'events',
+      events: [{ type: 'candidate-finished', candidate: other, time: '2025-06-02T12:00:00Z' }],
+    });
     expect(findCandidate(branch.run, 9999)).toBeDefined();
     expect(findCandidate(branch.run, later.candidate.id)).toBeUndefined();
     expect(findCandidate(full.run, 9999)).toBeUndefined();
@@ -69,7 +91,16 @@ describe('store', () => {
   it('replaces a candidate that finishes again (and recounts)', () => {
     const s = fold(fixture);
     const c = findCandidate(s.run, 0) as CandidateSummary;
-    const again = reduce(s, { type: 'events', events: [{ type: 'candidate-finished', candidate: { ...c, status: 'failed', error: undefined, failure: 'x' }, time: '2025-06-03T00:00:00Z' }] });
+    const again = reduce(s, {
+      type: 'events',
+      events: [
+        {
+          type: 'candidate-finished',
+          candidate: { ...c, status: 'failed', error: undefined, failure: 'x' },
+          time: '2025-06-03T00:00:00Z',
+        },
+      ],
+    });
     expect(again.run.candidates.length).toBe(300);
     expect(findCandidate(again.run, 0)?.status).toBe('failed');
     expect(findCandidate(s.run, 0)?.status).toBe(c.status);
@@ -124,14 +155,31 @@ describe('store', () => {
   it('restores defaults from anything unexpected', () => {
     expect(restoreUi(undefined)).toEqual(DEFAULT_UI);
     expect(restoreUi({ v: 2, ui: {} })).toEqual(DEFAULT_UI);
-    expect(restoreUi({ v: 1, ui: { axis: 'bogus', selected: -1, page: 1.5, sort: { key: 'x', dir: 'up' }, run: 7 } })).toEqual(DEFAULT_UI);
-    expect(restoreUi({ v: 1, ui: { axis: 'latency', selected: 3, page: 2, sort: { key: 'macs', dir: 'desc' }, run: 'r' } })).toEqual({
-      run: 'r', selected: 3, axis: 'latency', page: 2, sort: { key: 'macs', dir: 'desc' },
+    expect(
+      restoreUi({
+        v: 1,
+        ui: { axis: 'bogus', selected: -1, page: 1.5, sort: { key: 'x', dir: 'up' }, run: 7 },
+      }),
+    ).toEqual(DEFAULT_UI);
+    expect(
+      restoreUi({
+        v: 1,
+        ui: { axis: 'latency', selected: 3, page: 2, sort: { key: 'macs', dir: 'desc' }, run: 'r' },
+      }),
+    ).toEqual({
+      run: 'r',
+      selected: 3,
+      axis: 'latency',
+      page: 2,
+      sort: { key: 'macs', dir: 'desc' },
     });
   });
 
   it('deselects', () => {
-    const s = reduce(reduce(initialState(), { type: 'ui/select', id: 4 }), { type: 'ui/select', id: undefined });
+    const s = reduce(reduce(initialState(), { type: 'ui/select', id: 4 }), {
+      type: 'ui/select',
+      id: undefined,
+    });
     expect('selected' in s.ui).toBe(false);
   });
 });

@@ -60,27 +60,48 @@ export class CandidateTable {
     this.marks = COLUMNS.map(() => h('span', { class: 'sort-mark', attrs: { 'aria-hidden': 'true' } }));
     this.headers = COLUMNS.map((col, i) =>
       h('th', { class: col.numeric ? 'num' : '', attrs: { scope: 'col', 'aria-sort': 'none' } }, [
-        h('button', { class: 'sort-button', attrs: { type: 'button', 'data-key': col.key, title: `Sort by ${col.label}` } }, [col.label, this.marks[i] as HTMLElement]),
+        h(
+          'button',
+          {
+            class: 'sort-button',
+            attrs: { type: 'button', 'data-key': col.key, title: `Sort by ${col.label}` },
+          },
+          [col.label, this.marks[i] as HTMLElement],
+        ),
       ]),
     );
     const tbody = h('tbody');
     for (let r = 0; r < PAGE_SIZE; r++) {
-      const row = h('tr', { attrs: { tabindex: 0, hidden: true } }, COLUMNS.map((col) => h('td', { class: col.numeric ? 'num' : '' })));
+      const row = h(
+        'tr',
+        { attrs: { tabindex: 0, hidden: true } },
+        COLUMNS.map((col) => h('td', { class: col.numeric ? 'num' : '' })),
+      );
       this.rows.push(row);
       tbody.append(row);
     }
-    const table = h('table', { class: 'candidates', attrs: { 'aria-labelledby': 'candidates-title' } }, [h('thead', {}, [h('tr', {}, this.headers)]), tbody]);
+    const table = h('table', { class: 'candidates', attrs: { 'aria-labelledby': 'candidates-title' } }, [
+      h('thead', {}, [h('tr', {}, this.headers)]),
+      tbody,
+    ]);
     this.count = h('vscode-badge', { attrs: { variant: 'counter' }, text: '0' });
     this.pageLabel = h('span', { class: 'page-label', attrs: { 'aria-live': 'polite' } });
     this.prev = button('Previous', { icon: 'chevron-left', secondary: true, class: 'page-prev' });
     this.next = button('Next', { icon: 'chevron-right', secondary: true, class: 'page-next' });
     this.empty = h('p', { class: 'empty-hint', text: 'No finished candidates yet.' });
-    this.element = h('section', { class: 'card table-card', attrs: { 'aria-labelledby': 'candidates-title' } }, [
-      h('header', { class: 'card-head' }, [h('h2', { text: 'Candidates', attrs: { id: 'candidates-title' } }), this.count]),
-      h('div', { class: 'table-scroll' }, [table]),
-      this.empty,
-      h('footer', { class: 'pager' }, [this.prev, this.pageLabel, this.next]),
-    ]);
+    this.element = h(
+      'section',
+      { class: 'card table-card', attrs: { 'aria-labelledby': 'candidates-title' } },
+      [
+        h('header', { class: 'card-head' }, [
+          h('h2', { text: 'Candidates', attrs: { id: 'candidates-title' } }),
+          this.count,
+        ]),
+        h('div', { class: 'table-scroll' }, [table]),
+        this.empty,
+        h('footer', { class: 'pager' }, [this.prev, this.pageLabel, this.next]),
+      ],
+    );
 
     table.querySelector('thead')?.addEventListener('click', (e) => {
       const key = (e.target as Element).closest('button')?.getAttribute('data-key');
@@ -105,7 +126,10 @@ export class CandidateTable {
       }
     });
     this.prev.addEventListener('click', () => this.page > 0 && this.intents.setPage(this.page - 1));
-    this.next.addEventListener('click', () => this.page < this.pages - 1 && this.intents.setPage(this.page + 1));
+    this.next.addEventListener(
+      'click',
+      () => this.page < this.pages - 1 && this.intents.setPage(this.page + 1),
+    );
   }
 
   /** Table order for this state (memoised: recomputed when candidates or the sort change). */
@@ -140,7 +164,10 @@ export class CandidateTable {
     const start = this.page * PAGE_SIZE;
     COLUMNS.forEach((col, i) => {
       const active = ui.sort.key === col.key;
-      this.headers[i]?.setAttribute('aria-sort', active ? (ui.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
+      this.headers[i]?.setAttribute(
+        'aria-sort',
+        active ? (ui.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none',
+      );
       setText(this.marks[i] as HTMLElement, active ? (ui.sort.dir === 'asc' ? ' ▲' : ' ▼') : '');
     });
     for (let r = 0; r < PAGE_SIZE; r++) {
@@ -153,11 +180,20 @@ export class CandidateTable {
       const c = run.candidates.items[at] as CandidateSummary;
       row.hidden = false;
       const selected = c.id === ui.selected;
-      setAttrs(row, { 'data-id': c.id, 'aria-selected': selected ? 'true' : 'false', class: `${selected ? 'selected ' : ''}status-${c.status}${c.feasible ? '' : ' infeasible'}` });
+      setAttrs(row, {
+        'data-id': c.id,
+        'aria-selected': selected ? 'true' : 'false',
+        class: `${selected ? 'selected ' : ''}status-${c.status}${c.feasible ? '' : ' infeasible'}`,
+      });
       COLUMNS.forEach((col, i) => setText(row.cells[i] as HTMLTableCellElement, cellText(c, col.key)));
     }
     setText(this.count, String(n));
-    setText(this.pageLabel, n === 0 ? '' : `Page ${this.page + 1} of ${this.pages} · ${start + 1}–${Math.min(n, start + PAGE_SIZE)} of ${n}`);
+    setText(
+      this.pageLabel,
+      n === 0
+        ? ''
+        : `Page ${this.page + 1} of ${this.pages} · ${start + 1}–${Math.min(n, start + PAGE_SIZE)} of ${n}`,
+    );
     setAttrs(this.prev, { disabled: this.page === 0 });
     setAttrs(this.next, { disabled: this.page >= this.pages - 1 });
     show(this.empty, n === 0);

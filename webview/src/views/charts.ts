@@ -30,6 +30,16 @@ export function applyChartTheme(theme: Theme): void {
 }
 
 /** Scale colours live in each chart's options (defaults are read at creation only for some keys). */
-export function themedScale(theme: Theme): { grid: { color: string }; border: { color: string }; ticks: { color: string }; title: { color: string } } {
-  return { grid: { color: withAlpha(theme.grid, 0.3) }, border: { color: withAlpha(theme.grid, 0.8) }, ticks: { color: theme.muted }, title: { color: theme.foreground } };
+export function themedScale(theme: Theme): {
+  grid: { color: string };
+  border: { color: string };
+  ticks: { color: string };
+  title: { color: string };
+} {
+  return {
+    grid: { color: withAlpha(theme.grid, 0.3) },
+    border: { color: withAlpha(theme.grid, 0.8) },
+    ticks: { color: theme.muted },
+    title: { color: theme.foreground },
+  };
 }

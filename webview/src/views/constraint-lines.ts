@@ -28,7 +28,8 @@ export function linePixels(chart: Chart, lines: readonly ConstraintLine[]): (num
     if (!scale) return undefined;
     const px = scale.getPixelForValue(l.value);
     const { left, right, top, bottom } = chart.chartArea;
-    const inside = l.axis === 'x' ? px >= left - 0.5 && px <= right + 0.5 : px >= top - 0.5 && px <= bottom + 0.5;
+    const inside =
+      l.axis === 'x' ? px >= left - 0.5 && px <= right + 0.5 : px >= top - 0.5 && px <= bottom + 0.5;
     return inside ? px : undefined;
   });
 }

@@ -37,25 +37,52 @@ export class DetailsView {
   /** NaN until the first render, so that it runs. */
   private shownId: number | undefined = NaN;
 
-  constructor(private readonly intents: Intents, theme: Theme) {
-    this.hint = h('p', { class: 'empty-hint', text: 'Click a point of the plot or a row of the table to see a candidate.' });
+  constructor(
+    private readonly intents: Intents,
+    theme: Theme,
+  ) {
+    this.hint = h('p', {
+      class: 'empty-hint',
+      text: 'Click a point of the plot or a row of the table to see a candidate.',
+    });
     this.title = h('h2', { attrs: { id: 'details-title' }, text: 'Candidate' });
     this.badges = h('span', { class: 'badges' });
     this.origin = h('p', { class: 'origin' });
     this.facts = h('dl', { class: 'facts' });
     this.problems = h('ul', { class: 'problems' });
     this.layers = h('tbody');
-    const curveCanvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Validation accuracy per epoch' } });
+    const curveCanvas = h('canvas', {
+      attrs: { role: 'img', 'aria-label': 'Validation accuracy per epoch' },
+    });
     this.curveBox = h('div', { class: 'chart-box chart-box-small' }, [curveCanvas]);
     this.model = h('pre', { class: 'model' });
     this.openButton = button('Open as model', { icon: 'go-to-file' });
-    this.format = h('vscode-single-select', { attrs: { 'aria-label': 'Export format', class: 'format-select' } }, EXPORT_FORMATS.map((f, i) => h('vscode-option', { text: f === 'c' ? 'C array' : f === 'tflite' ? 'TFLite' : 'TF.js', attrs: { value: f, selected: i === 0 } }))) as HTMLElement & { value: string };
+    this.format = h(
+      'vscode-single-select',
+      { attrs: { 'aria-label': 'Export format', class: 'format-select' } },
+      EXPORT_FORMATS.map((f, i) =>
+        h('vscode-option', {
+          text: f === 'c' ? 'C array' : f === 'tflite' ? 'TFLite' : 'TF.js',
+          attrs: { value: f, selected: i === 0 },
+        }),
+      ),
+    ) as HTMLElement & { value: string };
     this.exportButton = button('Export', { icon: 'export', secondary: true });
-    this.epochs = h('vscode-textfield', { attrs: { type: 'number', min: 1, max: 10000, value: 20, 'aria-label': 'Epochs', class: 'epochs-field' } }) as HTMLElement & { value: string };
+    this.epochs = h('vscode-textfield', {
+      attrs: { type: 'number', min: 1, max: 10000, value: 20, 'aria-label': 'Epochs', class: 'epochs-field' },
+    }) as HTMLElement & { value: string };
     this.retrainButton = button('Re-train longer', { icon: 'debug-restart', secondary: true });
 
     const layerTable = h('table', { class: 'layers' }, [
-      h('thead', {}, [h('tr', {}, ['Layer', 'Operation', 'Output', 'RAM', 'Flash', 'MACs'].map((t, i) => h('th', { text: t, class: i >= 3 ? 'num' : '', attrs: { scope: 'col' } })))]),
+      h('thead', {}, [
+        h(
+          'tr',
+          {},
+          ['Layer', 'Operation', 'Output', 'RAM', 'Flash', 'MACs'].map((t, i) =>
+            h('th', { text: t, class: i >= 3 ? 'num' : '', attrs: { scope: 'col' } }),
+          ),
+        ),
+      ]),
       this.layers,
     ]);
     this.body = h('div', { class: 'details-body' }, [
@@ -65,7 +92,11 @@ export class DetailsView {
       h('div', { class: 'actions' }, [
         this.openButton,
         h('span', { class: 'action-group' }, [this.format, this.exportButton]),
-        h('span', { class: 'action-group' }, [this.epochs, h('span', { class: 'unit', text: 'epochs' }), this.retrainButton]),
+        h('span', { class: 'action-group' }, [
+          this.epochs,
+          h('span', { class: 'unit', text: 'epochs' }),
+          this.retrainButton,
+        ]),
       ]),
       h('h3', { text: 'Layers' }),
       h('div', { class: 'table-scroll' }, [layerTable]),
@@ -73,22 +104,25 @@ export class DetailsView {
       this.curveBox,
       h('details', { class: 'model-details' }, [h('summary', { text: 'Model' }), this.model]),
     ]);
-    this.element = h('section', { class: 'card details', attrs: { 'aria-labelledby': 'details-title', 'aria-live': 'polite' } }, [
-      h('header', { class: 'card-head' }, [this.title, this.badges]),
-      this.hint,
-      this.body,
-    ]);
+    this.element = h(
+      'section',
+      { class: 'card details', attrs: { 'aria-labelledby': 'details-title', 'aria-live': 'polite' } },
+      [h('header', { class: 'card-head' }, [this.title, this.badges]), this.hint, this.body],
+    );
 
     this.openButton.addEventListener('click', () => this.shown && this.intents.openAsModel(this.shown.id));
     this.exportButton.addEventListener('click', () => {
       if (!this.shown || this.exportButton.hasAttribute('disabled')) return;
-      const format = (EXPORT_FORMATS as readonly string[]).includes(this.format.value) ? (this.format.value as ExportFormat) : 'tflite';
+      const format = (EXPORT_FORMATS as readonly string[]).includes(this.format.value)
+        ? (this.format.value as ExportFormat)
+        : 'tflite';
       this.intents.exportModel(this.shown.id, format);
     });
     this.retrainButton.addEventListener('click', () => {
       if (!this.shown || this.retrainButton.hasAttribute('disabled')) return;
       const epochs = Math.round(Number(this.epochs.value));
-      if (Number.isInteger(epochs) && epochs >= 1 && epochs <= 10000) this.intents.retrain(this.shown.id, epochs);
+      if (Number.isInteger(epochs) && epochs >= 1 && epochs <= 10000)
+        this.intents.retrain(this.shown.id, epochs);
     });
     this.origin.addEventListener('click', (e) => {
       const parent = (e.target as Element).closest('[data-parent]')?.getAttribute('data-parent');
@@ -97,12 +131,21 @@ export class DetailsView {
 
     this.curve = new Chart(curveCanvas, {
       type: 'scatter',
-      data: { datasets: [{ label: 'Validation accuracy', data: [], showLine: true, pointRadius: 3, borderWidth: 2 }] },
+      data: {
+        datasets: [
+          { label: 'Validation accuracy', data: [], showLine: true, pointRadius: 3, borderWidth: 2 },
+        ],
+      },
       options: {
         parsing: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { title: (items) => `epoch ${items[0]?.parsed.x ?? ''}`, label: (item) => `accuracy ${formatPercent(item.parsed.y ?? 0)}` } },
+          tooltip: {
+            callbacks: {
+              title: (items) => `epoch ${items[0]?.parsed.x ?? ''}`,
+              label: (item) => `accuracy ${formatPercent(item.parsed.y ?? 0)}`,
+            },
+          },
         },
       },
     });
@@ -120,28 +163,59 @@ export class DetailsView {
     if (!c) {
       setText(this.title, 'Candidate');
       replaceChildren(this.badges, []);
-      if (id !== undefined) setText(this.hint, state.loading ? `Loading candidate #${id}…` : `Candidate #${id} has not finished yet.`);
+      if (id !== undefined)
+        setText(
+          this.hint,
+          state.loading ? `Loading candidate #${id}…` : `Candidate #${id} has not finished yet.`,
+        );
       else setText(this.hint, 'Click a point of the plot or a row of the table to see a candidate.');
       return;
     }
     setText(this.title, `Candidate #${c.id}`);
     replaceChildren(this.badges, [
       h('vscode-badge', { text: c.status, class: `badge-status status-${c.status}` }),
-      h('vscode-badge', { text: c.feasible ? 'feasible' : 'infeasible', class: c.feasible ? 'badge-ok' : 'badge-bad' }),
-      ...(state.run.front.includes(c.id) ? [h('vscode-badge', { text: 'on the front', class: 'badge-front' })] : []),
+      h('vscode-badge', {
+        text: c.feasible ? 'feasible' : 'infeasible',
+        class: c.feasible ? 'badge-ok' : 'badge-bad',
+      }),
+      ...(state.run.front.includes(c.id)
+        ? [h('vscode-badge', { text: 'on the front', class: 'badge-front' })]
+        : []),
     ]);
-    replaceChildren(this.origin, c.parent !== undefined
-      ? [`${c.origin} of `, h('a', { text: `#${c.parent}`, attrs: { href: '#', 'data-parent': c.parent, title: `Show candidate #${c.parent}` } })]
-      : [c.origin]);
+    replaceChildren(
+      this.origin,
+      c.parent !== undefined
+        ? [
+            `${c.origin} of `,
+            h('a', {
+              text: `#${c.parent}`,
+              attrs: { href: '#', 'data-parent': c.parent, title: `Show candidate #${c.parent}` },
+            }),
+          ]
+        : [c.origin],
+    );
     const facts: [string, string][] = [];
     if (c.error !== undefined) facts.push(['Validation error', formatPercent(c.error)]);
     // Measured after re-training on the whole training set (the search's own training may be cheaper).
     if (c.testError !== undefined) facts.push(['Test error (full training)', formatPercent(c.testError)]);
-    for (const m of ['ram', 'arena', 'flash', 'macs', 'latency'] as const) facts.push([m === 'ram' ? 'Peak RAM' : m === 'macs' ? 'MACs' : m[0]?.toUpperCase() + m.slice(1), formatMetric(m, c.resources[m])]);
+    for (const m of ['ram', 'arena', 'flash', 'macs', 'latency'] as const)
+      facts.push([
+        m === 'ram' ? 'Peak RAM' : m === 'macs' ? 'MACs' : m[0]?.toUpperCase() + m.slice(1),
+        formatMetric(m, c.resources[m]),
+      ]);
     if (c.trainSeconds !== undefined) facts.push(['Training', `${Math.round(c.trainSeconds)} s`]);
-    replaceChildren(this.facts, facts.map(([k, v]) => h('div', {}, [h('dt', { text: k }), h('dd', { text: v })])));
-    const problems = [...c.violations.map((v) => `Over a hard limit: ${v}`), ...(c.failure ? [`Failed: ${c.failure}`] : [])];
-    replaceChildren(this.problems, problems.map((p) => h('li', { text: p })));
+    replaceChildren(
+      this.facts,
+      facts.map(([k, v]) => h('div', {}, [h('dt', { text: k }), h('dd', { text: v })])),
+    );
+    const problems = [
+      ...c.violations.map((v) => `Over a hard limit: ${v}`),
+      ...(c.failure ? [`Failed: ${c.failure}`] : []),
+    ];
+    replaceChildren(
+      this.problems,
+      problems.map((p) => h('li', { text: p })),
+    );
     show(this.problems, problems.length > 0);
     this.renderLayers(c.layers);
     const curve = c.curve ?? [];
@@ -161,16 +235,19 @@ export class DetailsView {
     layers.forEach((l, i) => {
       if (peak < 0 || l.ram > (layers[peak] as LayerSummary).ram) peak = i;
     });
-    replaceChildren(this.layers, layers.map((l, i) =>
-      h('tr', { class: i === peak ? 'peak' : '', attrs: i === peak ? { title: 'Peak RAM' } : {} }, [
-        h('td', { text: l.name }),
-        h('td', { text: l.text, class: 'op' }),
-        h('td', { text: l.shape.join('×') }),
-        h('td', { text: formatBytes(l.ram), class: 'num' }),
-        h('td', { text: formatBytes(l.flash), class: 'num' }),
-        h('td', { text: formatCount(l.macs), class: 'num' }),
-      ]),
-    ));
+    replaceChildren(
+      this.layers,
+      layers.map((l, i) =>
+        h('tr', { class: i === peak ? 'peak' : '', attrs: i === peak ? { title: 'Peak RAM' } : {} }, [
+          h('td', { text: l.name }),
+          h('td', { text: l.text, class: 'op' }),
+          h('td', { text: l.shape.join('×') }),
+          h('td', { text: formatBytes(l.ram), class: 'num' }),
+          h('td', { text: formatBytes(l.flash), class: 'num' }),
+          h('td', { text: formatCount(l.macs), class: 'num' }),
+        ]),
+      ),
+    );
   }
 
   applyTheme(theme: Theme): void {
@@ -178,8 +255,18 @@ export class DetailsView {
     if (ds) Object.assign(ds, { borderColor: theme.blue, backgroundColor: withAlpha(theme.blue, 0.5) });
     const axis = themedScale(theme);
     this.curve.options.scales = {
-      x: { type: 'linear', ...axis, title: { display: true, text: 'Epoch', color: theme.foreground }, ticks: { color: theme.muted, stepSize: 1, precision: 0 } },
-      y: { type: 'linear', ...axis, title: { display: false }, ticks: { color: theme.muted, callback: (v) => formatRoundPercent(Number(v)) } },
+      x: {
+        type: 'linear',
+        ...axis,
+        title: { display: true, text: 'Epoch', color: theme.foreground },
+        ticks: { color: theme.muted, stepSize: 1, precision: 0 },
+      },
+      y: {
+        type: 'linear',
+        ...axis,
+        title: { display: false },
+        ticks: { color: theme.muted, callback: (v) => formatRoundPercent(Number(v)) },
+      },
     };
     this.curve.update('none');
   }

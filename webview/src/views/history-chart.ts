@@ -22,10 +22,14 @@ export class HistoryView {
 
   constructor(theme: Theme) {
     this.theme = theme;
-    const canvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Hypervolume and best accuracy over evaluations' } });
+    const canvas = h('canvas', {
+      attrs: { role: 'img', 'aria-label': 'Hypervolume and best accuracy over evaluations' },
+    });
     this.empty = h('p', { class: 'empty-hint', text: 'No front yet.' });
     this.element = h('section', { class: 'card history', attrs: { 'aria-labelledby': 'history-title' } }, [
-      h('header', { class: 'card-head' }, [h('h2', { text: 'Progress of the front', attrs: { id: 'history-title' } })]),
+      h('header', { class: 'card-head' }, [
+        h('h2', { text: 'Progress of the front', attrs: { id: 'history-title' } }),
+      ]),
       h('div', { class: 'chart-box' }, [canvas]),
       this.empty,
     ]);
@@ -33,8 +37,26 @@ export class HistoryView {
       type: 'scatter',
       data: {
         datasets: [
-          { label: 'Hypervolume', data: [], yAxisID: 'hv', showLine: true, stepped: 'after', pointRadius: 0, pointHitRadius: 6, borderWidth: 2 },
-          { label: 'Best accuracy', data: [], yAxisID: 'acc', showLine: true, stepped: 'after', pointRadius: 0, pointHitRadius: 6, borderWidth: 2 },
+          {
+            label: 'Hypervolume',
+            data: [],
+            yAxisID: 'hv',
+            showLine: true,
+            stepped: 'after',
+            pointRadius: 0,
+            pointHitRadius: 6,
+            borderWidth: 2,
+          },
+          {
+            label: 'Best accuracy',
+            data: [],
+            yAxisID: 'acc',
+            showLine: true,
+            stepped: 'after',
+            pointRadius: 0,
+            pointHitRadius: 6,
+            borderWidth: 2,
+          },
         ],
       },
       options: {
@@ -46,7 +68,10 @@ export class HistoryView {
           tooltip: {
             callbacks: {
               title: (items) => (items[0] ? `after ${items[0].parsed.x} evaluations` : ''),
-              label: (item) => (item.datasetIndex === 0 ? `hypervolume ${item.parsed.y?.toFixed(3)}` : `best accuracy ${formatPercent(item.parsed.y ?? 0)}`),
+              label: (item) =>
+                item.datasetIndex === 0
+                  ? `hypervolume ${item.parsed.y?.toFixed(3)}`
+                  : `best accuracy ${formatPercent(item.parsed.y ?? 0)}`,
             },
           },
         },
@@ -75,8 +100,19 @@ export class HistoryView {
     if (acc) Object.assign(acc, { borderColor: theme.blue, backgroundColor: withAlpha(theme.blue, 0.3) });
     const axis = themedScale(theme);
     this.chart.options.scales = {
-      x: { type: 'linear', min: 0, ...axis, title: { display: true, text: 'Evaluated candidates', color: theme.foreground } },
-      hv: { type: 'linear', position: 'left', min: 0, ...axis, title: { display: true, text: 'Hypervolume', color: theme.purple } },
+      x: {
+        type: 'linear',
+        min: 0,
+        ...axis,
+        title: { display: true, text: 'Evaluated candidates', color: theme.foreground },
+      },
+      hv: {
+        type: 'linear',
+        position: 'left',
+        min: 0,
+        ...axis,
+        title: { display: true, text: 'Hypervolume', color: theme.purple },
+      },
       acc: {
         type: 'linear',
         position: 'right',

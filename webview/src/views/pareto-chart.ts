@@ -35,14 +35,26 @@ export class ParetoView {
   private memo: readonly unknown[] = [];
   private theme: Theme;
 
-  constructor(private readonly intents: Intents, theme: Theme) {
+  constructor(
+    private readonly intents: Intents,
+    theme: Theme,
+  ) {
     this.theme = theme;
-    this.select = h('vscode-single-select', { attrs: { 'aria-label': 'Resource axis', class: 'axis-select' } }, RESOURCE_AXES.map((a) => h('vscode-option', { text: METRIC_LABELS[a], attrs: { value: a } }))) as HTMLElement & { value: string };
+    this.select = h(
+      'vscode-single-select',
+      { attrs: { 'aria-label': 'Resource axis', class: 'axis-select' } },
+      RESOURCE_AXES.map((a) => h('vscode-option', { text: METRIC_LABELS[a], attrs: { value: a } })),
+    ) as HTMLElement & { value: string };
     this.select.addEventListener('change', () => {
       const axis = this.select.value as ResourceAxis;
       if ((RESOURCE_AXES as readonly string[]).includes(axis)) this.intents.setAxis(axis);
     });
-    this.canvas = h('canvas', { attrs: { role: 'img', 'aria-label': 'Validation error against the chosen resource, one point per candidate' } });
+    this.canvas = h('canvas', {
+      attrs: {
+        role: 'img',
+        'aria-label': 'Validation error against the chosen resource, one point per candidate',
+      },
+    });
     this.empty = h('p', { class: 'empty-hint', text: 'No trained candidates yet.' });
     this.element = h('section', { class: 'card pareto', attrs: { 'aria-labelledby': 'pareto-title' } }, [
       h('header', { class: 'card-head' }, [
@@ -51,7 +63,10 @@ export class ParetoView {
       ]),
       h('div', { class: 'chart-box chart-box-tall' }, [this.canvas]),
       this.empty,
-      h('p', { class: 'caption', text: 'Infeasible candidates are never trained: they sit on the top edge at their resource value. Click a point to see the candidate.' }),
+      h('p', {
+        class: 'caption',
+        text: 'Infeasible candidates are never trained: they sit on the top edge at their resource value. Click a point to see the candidate.',
+      }),
     ]);
     this.chart = new Chart(this.canvas, {
       type: 'scatter',
@@ -61,18 +76,28 @@ export class ParetoView {
         layout: { padding: { top: 8, right: 8 } },
         interaction: { mode: 'nearest', intersect: true },
         onClick: (_event, elements) => {
-          const hit = elements.find((e) => kindOf(e.datasetIndex) !== 'step' && kindOf(e.datasetIndex) !== 'selected') ?? elements.find((e) => kindOf(e.datasetIndex) === 'selected');
+          const hit =
+            elements.find(
+              (e) => kindOf(e.datasetIndex) !== 'step' && kindOf(e.datasetIndex) !== 'selected',
+            ) ?? elements.find((e) => kindOf(e.datasetIndex) === 'selected');
           const point = hit && this.chart.data.datasets[hit.datasetIndex]?.data[hit.index];
           if (point) this.intents.select(point.id, 'plot');
         },
         onHover: (event, elements) => {
           const target = event.native?.target as HTMLElement | undefined;
-          if (target) target.style.cursor = elements.some((e) => kindOf(e.datasetIndex) !== 'step') ? 'pointer' : 'default';
+          if (target)
+            target.style.cursor = elements.some((e) => kindOf(e.datasetIndex) !== 'step')
+              ? 'pointer'
+              : 'default';
         },
         plugins: {
-          legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8, filter: (item) => item.text !== '' } },
+          legend: {
+            position: 'bottom',
+            labels: { usePointStyle: true, boxHeight: 8, filter: (item) => item.text !== '' },
+          },
           tooltip: {
-            filter: (item) => kindOf(item.datasetIndex) !== 'step' && kindOf(item.datasetIndex) !== 'selected',
+            filter: (item) =>
+              kindOf(item.datasetIndex) !== 'step' && kindOf(item.datasetIndex) !== 'selected',
             callbacks: {
               title: (items) => items.map((i) => this.title(i)).slice(0, 1),
               label: (item) => this.tooltip(item),
@@ -88,7 +113,15 @@ export class ParetoView {
   render(state: PanelState): void {
     const { run, ui } = state;
     this.showAxis(ui.axis);
-    const memo = [run.candidates.items, run.candidates.length, run.front, run.info, ui.axis, ui.selected, this.theme];
+    const memo = [
+      run.candidates.items,
+      run.candidates.length,
+      run.front,
+      run.info,
+      ui.axis,
+      ui.selected,
+      this.theme,
+    ];
     if (memo.length === this.memo.length && memo.every((m, i) => m === this.memo[i])) return;
     this.memo = memo;
 
@@ -128,28 +161,32 @@ export class ParetoView {
     if (maxX === 0) for (const c of untrained) maxX = Math.max(maxX, c.resources[axis]);
     const x = axisRange(axis, Math.max(maxX, xLimit ? xLimit.limit * 1.05 : 0) * 1.04);
     const edge = (v: number) => Math.min(v, x.max);
-    for (const c of untrained) infeasible.push({ x: edge(c.resources[axis]), y: yMax, id: c.id, untrained: true });
+    for (const c of untrained)
+      infeasible.push({ x: edge(c.resources[axis]), y: yMax, id: c.id, untrained: true });
     const step = staircase(front);
     const sel = findCandidate(run, ui.selected);
     const selected: PlotPoint[] = [];
     if (sel?.error !== undefined) selected.push({ x: sel.resources[axis], y: sel.error, id: sel.id });
-    else if (sel && !sel.feasible && sel.status !== 'failed') selected.push({ x: edge(sel.resources[axis]), y: yMax, id: sel.id, untrained: true });
+    else if (sel && !sel.feasible && sel.status !== 'failed')
+      selected.push({ x: edge(sel.resources[axis]), y: yMax, id: sel.id, untrained: true });
 
     const data: Record<ParetoKind, PlotPoint[]> = { feasible, infeasible, front, step, selected };
     PARETO_KINDS.forEach((kind, i) => {
       const ds = this.chart.data.datasets[i];
       if (ds) ds.data = data[kind];
     });
-    this.lines = [
-      ...(xLimit ? [line('x', xLimit)] : []),
-      ...(yLimit ? [line('y', yLimit)] : []),
-    ];
+    this.lines = [...(xLimit ? [line('x', xLimit)] : []), ...(yLimit ? [line('y', yLimit)] : [])];
     const opts = this.chart.options;
-    if (opts.plugins?.constraintLines) opts.plugins.constraintLines = { lines: this.lines, color: this.theme.red };
+    if (opts.plugins?.constraintLines)
+      opts.plugins.constraintLines = { lines: this.lines, color: this.theme.red };
     const scales = opts.scales as { x: Record<string, unknown>; y: Record<string, unknown> };
     scales.x.max = x.max;
     scales.x.title = { display: true, text: METRIC_LABELS[axis], color: this.theme.foreground };
-    scales.x.ticks = { color: this.theme.muted, stepSize: x.step, callback: (v: number | string) => formatMetric(axis, Number(v)) };
+    scales.x.ticks = {
+      color: this.theme.muted,
+      stepSize: x.step,
+      callback: (v: number | string) => formatMetric(axis, Number(v)),
+    };
     scales.y.max = yMax;
     this.chart.update('none');
     const plotted = feasible.length + infeasible.length + front.length;
@@ -169,12 +206,62 @@ export class ParetoView {
   applyTheme(theme: Theme): void {
     this.theme = theme;
     const t = theme;
-    const styles: Record<ParetoKind, Partial<ChartDataset<'scatter', PlotPoint[]>> & Record<string, unknown>> = {
-      feasible: { label: 'Feasible', backgroundColor: withAlpha(t.blue, 0.45), borderColor: withAlpha(t.blue, 0.8), borderWidth: 1, pointRadius: 3, pointHoverRadius: 5, order: 4 },
-      infeasible: { label: 'Infeasible', pointStyle: 'crossRot', borderColor: t.red, backgroundColor: t.red, borderWidth: 1.5, pointRadius: 4.5, pointHoverRadius: 6, order: 3, clip: false },
-      front: { label: 'Front', backgroundColor: t.green, borderColor: t.foreground, borderWidth: 1, pointRadius: 5, pointHoverRadius: 7, order: 1 },
-      step: { label: '', showLine: true, stepped: 'after', borderColor: withAlpha(t.green, 0.9), backgroundColor: 'transparent', borderWidth: 2, pointRadius: 0, pointHoverRadius: 0, pointHitRadius: 0, order: 2 },
-      selected: { label: '', backgroundColor: 'transparent', borderColor: t.foreground, borderWidth: 2.5, pointRadius: 9, pointHoverRadius: 9, pointHitRadius: 0, order: 0, clip: false },
+    const styles: Record<
+      ParetoKind,
+      Partial<ChartDataset<'scatter', PlotPoint[]>> & Record<string, unknown>
+    > = {
+      feasible: {
+        label: 'Feasible',
+        backgroundColor: withAlpha(t.blue, 0.45),
+        borderColor: withAlpha(t.blue, 0.8),
+        borderWidth: 1,
+        pointRadius: 3,
+        pointHoverRadius: 5,
+        order: 4,
+      },
+      infeasible: {
+        label: 'Infeasible',
+        pointStyle: 'crossRot',
+        borderColor: t.red,
+        backgroundColor: t.red,
+        borderWidth: 1.5,
+        pointRadius: 4.5,
+        pointHoverRadius: 6,
+        order: 3,
+        clip: false,
+      },
+      front: {
+        label: 'Front',
+        backgroundColor: t.green,
+        borderColor: t.foreground,
+        borderWidth: 1,
+        pointRadius: 5,
+        pointHoverRadius: 7,
+        order: 1,
+      },
+      step: {
+        label: '',
+        showLine: true,
+        stepped: 'after',
+        borderColor: withAlpha(t.green, 0.9),
+        backgroundColor: 'transparent',
+        borderWidth: 2,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+        pointHitRadius: 0,
+        order: 2,
+      },
+      selected: {
+        label: '',
+        backgroundColor: 'transparent',
+        borderColor: t.foreground,
+        borderWidth: 2.5,
+        pointRadius: 9,
+        pointHoverRadius: 9,
+        pointHitRadius: 0,
+        order: 0,
+        clip: false,
+      },
     };
     PARETO_KINDS.forEach((kind, i) => {
       const ds = this.chart.data.datasets[i];
@@ -205,13 +292,22 @@ export class ParetoView {
       datasets: Object.fromEntries(PARETO_KINDS.map((k, i) => [k, count(i)])) as Record<ParetoKind, number>,
       front: ids(PARETO_KINDS.indexOf('front')).sort((a, b) => a - b),
       step: ids(PARETO_KINDS.indexOf('step')),
-      constraints: this.lines.map((l, i) => ({ axis: l.axis, value: l.value, ...(pixels[i] !== undefined ? { pixel: pixels[i] } : {}) })),
+      constraints: this.lines.map((l, i) => ({
+        axis: l.axis,
+        value: l.value,
+        ...(pixels[i] !== undefined ? { pixel: pixels[i] } : {}),
+      })),
       scales: { x: [x?.min ?? 0, x?.max ?? 0], y: [y?.min ?? 0, y?.max ?? 0] },
       tooltip: (this.chart.tooltip?.getActiveElements() ?? []).flatMap((e) => {
         const p = this.chart.data.datasets[e.datasetIndex]?.data[e.index];
         return p ? [p.id] : [];
       }),
-      area: { left: this.chart.chartArea.left, right: this.chart.chartArea.right, top: this.chart.chartArea.top, bottom: this.chart.chartArea.bottom },
+      area: {
+        left: this.chart.chartArea.left,
+        right: this.chart.chartArea.right,
+        top: this.chart.chartArea.top,
+        bottom: this.chart.chartArea.bottom,
+      },
     };
   }
 

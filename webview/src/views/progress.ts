@@ -24,28 +24,63 @@ export class ProgressView {
 
   constructor() {
     this.loadingText = h('span', { text: 'Waiting for the search…' });
-    this.loading = h('div', { class: 'loading', attrs: { role: 'status' } }, [h('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }), this.loadingText]);
+    this.loading = h('div', { class: 'loading', attrs: { role: 'status' } }, [
+      h('vscode-progress-ring', { attrs: { 'aria-label': 'Loading' } }),
+      this.loadingText,
+    ]);
     this.title = h('h1', { class: 'run-title', text: 'Search' });
     this.state = h('vscode-badge', { class: 'run-state' });
     this.bar = h('vscode-progress-bar', { attrs: { max: 1, 'aria-label': 'Candidates evaluated' } });
     const stat = (label: string) => h('dd', { text: '—', attrs: { 'data-stat': label } });
-    this.stats = { done: stat('done'), rate: stat('rate'), eta: stat('eta'), backend: stat('backend'), outcome: stat('outcome'), front: stat('front') };
-    const labels: Record<keyof typeof this.stats, string> = { done: 'Candidates', rate: 'Rate', eta: 'ETA', backend: 'Backend', outcome: 'Outcome', front: 'Front' };
+    this.stats = {
+      done: stat('done'),
+      rate: stat('rate'),
+      eta: stat('eta'),
+      backend: stat('backend'),
+      outcome: stat('outcome'),
+      front: stat('front'),
+    };
+    const labels: Record<keyof typeof this.stats, string> = {
+      done: 'Candidates',
+      rate: 'Rate',
+      eta: 'ETA',
+      backend: 'Backend',
+      outcome: 'Outcome',
+      front: 'Front',
+    };
     this.training = h('ul', { class: 'training', attrs: { 'aria-label': 'Training now' } });
     this.logs = h('ul', { class: 'logs', attrs: { 'aria-label': 'Warnings' } });
     this.body = h('div', { class: 'progress-body' }, [
       h('header', { class: 'progress-head' }, [this.title, this.state]),
       this.bar,
-      h('dl', { class: 'stats' }, (Object.keys(this.stats) as (keyof typeof this.stats)[]).map((k) => h('div', {}, [h('dt', { text: labels[k] }), this.stats[k]]))),
+      h(
+        'dl',
+        { class: 'stats' },
+        (Object.keys(this.stats) as (keyof typeof this.stats)[]).map((k) =>
+          h('div', {}, [h('dt', { text: labels[k] }), this.stats[k]]),
+        ),
+      ),
       this.training,
       this.logs,
     ]);
-    this.element = h('section', { class: 'progress', attrs: { 'aria-label': 'Search progress' } }, [this.loading, this.body]);
+    this.element = h('section', { class: 'progress', attrs: { 'aria-label': 'Search progress' } }, [
+      this.loading,
+      this.body,
+    ]);
   }
 
   render(state: PanelState): void {
     const { run } = state;
-    const memo = [state.loading, run.info, run.candidates.length, run.training, run.front, run.finished, run.logs, run.counts];
+    const memo = [
+      state.loading,
+      run.info,
+      run.candidates.length,
+      run.training,
+      run.front,
+      run.finished,
+      run.logs,
+      run.counts,
+    ];
     if (memo.every((m, i) => m === this.memo[i])) return;
     this.memo = memo;
     const waiting = state.loading || !run.info;
@@ -58,21 +93,46 @@ export class ProgressView {
     const p = progress(run);
     setText(this.title, `Search ${info.search}`);
     setAttrs(this.title, { title: `Run ${info.run}` });
-    const status = run.finished ? (run.finished.reason === 'done' ? 'finished' : run.finished.reason) : 'running';
+    const status = run.finished
+      ? run.finished.reason === 'done'
+        ? 'finished'
+        : run.finished.reason
+      : 'running';
     setText(this.state, status);
     setAttrs(this.state, { class: `run-state state-${status}` });
     setAttrs(this.bar, { value: p.budget > 0 ? Math.min(1, p.done / p.budget) : 0 });
-    setText(this.stats.done, `${p.done} / ${p.budget}${p.budget > 0 ? ` (${formatPercent(p.done / p.budget, 0)})` : ''}`);
-    setText(this.stats.rate, p.rate !== undefined ? `${p.rate < 10 ? p.rate.toFixed(1) : Math.round(p.rate)} / hour` : '—');
-    setText(this.stats.eta, run.finished ? (run.finished.message ?? 'done') : p.eta !== undefined ? formatDuration(p.eta) : '—');
-    setText(this.stats.backend, `${info.backend} · ${info.workers} worker${info.workers === 1 ? '' : 's'}${info.resumed ? ' · resumed' : ''}`);
+    setText(
+      this.stats.done,
+      `${p.done} / ${p.budget}${p.budget > 0 ? ` (${formatPercent(p.done / p.budget, 0)})` : ''}`,
+    );
+    setText(
+      this.stats.rate,
+      p.rate !== undefined ? `${p.rate < 10 ? p.rate.toFixed(1) : Math.round(p.rate)} / hour` : '—',
+    );
+    setText(
+      this.stats.eta,
+      run.finished ? (run.finished.message ?? 'done') : p.eta !== undefined ? formatDuration(p.eta) : '—',
+    );
+    setText(
+      this.stats.backend,
+      `${info.backend} · ${info.workers} worker${info.workers === 1 ? '' : 's'}${info.resumed ? ' · resumed' : ''}`,
+    );
     const c = run.counts;
     setText(this.stats.outcome, `${c.trained} trained · ${c.failed} failed · ${c.rejected} rejected`);
     const hv = last(run.hypervolume);
-    setText(this.stats.front, `${run.front.length} candidate${run.front.length === 1 ? '' : 's'}${hv ? ` · hypervolume ${hv.value.toFixed(3)}` : ''}`);
-    replaceChildren(this.training, run.training.map((s) => h('li', { text: trainingText(s) })));
+    setText(
+      this.stats.front,
+      `${run.front.length} candidate${run.front.length === 1 ? '' : 's'}${hv ? ` · hypervolume ${hv.value.toFixed(3)}` : ''}`,
+    );
+    replaceChildren(
+      this.training,
+      run.training.map((s) => h('li', { text: trainingText(s) })),
+    );
     show(this.training, run.training.length > 0);
-    replaceChildren(this.logs, run.logs.slice(-3).map((l) => h('li', { class: `log-${l.level}`, text: l.message })));
+    replaceChildren(
+      this.logs,
+      run.logs.slice(-3).map((l) => h('li', { class: `log-${l.level}`, text: l.message })),
+    );
     show(this.logs, run.logs.length > 0);
   }
 

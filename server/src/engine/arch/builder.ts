@@ -2,7 +2,10 @@ import type { Activation, ArchGraph, GraphNode, Op, Origin, Shape } from './grap
 import { inferShape } from './shapes.js';
 
 /** A shape error found while building, with the origin of the offending layer. */
-export interface BuildError { readonly message: string; readonly origin?: Origin }
+export interface BuildError {
+  readonly message: string;
+  readonly origin?: Origin;
+}
 
 /**
  * Builds an {@link ArchGraph} node by node, inferring shapes with the one shape function and fusing
@@ -19,14 +22,21 @@ export class GraphBuilder {
     this.push({ kind: 'input', shape: inputShape }, [], inputShape, origin);
   }
 
-  get last(): number { return this.nodes.length - 1; }
-  shapeOf(id: number): Shape { return this.nodes[id]!.shape; }
+  get last(): number {
+    return this.nodes.length - 1;
+  }
+  shapeOf(id: number): Shape {
+    return this.nodes[id]!.shape;
+  }
 
   /** Adds `op` reading `inputs` (default: the last node); returns its id, or undefined on a shape error. */
   add(op: Op, inputs: readonly number[] = [this.last], origin?: Origin): number | undefined {
     const fused = this.tryFuse(op, inputs, origin);
     if (fused !== undefined) return fused;
-    const r = inferShape(op, inputs.map((i) => this.nodes[i]!.shape));
+    const r = inferShape(
+      op,
+      inputs.map((i) => this.nodes[i]!.shape),
+    );
     if (!r.ok) {
       this.errors.push(origin ? { message: r.error, origin } : { message: r.error });
       return undefined;
@@ -43,7 +53,14 @@ export class GraphBuilder {
     const base = op.kind === 'pool' ? `${op.type}pool` : op.kind.replace('-', '_');
     const n = this.counts.get(base) ?? 0;
     this.counts.set(base, n + 1);
-    this.nodes.push({ id, op, inputs: inputs.slice(), shape, name: `${base}_${n}`, ...(origin ? { origin } : {}) });
+    this.nodes.push({
+      id,
+      op,
+      inputs: inputs.slice(),
+      shape,
+      name: `${base}_${n}`,
+      ...(origin ? { origin } : {}),
+    });
     return id;
   }
 
@@ -58,12 +75,20 @@ export class GraphBuilder {
     if (op.kind === 'batchnorm') {
       // BN folds into the weights only if it comes before the activation.
       if (p.batchnorm || p.activation !== 'none') return undefined;
-      this.nodes[target] = { ...prev, op: { ...p, batchnorm: true }, ...(prev.origin ?? origin ? { origin: mergeOrigin(prev.origin, origin) } : {}) };
+      this.nodes[target] = {
+        ...prev,
+        op: { ...p, batchnorm: true },
+        ...((prev.origin ?? origin) ? { origin: mergeOrigin(prev.origin, origin) } : {}),
+      };
       return target;
     }
     if (p.activation !== 'none') return undefined;
     const activation: Activation = op.fn;
-    this.nodes[target] = { ...prev, op: { ...p, activation }, ...(prev.origin ?? origin ? { origin: mergeOrigin(prev.origin, origin) } : {}) };
+    this.nodes[target] = {
+      ...prev,
+      op: { ...p, activation },
+      ...((prev.origin ?? origin) ? { origin: mergeOrigin(prev.origin, origin) } : {}),
+    };
     return target;
   }
 }

@@ -2,7 +2,10 @@ import type { ArchGraph, Shape } from './graph.js';
 import { GraphBuilder, type BuildError } from './builder.js';
 import type { LayerDecl } from '../language/ast.js';
 
-export interface LayersGraph { readonly graph: ArchGraph; readonly errors: readonly BuildError[] }
+export interface LayersGraph {
+  readonly graph: ArchGraph;
+  readonly errors: readonly BuildError[];
+}
 
 /**
  * Lowers a model's layer list to a graph. `add` / `concat` run their paths from the same input;
@@ -44,14 +47,27 @@ function addLayers(b: GraphBuilder, layers: readonly LayerDecl[], from: number):
           if (h === th && w === tw) continue;
           const sh = Math.floor(h / th);
           const sw = Math.floor(w / tw);
-          const pooled = b.add({ kind: 'pool', type: 'max', size: [h - (th - 1) * sh, w - (tw - 1) * sw], stride: [sh, sw], padding: 'valid' }, [outs[i]!], origin);
+          const pooled = b.add(
+            {
+              kind: 'pool',
+              type: 'max',
+              size: [h - (th - 1) * sh, w - (tw - 1) * sw],
+              stride: [sh, sw],
+              padding: 'valid',
+            },
+            [outs[i]!],
+            origin,
+          );
           if (pooled === undefined) return undefined;
           outs[i] = pooled;
         }
       }
     }
     // Identity paths read the merge's own input; a merge of one distinct tensor is the tensor itself.
-    if (new Set(outs).size < 2) { b.errors.push({ message: `${l.mode} needs at least two different paths`, origin }); return undefined; }
+    if (new Set(outs).size < 2) {
+      b.errors.push({ message: `${l.mode} needs at least two different paths`, origin });
+      return undefined;
+    }
     cur = b.add({ kind: l.mode }, outs, origin);
   }
   return cur;

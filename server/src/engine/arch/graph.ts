@@ -15,7 +15,10 @@ export type Padding = 'valid' | 'same';
 export type Activation = 'none' | 'relu' | 'relu6';
 export type PoolType = 'max' | 'avg';
 
-export interface InputOp { readonly kind: 'input'; readonly shape: Shape }
+export interface InputOp {
+  readonly kind: 'input';
+  readonly shape: Shape;
+}
 export interface Conv2DOp {
   readonly kind: 'conv2d';
   readonly filters: number;
@@ -42,20 +45,44 @@ export interface PoolOp {
   readonly stride: Pair;
   readonly padding: Padding;
 }
-export interface GlobalPoolOp { readonly kind: 'global-pool'; readonly type: PoolType }
-export interface FlattenOp { readonly kind: 'flatten' }
-export interface DenseOp { readonly kind: 'dense'; readonly units: number; readonly activation: Activation; readonly batchnorm: boolean }
+export interface GlobalPoolOp {
+  readonly kind: 'global-pool';
+  readonly type: PoolType;
+}
+export interface FlattenOp {
+  readonly kind: 'flatten';
+}
+export interface DenseOp {
+  readonly kind: 'dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly batchnorm: boolean;
+}
 /** Element-wise sum of ≥ 2 inputs of the same shape. */
-export interface AddOp { readonly kind: 'add' }
+export interface AddOp {
+  readonly kind: 'add';
+}
 /** Channel concatenation of ≥ 2 feature maps of the same spatial size. */
-export interface ConcatOp { readonly kind: 'concat' }
+export interface ConcatOp {
+  readonly kind: 'concat';
+}
 /** Training only: identity at inference (no tensor is kept by the resource models). */
-export interface DropoutOp { readonly kind: 'dropout'; readonly rate: number }
-export interface SoftmaxOp { readonly kind: 'softmax' }
+export interface DropoutOp {
+  readonly kind: 'dropout';
+  readonly rate: number;
+}
+export interface SoftmaxOp {
+  readonly kind: 'softmax';
+}
 /** A batch norm that could not be fused (it does not follow a conv or dense). */
-export interface BatchNormOp { readonly kind: 'batchnorm' }
+export interface BatchNormOp {
+  readonly kind: 'batchnorm';
+}
 /** An activation that could not be fused. */
-export interface ActivationOp { readonly kind: 'activation'; readonly fn: Exclude<Activation, 'none'> }
+export interface ActivationOp {
+  readonly kind: 'activation';
+  readonly fn: Exclude<Activation, 'none'>;
+}
 
 export type Op =
   | InputOp

@@ -20,11 +20,24 @@ export function windowOut(size: number, kernel: number, stride: number, padding:
 const ok = (shape: Shape): ShapeResult => ({ ok: true, shape });
 const fail = (error: string): ShapeResult => ({ ok: false, error });
 
-function spatial(op: string, input: Shape, kernel: readonly [number, number], stride: readonly [number, number], padding: Padding, channels: number, window = 'kernel'): ShapeResult {
-  if (input.length !== 3) return fail(`${op} needs a feature map (H×W×C) but its input is a vector of ${input[0] ?? 0}; it must come before flatten / global pooling / dense`);
+function spatial(
+  op: string,
+  input: Shape,
+  kernel: readonly [number, number],
+  stride: readonly [number, number],
+  padding: Padding,
+  channels: number,
+  window = 'kernel',
+): ShapeResult {
+  if (input.length !== 3)
+    return fail(
+      `${op} needs a feature map (H×W×C) but its input is a vector of ${input[0] ?? 0}; it must come before flatten / global pooling / dense`,
+    );
   const [h, w] = input as [number, number, number];
   if (padding === 'valid' && (kernel[0] > h || kernel[1] > w)) {
-    return fail(`${op} ${window} ${kernel[0]}×${kernel[1]} is larger than its ${h}×${w} input (valid padding)`);
+    return fail(
+      `${op} ${window} ${kernel[0]}×${kernel[1]} is larger than its ${h}×${w} input (valid padding)`,
+    );
   }
   const ho = windowOut(h, kernel[0], stride[0], padding);
   const wo = windowOut(w, kernel[1], stride[1], padding);
@@ -36,7 +49,8 @@ function spatial(op: string, input: Shape, kernel: readonly [number, number], st
 export function inferShape(op: Op, inputs: readonly Shape[]): ShapeResult {
   const first = inputs[0];
   if (op.kind === 'input') {
-    if (op.shape.length === 0 || op.shape.some((d) => !Number.isInteger(d) || d < 1)) return fail('input dimensions must be positive integers');
+    if (op.shape.length === 0 || op.shape.some((d) => !Number.isInteger(d) || d < 1))
+      return fail('input dimensions must be positive integers');
     return ok(op.shape);
   }
   if (!first) return fail(`${op.kind} has no input`);
@@ -54,7 +68,10 @@ export function inferShape(op: Op, inputs: readonly Shape[]): ShapeResult {
     case 'flatten':
       return ok([first.reduce((a, b) => a * b, 1)]);
     case 'dense':
-      if (first.length !== 1) return fail(`dense needs a vector but its input is ${first.join('×')}; add flatten or global pooling before it`);
+      if (first.length !== 1)
+        return fail(
+          `dense needs a vector but its input is ${first.join('×')}; add flatten or global pooling before it`,
+        );
       if (op.units < 1) return fail('dense needs at least 1 unit');
       return ok([op.units]);
     case 'add': {

@@ -5,9 +5,15 @@ import type { Padding, PoolType, Shape } from './graph.js';
  * applied, units converted). Samplers, morphisms and the space-bounds estimator read only this.
  */
 
-export interface IntRange { readonly min: number; readonly max: number }
+export interface IntRange {
+  readonly min: number;
+  readonly max: number;
+}
 /** A discrete choice; weights are normalised to sum to 1. */
-export interface Weighted<T> { readonly value: T; readonly weight: number }
+export interface Weighted<T> {
+  readonly value: T;
+  readonly weight: number;
+}
 
 export type LayerType = 'conv2d' | 'conv1x1' | 'dwconv2d';
 
@@ -27,7 +33,10 @@ export interface LayerSpace {
   readonly relu: number;
 }
 
-export interface FinalPool { readonly type: PoolType; readonly size: number }
+export interface FinalPool {
+  readonly type: PoolType;
+  readonly size: number;
+}
 
 export interface SearchSpace {
   readonly input: Shape;

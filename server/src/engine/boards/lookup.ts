@@ -2,7 +2,10 @@ import { type Board, BOARDS } from './catalogue.js';
 
 /** Board names are matched case-insensitively, with spaces and underscores read as hyphens. */
 export function normaliseBoardName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }
 
 const byName: ReadonlyMap<string, Board> = new Map(

@@ -15,9 +15,20 @@ export const MUNAS_SPACE: Omit<SearchSpace, 'input' | 'classes'> = {
   blocks: { min: 1, max: 10 },
   layers: { min: 1, max: 3 },
   layer: {
-    types: [{ value: 'conv2d', weight: 1 / 3 }, { value: 'conv1x1', weight: 1 / 3 }, { value: 'dwconv2d', weight: 1 / 3 }],
-    kernels: [{ value: 3, weight: 1 / 3 }, { value: 5, weight: 1 / 3 }, { value: 7, weight: 1 / 3 }],
-    strides: [{ value: 1, weight: 0.5 }, { value: 2, weight: 0.5 }],
+    types: [
+      { value: 'conv2d', weight: 1 / 3 },
+      { value: 'conv1x1', weight: 1 / 3 },
+      { value: 'dwconv2d', weight: 1 / 3 },
+    ],
+    kernels: [
+      { value: 3, weight: 1 / 3 },
+      { value: 5, weight: 1 / 3 },
+      { value: 7, weight: 1 / 3 },
+    ],
+    strides: [
+      { value: 1, weight: 0.5 },
+      { value: 2, weight: 0.5 },
+    ],
     channels: { min: 1, max: 128 },
     padding: [{ value: 'valid', weight: 1 }],
     prepool: { probability: 0.25, size: 2 },
@@ -27,7 +38,9 @@ export const MUNAS_SPACE: Omit<SearchSpace, 'input' | 'classes'> = {
   branch: 0.5,
   pool: [
     { value: null, weight: 0.1 },
-    ...(['avg', 'max'] as const).flatMap((type) => [2, 4, 6].map((size) => ({ value: { type, size }, weight: 0.9 / 6 }))),
+    ...(['avg', 'max'] as const).flatMap((type) =>
+      [2, 4, 6].map((size) => ({ value: { type, size }, weight: 0.9 / 6 })),
+    ),
   ],
   dense: { min: 1, max: 3 },
   units: { min: 10, max: 256 },
@@ -45,7 +58,10 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
   const baseDir = file ? dirname(file) : process.cwd();
   const d = search.dataset;
   if (!d) errors.push(`search '${search.name.name}' has no dataset`);
-  const spaceDecl = search.space?.kind === 'space-ref' ? doc.spaces.find((s) => s.name?.name === (search.space as { ref: { name: string } }).ref.name) : search.space;
+  const spaceDecl =
+    search.space?.kind === 'space-ref'
+      ? doc.spaces.find((s) => s.name?.name === (search.space as { ref: { name: string } }).ref.name)
+      : search.space;
   if (!spaceDecl) errors.push(`search '${search.name.name}' has no search space`);
   const target = resolveTarget(search, errors);
   if (!d || !spaceDecl || !target) return { ok: false, errors };
@@ -55,18 +71,41 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
   const classes = d.classes?.value ?? info.classes ?? 10;
   if (!input) return { ok: false, errors: [`dataset ${d.kind.value} needs an input shape`] };
   const abs = (p: string) => resolve(baseDir, p);
-  const common = { validation: d.validation?.value ?? 0.1, ...(d.subset ? { subset: d.subset.value } : {}), seed: search.strategy?.seed?.value ?? 0 };
+  const common = {
+    validation: d.validation?.value ?? 0.1,
+    ...(d.subset ? { subset: d.subset.value } : {}),
+    seed: search.strategy?.seed?.value ?? 0,
+  };
   let spec: DatasetSpec;
   switch (d.kind.value) {
-    case 'mnist': spec = { kind: 'mnist', ...common }; break;
-    case 'fashion-mnist': spec = { kind: 'fashion-mnist', ...(d.path ? { path: abs(d.path.value) } : {}), ...common }; break;
-    case 'cifar10': spec = { kind: 'cifar10', path: abs(d.path?.value ?? ''), binary: classes === 2, ...common }; break;
-    case 'images': spec = { kind: 'images', path: abs(d.path?.value ?? ''), input: input as [number, number, number], ...common }; break;
-    case 'idx': {
-      const f = (x: { value: string } | undefined, std: string) => abs(x?.value ?? (d.path ? `${d.path.value}/${std}` : std));
+    case 'mnist':
+      spec = { kind: 'mnist', ...common };
+      break;
+    case 'fashion-mnist':
+      spec = { kind: 'fashion-mnist', ...(d.path ? { path: abs(d.path.value) } : {}), ...common };
+      break;
+    case 'cifar10':
+      spec = { kind: 'cifar10', path: abs(d.path?.value ?? ''), binary: classes === 2, ...common };
+      break;
+    case 'images':
       spec = {
-        kind: 'idx', trainImages: f(d.trainImages, 'train-images-idx3-ubyte'), trainLabels: f(d.trainLabels, 'train-labels-idx1-ubyte'),
-        testImages: f(d.testImages, 't10k-images-idx3-ubyte'), testLabels: f(d.testLabels, 't10k-labels-idx1-ubyte'), classes, ...common,
+        kind: 'images',
+        path: abs(d.path?.value ?? ''),
+        input: input as [number, number, number],
+        ...common,
+      };
+      break;
+    case 'idx': {
+      const f = (x: { value: string } | undefined, std: string) =>
+        abs(x?.value ?? (d.path ? `${d.path.value}/${std}` : std));
+      spec = {
+        kind: 'idx',
+        trainImages: f(d.trainImages, 'train-images-idx3-ubyte'),
+        trainLabels: f(d.trainLabels, 'train-labels-idx1-ubyte'),
+        testImages: f(d.testImages, 't10k-images-idx3-ubyte'),
+        testLabels: f(d.testLabels, 't10k-labels-idx1-ubyte'),
+        classes,
+        ...common,
       };
       break;
     }
@@ -91,7 +130,16 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
     version: 1,
     name: search.name.name,
     ...(file ? { source: file } : {}),
-    dataset: { spec, input, classes, augment: { ...(aug?.shift ? { shift: aug.shift } : {}), ...(aug?.rotate ? { rotation: aug.rotate } : {}), ...(aug?.flip ? { flip: true } : {}) } },
+    dataset: {
+      spec,
+      input,
+      classes,
+      augment: {
+        ...(aug?.shift ? { shift: aug.shift } : {}),
+        ...(aug?.rotate ? { rotation: aug.rotate } : {}),
+        ...(aug?.flip ? { flip: true } : {}),
+      },
+    },
     target,
     constraints,
     objectives: search.objectives?.value.map((o) => o.value) ?? ['error', 'ram', 'flash', 'macs'],
@@ -134,21 +182,40 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
   const id = t?.board?.name ?? DEFAULT_BOARD;
   if (id === 'custom') {
     const core = t?.core?.value;
-    if (!t?.ram || !t.flash || !core || !t.clockHz) { errors.push('a custom target needs ram, flash, core and clock'); return undefined; }
-    if (!isCoreId(core)) { errors.push(`unknown core '${core}'`); return undefined; }
+    if (!t?.ram || !t.flash || !core || !t.clockHz) {
+      errors.push('a custom target needs ram, flash, core and clock');
+      return undefined;
+    }
+    if (!isCoreId(core)) {
+      errors.push(`unknown core '${core}'`);
+      return undefined;
+    }
     return {
-      board: 'custom', name: 'custom target', core, clockHz: t.clockHz.value, ramBytes: t.ram.value, flashBytes: t.flash.value,
-      ramReserve: t.ramReserve?.value ?? 0, flashReserve: t.flashReserve?.value ?? 0,
+      board: 'custom',
+      name: 'custom target',
+      core,
+      clockHz: t.clockHz.value,
+      ramBytes: t.ram.value,
+      flashBytes: t.flash.value,
+      ramReserve: t.ramReserve?.value ?? 0,
+      flashReserve: t.flashReserve?.value ?? 0,
     };
   }
   const b = findBoard(id);
-  if (!b) { errors.push(`unknown board '${id}'`); return undefined; }
+  if (!b) {
+    errors.push(`unknown board '${id}'`);
+    return undefined;
+  }
   const budget = boardBudget(b);
   const ramBytes = t?.ram?.value ?? b.ramBytes;
   const flashBytes = t?.flash?.value ?? b.flashBytes;
   return {
-    board: b.id, name: b.name, core: (t?.core && isCoreId(t.core.value) ? t.core.value : b.core), clockHz: t?.clockHz?.value ?? b.clockHz,
-    ramBytes, flashBytes,
+    board: b.id,
+    name: b.name,
+    core: t?.core && isCoreId(t.core.value) ? t.core.value : b.core,
+    clockHz: t?.clockHz?.value ?? b.clockHz,
+    ramBytes,
+    flashBytes,
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.
     ramReserve: t?.ramReserve?.value ?? ramBytes - budget.ram,
     flashReserve: t?.flashReserve?.value ?? flashBytes - budget.flash,

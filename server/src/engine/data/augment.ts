@@ -56,15 +56,29 @@ export const isActive = (a: Augmentation | undefined): boolean =>
  * mapping each pixel value v of channel c to `table[c * 256 + v]`.
  */
 export function renderSample(
-  src: Uint8Array, srcOffset: number, shape: InputShape, t: SampleTransform,
-  interpolation: Interpolation, table: Float32Array, dst: Float32Array, dstOffset: number,
+  src: Uint8Array,
+  srcOffset: number,
+  shape: InputShape,
+  t: SampleTransform,
+  interpolation: Interpolation,
+  table: Float32Array,
+  dst: Float32Array,
+  dstOffset: number,
 ): void {
   if (t.angle === 0) renderShifted(src, srcOffset, shape, t, table, dst, dstOffset);
   else renderRotated(src, srcOffset, shape, t, interpolation, table, dst, dstOffset);
 }
 
 /** Integer shifts and flips: an exact pixel copy, row by row. */
-function renderShifted(src: Uint8Array, srcOffset: number, shape: InputShape, t: SampleTransform, table: Float32Array, dst: Float32Array, dstOffset: number): void {
+function renderShifted(
+  src: Uint8Array,
+  srcOffset: number,
+  shape: InputShape,
+  t: SampleTransform,
+  table: Float32Array,
+  dst: Float32Array,
+  dstOffset: number,
+): void {
   const [h, w, ch] = shape;
   for (let y = 0; y < h; y++) {
     const sy = y - t.dy;
@@ -78,7 +92,16 @@ function renderShifted(src: Uint8Array, srcOffset: number, shape: InputShape, t:
   }
 }
 
-function renderRotated(src: Uint8Array, srcOffset: number, shape: InputShape, t: SampleTransform, interpolation: Interpolation, table: Float32Array, dst: Float32Array, dstOffset: number): void {
+function renderRotated(
+  src: Uint8Array,
+  srcOffset: number,
+  shape: InputShape,
+  t: SampleTransform,
+  interpolation: Interpolation,
+  table: Float32Array,
+  dst: Float32Array,
+  dstOffset: number,
+): void {
   const [h, w, ch] = shape;
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;

@@ -54,13 +54,16 @@ export interface BatchIterator {
 
 export function createBatchIterator(split: Split, options: BatchOptions): BatchIterator {
   const { batchSize, seed } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batch size must be a positive integer, got ${batchSize}`);
   const n = sampleSize(split.shape);
   const table = normalisationTable(options.normalisation ?? UNIT, split.shape[2]);
   const augmentation = isActive(options.augmentation) ? options.augmentation : undefined;
   const interpolation = augmentation?.interpolation ?? 'bilinear';
   const shuffle = options.shuffle ?? true;
-  const batchesPerEpoch = options.dropLast ? Math.floor(split.size / batchSize) : Math.ceil(split.size / batchSize);
+  const batchesPerEpoch = options.dropLast
+    ? Math.floor(split.size / batchSize)
+    : Math.ceil(split.size / batchSize);
   // The current epoch's order, computed once per epoch rather than per batch.
   let cached: { epoch: number; order: Uint32Array } | undefined;
   const orderOf = (epoch: number): Uint32Array => {
@@ -70,7 +73,9 @@ export function createBatchIterator(split: Split, options: BatchOptions): BatchI
 
   const fill = (epoch: number, batch: number, buffers: BatchBuffers): number => {
     if (buffers.inputs.length < batchSize * n || buffers.labels.length < batchSize) {
-      throw new RangeError(`batch buffers hold ${buffers.labels.length} samples of ${buffers.inputs.length / Math.max(1, buffers.labels.length)} values; need ${batchSize} of ${n}`);
+      throw new RangeError(
+        `batch buffers hold ${buffers.labels.length} samples of ${buffers.inputs.length / Math.max(1, buffers.labels.length)} values; need ${batchSize} of ${n}`,
+      );
     }
     if (batch < 0 || batch >= batchesPerEpoch) return 0;
     const order = orderOf(epoch);
@@ -86,7 +91,9 @@ export function createBatchIterator(split: Split, options: BatchOptions): BatchI
         const dst = k * n;
         const ch = split.shape[2];
         if (ch === 1) for (let p = 0; p < n; p++) buffers.inputs[dst + p] = table[split.images[src + p]!]!;
-        else for (let p = 0; p < n; p++) buffers.inputs[dst + p] = table[(p % ch) * 256 + split.images[src + p]!]!;
+        else
+          for (let p = 0; p < n; p++)
+            buffers.inputs[dst + p] = table[(p % ch) * 256 + split.images[src + p]!]!;
       } else {
         renderSample(split.images, row * n, split.shape, t, interpolation, table, buffers.inputs, k * n);
       }

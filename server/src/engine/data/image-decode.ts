@@ -14,7 +14,8 @@ export interface RgbaImage {
   readonly data: Uint8Array;
 }
 
-const isPng = (b: Uint8Array): boolean => b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+const isPng = (b: Uint8Array): boolean =>
+  b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
 const isJpeg = (b: Uint8Array): boolean => b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
 /** Decodes by content (not extension), so a mislabelled file still loads; `file` names it in errors. */
@@ -23,14 +24,21 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbaImage {
   try {
     if (isPng(bytes)) {
       const png = PNG.sync.read(buffer);
-      return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };
+      return {
+        width: png.width,
+        height: png.height,
+        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+      };
     }
     if (isJpeg(bytes)) {
       const img = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true });
       return { width: img.width, height: img.height, data: img.data };
     }
   } catch (error) {
-    throw new DatasetError(file, `cannot decode image (${error instanceof Error ? error.message : String(error)})`);
+    throw new DatasetError(
+      file,
+      `cannot decode image (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
   throw new DatasetError(file, 'not a PNG or JPEG image');
 }
@@ -39,7 +47,13 @@ export function decodeImage(bytes: Uint8Array, file: string): RgbaImage {
  * Resamples `image` to `shape` into `dst[offset…]` (uint8 HWC). Bilinear uses half-pixel centres
  * (as TensorFlow's resize); channels: 1 = luma (ITU-R 601), 3 = RGB; alpha is ignored.
  */
-export function resampleInto(image: RgbaImage, shape: InputShape, method: Interpolation, dst: Uint8Array, offset: number): void {
+export function resampleInto(
+  image: RgbaImage,
+  shape: InputShape,
+  method: Interpolation,
+  dst: Uint8Array,
+  offset: number,
+): void {
   const [h, w, ch] = shape;
   const { width: sw, height: sh, data } = image;
   const sxScale = sw / w;

@@ -8,7 +8,14 @@ import type { Interpolation } from './augment.js';
 import { loadCifar10 } from './cifar10.js';
 import { type Dataset, DatasetError, type InputShape } from './dataset.js';
 import { loadImageFolder } from './image-folder.js';
-import { DEBIAN_FASHION_MNIST_DIR, loadFashionMnist, loadIdxFiles, loadMnist, mnistDataDir, type SourceData } from './mnist.js';
+import {
+  DEBIAN_FASHION_MNIST_DIR,
+  loadFashionMnist,
+  loadIdxFiles,
+  loadMnist,
+  mnistDataDir,
+  type SourceData,
+} from './mnist.js';
 import { deriveSeed } from '../rng/seeded-rng.js';
 import { stratifiedFraction, stratifiedTake } from './stratify.js';
 
@@ -26,7 +33,13 @@ export type SourceSpec =
       readonly classes?: number;
       readonly name?: string;
     }
-  | { readonly kind: 'images'; readonly path: string; readonly input: InputShape; readonly resize?: Interpolation; readonly testFraction?: number };
+  | {
+      readonly kind: 'images';
+      readonly path: string;
+      readonly input: InputShape;
+      readonly resize?: Interpolation;
+      readonly testFraction?: number;
+    };
 
 export interface CommonOptions {
   /** Share of each training class held out for validation (default 0.1, as μNAS). */
@@ -51,31 +64,43 @@ const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isI
 
 function checkOptions(spec: DatasetSpec): void {
   const v = spec.validation;
-  if (v !== undefined && !(typeof v === 'number' && v >= 0 && v < 1)) throw new DatasetError(undefined, `validation must be a fraction in [0, 1), got ${String(v)}`);
-  if (spec.subset !== undefined && !(isCount(spec.subset) && spec.subset > 0)) throw new DatasetError(undefined, `subset must be a positive whole number, got ${String(spec.subset)}`);
-  if (spec.seed !== undefined && !isCount(spec.seed)) throw new DatasetError(undefined, `seed must be a non-negative whole number, got ${String(spec.seed)}`);
+  if (v !== undefined && !(typeof v === 'number' && v >= 0 && v < 1))
+    throw new DatasetError(undefined, `validation must be a fraction in [0, 1), got ${String(v)}`);
+  if (spec.subset !== undefined && !(isCount(spec.subset) && spec.subset > 0))
+    throw new DatasetError(undefined, `subset must be a positive whole number, got ${String(spec.subset)}`);
+  if (spec.seed !== undefined && !isCount(spec.seed))
+    throw new DatasetError(undefined, `seed must be a non-negative whole number, got ${String(spec.seed)}`);
 }
 
 async function loadSource(spec: SourceSpec, context: LoadContext, seed: number): Promise<SourceData> {
   // Specs come from user files: check the path fields before path.resolve meets a non-string.
   const resolve = (p: unknown): string => {
-    if (typeof p !== 'string' || p === '') throw new DatasetError(undefined, `${spec.kind} dataset needs a path, got ${String(p)}`);
+    if (typeof p !== 'string' || p === '')
+      throw new DatasetError(undefined, `${spec.kind} dataset needs a path, got ${String(p)}`);
     return path.resolve(context.baseDir, p);
   };
   switch (spec.kind) {
     case 'mnist':
       return loadMnist(context.mnistDir ?? mnistDataDir());
     case 'fashion-mnist':
-      return loadFashionMnist(spec.path !== undefined ? resolve(spec.path) : context.fashionMnistDir ?? DEBIAN_FASHION_MNIST_DIR);
+      return loadFashionMnist(
+        spec.path !== undefined ? resolve(spec.path) : (context.fashionMnistDir ?? DEBIAN_FASHION_MNIST_DIR),
+      );
     case 'cifar10':
       return loadCifar10(resolve(spec.path), { binary: spec.binary ?? false });
     case 'idx': {
-      const files = { trainImages: resolve(spec.trainImages), trainLabels: resolve(spec.trainLabels), testImages: resolve(spec.testImages), testLabels: resolve(spec.testLabels) };
+      const files = {
+        trainImages: resolve(spec.trainImages),
+        trainLabels: resolve(spec.trainLabels),
+        testImages: resolve(spec.testImages),
+        testLabels: resolve(spec.testLabels),
+      };
       const name = spec.name ?? path.basename(path.dirname(files.trainImages));
       if (spec.classes !== undefined) return loadIdxFiles(files, { name, classes: spec.classes });
       const source = await loadIdxFiles(files, { name, classes: 256 });
       let max = 0;
-      for (const split of [source.train, source.test]) for (const label of split.labels) max = Math.max(max, label);
+      for (const split of [source.train, source.test])
+        for (const label of split.labels) max = Math.max(max, label);
       return { ...source, classes: max + 1 };
     }
     case 'images':
@@ -86,7 +111,10 @@ async function loadSource(spec: SourceSpec, context: LoadContext, seed: number):
         ...(spec.testFraction !== undefined ? { testFraction: spec.testFraction } : {}),
       });
     default:
-      throw new DatasetError(undefined, `unknown dataset kind "${String((spec as { kind?: unknown }).kind)}" (expected mnist, fashion-mnist, cifar10, idx or images)`);
+      throw new DatasetError(
+        undefined,
+        `unknown dataset kind "${String((spec as { kind?: unknown }).kind)}" (expected mnist, fashion-mnist, cifar10, idx or images)`,
+      );
   }
 }
 
@@ -94,7 +122,12 @@ export async function loadDataset(spec: DatasetSpec, context: LoadContext): Prom
   checkOptions(spec);
   const seed = spec.seed ?? 0;
   const source = await loadSource(spec, context, seed);
-  const parts = stratifiedFraction(source.train, spec.validation ?? 0.1, source.classes, deriveSeed(seed, 0x7a11d));
+  const parts = stratifiedFraction(
+    source.train,
+    spec.validation ?? 0.1,
+    source.classes,
+    deriveSeed(seed, 0x7a11d),
+  );
   let train = parts.rest;
   if (spec.subset !== undefined && spec.subset < train.size) {
     train = stratifiedTake(train, spec.subset, source.classes, deriveSeed(seed, 0x5ab5e7)).taken;

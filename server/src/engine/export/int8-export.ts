@@ -31,14 +31,30 @@ export interface Int8ExportOptions {
  * from `count` calibration images (NHWC, normalised as in training), quantised and written in the
  * RAM-optimal operator order of the `tflm` estimate.
  */
-export async function exportInt8(graph: ArchGraph, model: tf.LayersModel, images: Float32Array, count: number, options: Int8ExportOptions = {}): Promise<Int8Export> {
+export async function exportInt8(
+  graph: ArchGraph,
+  model: tf.LayersModel,
+  images: Float32Array,
+  count: number,
+  options: Int8ExportOptions = {},
+): Promise<Int8Export> {
   const params = extractParams(graph, model);
   const calibration = await calibrate(graph, model, images, count, params);
   const est = estimate(graph, { convention: TFLM, ...(options.board ? { board: options.board } : {}) });
-  const tflite = quantizeGraph(graph, params, calibration, { order: est.order, ...(options.description ? { description: options.description } : {}) });
+  const tflite = quantizeGraph(graph, params, calibration, {
+    order: est.order,
+    ...(options.description ? { description: options.description } : {}),
+  });
   const q = (t: number): AffineParams => {
     const p = tflite.tensors[t]!.quantization!;
     return { scale: p.scale[0]!, zeroPoint: p.zeroPoint[0]! };
   };
-  return { model: tflite, bytes: writeTflite(tflite), estimate: est, calibration, input: q(tflite.inputs[0]!), output: q(tflite.outputs[0]!) };
+  return {
+    model: tflite,
+    bytes: writeTflite(tflite),
+    estimate: est,
+    calibration,
+    input: q(tflite.inputs[0]!),
+    output: q(tflite.outputs[0]!),
+  };
 }

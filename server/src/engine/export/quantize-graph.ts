@@ -3,10 +3,26 @@ import { TFLM } from '../resources/conventions.js';
 import { estimate } from '../resources/estimate.js';
 import { isAliasNode } from '../resources/memory-graph.js';
 import {
-  activationParams, type AffineParams, batchNormAffine, type BatchNormParams, biasScales, foldBatchNorm, quantizeBias,
-  quantizePerChannelFirst, quantizePerChannelLast, quantizePerTensor, type Quantization, quantizeValue,
+  activationParams,
+  type AffineParams,
+  batchNormAffine,
+  type BatchNormParams,
+  biasScales,
+  foldBatchNorm,
+  quantizeBias,
+  quantizePerChannelFirst,
+  quantizePerChannelLast,
+  quantizePerTensor,
+  type Quantization,
+  quantizeValue,
 } from './quantize.js';
-import type { OperatorOptions, TfliteModel, TfliteOperator, TfliteTensor, BuiltinName } from './tflite-model.js';
+import type {
+  OperatorOptions,
+  TfliteModel,
+  TfliteOperator,
+  TfliteTensor,
+  BuiltinName,
+} from './tflite-model.js';
 
 /**
  * ArchGraph + trained float parameters + calibrated activation ranges → an int8 TFLite model
@@ -33,7 +49,10 @@ export interface LayerParams {
   readonly batchnorm?: BatchNormParams;
 }
 
-export interface ActivationRange { readonly min: number; readonly max: number }
+export interface ActivationRange {
+  readonly min: number;
+  readonly max: number;
+}
 
 export interface Calibration {
   /** Float range of each node's output (after its fused batch norm and activation). */
@@ -57,9 +76,18 @@ export class QuantizeError extends Error {
   override readonly name = 'QuantizeError';
 }
 
-const perTensor = (p: AffineParams): Quantization => ({ scale: [p.scale], zeroPoint: [p.zeroPoint], axis: 0 });
+const perTensor = (p: AffineParams): Quantization => ({
+  scale: [p.scale],
+  zeroPoint: [p.zeroPoint],
+  axis: 0,
+});
 
-export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, LayerParams>, calibration: Calibration, options: QuantizeOptions = {}): TfliteModel {
+export function quantizeGraph(
+  graph: ArchGraph,
+  params: ReadonlyMap<number, LayerParams>,
+  calibration: Calibration,
+  options: QuantizeOptions = {},
+): TfliteModel {
   const nodes = graph.nodes;
   const activation = activationQuantization(graph, calibration);
   const tensors: TfliteTensor[] = [];
@@ -67,17 +95,32 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
   const opsOf: TfliteOperator[][] = nodes.map(() => []);
   const push = (t: TfliteTensor): number => tensors.push(t) - 1;
   const outShape = (n: GraphNode): number[] => [1, ...n.shape];
-  const output = (n: GraphNode, name = n.name, shape = outShape(n), q: Quantization = perTensor(activation[n.id]!)): number =>
-    push({ name, shape, type: 'int8', quantization: q });
+  const output = (
+    n: GraphNode,
+    name = n.name,
+    shape = outShape(n),
+    q: Quantization = perTensor(activation[n.id]!),
+  ): number => push({ name, shape, type: 'int8', quantization: q });
 
   for (const node of nodes) {
     const op = node.op;
-    if (node.id === 0) { tensorOf[0] = output(node); continue; }
-    if (isAliasNode(graph, node.id, 'copy')) { tensorOf[node.id] = tensorOf[node.inputs[0]!]!; continue; }
+    if (node.id === 0) {
+      tensorOf[0] = output(node);
+      continue;
+    }
+    if (isAliasNode(graph, node.id, 'copy')) {
+      tensorOf[node.id] = tensorOf[node.inputs[0]!]!;
+      continue;
+    }
     const ins = node.inputs.map((i) => tensorOf[i]!);
     const x = ins[0]!;
-    const inParams = (): AffineParams => ({ scale: tensors[x]!.quantization!.scale[0]!, zeroPoint: tensors[x]!.quantization!.zeroPoint[0]! });
-    const emit = (code: BuiltinName, inputs: number[], out: number, o: OperatorOptions): void => { opsOf[node.id]!.push({ op: code, inputs, outputs: [out], options: o }); };
+    const inParams = (): AffineParams => ({
+      scale: tensors[x]!.quantization!.scale[0]!,
+      zeroPoint: tensors[x]!.quantization!.zeroPoint[0]!,
+    });
+    const emit = (code: BuiltinName, inputs: number[], out: number, o: OperatorOptions): void => {
+      opsOf[node.id]!.push({ op: code, inputs, outputs: [out], options: o });
+    };
     switch (op.kind) {
       case 'conv2d':
       case 'dwconv2d':
@@ -88,7 +131,8 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
         const channels = node.shape[node.shape.length - 1]!;
         let kernel: ArrayLike<number> = p.kernel;
         let bias: ArrayLike<number> = p.bias;
-        if (p.kernel.length % channels !== 0 || p.bias.length !== channels) throw new QuantizeError(`${node.name}: weights do not match ${channels} output channels`);
+        if (p.kernel.length % channels !== 0 || p.bias.length !== channels)
+          throw new QuantizeError(`${node.name}: weights do not match ${channels} output channels`);
         if (op.batchnorm) {
           if (!p.batchnorm) throw new QuantizeError(`no batch norm statistics for ${node.name}`);
           ({ weights: kernel, bias } = foldBatchNorm(kernel, bias, p.batchnorm, (i) => i % channels));
@@ -103,7 +147,13 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
           const cin = inShape[2]!;
           const q = quantizePerChannelFirst(transposeLastToFirst(kernel, channels), channels);
           weightScales = q.scales;
-          weights = { name: `${node.name}/weights`, shape: [channels, kh, kw, cin], type: 'int8', data: q.data, quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), axis: 0 } };
+          weights = {
+            name: `${node.name}/weights`,
+            shape: [channels, kh, kw, cin],
+            type: 'int8',
+            data: q.data,
+            quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), axis: 0 },
+          };
           options = { kind: 'conv2d', padding: op.padding, stride: op.stride, activation: op.activation };
           code = 'CONV_2D';
         } else if (op.kind === 'dwconv2d') {
@@ -111,19 +161,43 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
           // Keras [kh, kw, cin, m] and TFLite [1, kh, kw, cin·m] share one memory order.
           const q = quantizePerChannelLast(kernel, channels);
           weightScales = q.scales;
-          weights = { name: `${node.name}/weights`, shape: [1, kh, kw, channels], type: 'int8', data: q.data, quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), axis: 3 } };
-          options = { kind: 'dwconv2d', padding: op.padding, stride: op.stride, multiplier: op.multiplier, activation: op.activation };
+          weights = {
+            name: `${node.name}/weights`,
+            shape: [1, kh, kw, channels],
+            type: 'int8',
+            data: q.data,
+            quantization: { scale: q.scales, zeroPoint: q.scales.map(() => 0), axis: 3 },
+          };
+          options = {
+            kind: 'dwconv2d',
+            padding: op.padding,
+            stride: op.stride,
+            multiplier: op.multiplier,
+            activation: op.activation,
+          };
           code = 'DEPTHWISE_CONV_2D';
         } else {
           const q = quantizePerTensor(transposeLastToFirst(kernel, channels));
           weightScales = q.scales;
-          weights = { name: `${node.name}/weights`, shape: [channels, elementCount(inShape)], type: 'int8', data: q.data, quantization: { scale: q.scales, zeroPoint: [0], axis: 0 } };
+          weights = {
+            name: `${node.name}/weights`,
+            shape: [channels, elementCount(inShape)],
+            type: 'int8',
+            data: q.data,
+            quantization: { scale: q.scales, zeroPoint: [0], axis: 0 },
+          };
           options = { kind: 'dense', activation: op.activation };
           code = 'FULLY_CONNECTED';
         }
         const bScales = biasScales(inScale, weightScales);
         const w = push(weights);
-        const b = push({ name: `${node.name}/bias`, shape: [channels], type: 'int32', data: quantizeBias(bias, bScales), quantization: { scale: bScales, zeroPoint: bScales.map(() => 0), axis: 0 } });
+        const b = push({
+          name: `${node.name}/bias`,
+          shape: [channels],
+          type: 'int32',
+          data: quantizeBias(bias, bScales),
+          quantization: { scale: bScales, zeroPoint: bScales.map(() => 0), axis: 0 },
+        });
         const out = output(node);
         emit(code, [x, w, b], out, options);
         tensorOf[node.id] = out;
@@ -131,19 +205,34 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
       }
       case 'pool': {
         const out = output(node);
-        emit(op.type === 'max' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [x], out, { kind: 'pool', padding: op.padding, stride: op.stride, filter: op.size });
+        emit(op.type === 'max' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', [x], out, {
+          kind: 'pool',
+          padding: op.padding,
+          stride: op.stride,
+          filter: op.size,
+        });
         tensorOf[node.id] = out;
         break;
       }
       case 'global-pool': {
-        const axes = push({ name: `${node.name}/axes`, shape: [2], type: 'int32', data: Int32Array.from([1, 2]) });
+        const axes = push({
+          name: `${node.name}/axes`,
+          shape: [2],
+          type: 'int32',
+          data: Int32Array.from([1, 2]),
+        });
         const out = output(node);
         emit(op.type === 'max' ? 'REDUCE_MAX' : 'MEAN', [x, axes], out, { kind: 'reducer', keepDims: false });
         tensorOf[node.id] = out;
         break;
       }
       case 'flatten': {
-        const shape = push({ name: `${node.name}/shape`, shape: [2], type: 'int32', data: Int32Array.from([1, elementCount(node.shape)]) });
+        const shape = push({
+          name: `${node.name}/shape`,
+          shape: [2],
+          type: 'int32',
+          data: Int32Array.from([1, elementCount(node.shape)]),
+        });
         const out = output(node);
         emit('RESHAPE', [x, shape], out, { kind: 'reshape' });
         tensorOf[node.id] = out;
@@ -152,7 +241,14 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
       case 'add':
       case 'concat': {
         const out = output(node);
-        emit(op.kind === 'add' ? 'ADD' : 'CONCATENATION', ins, out, op.kind === 'add' ? { kind: 'add', activation: 'none' } : { kind: 'concat', axis: node.shape.length, activation: 'none' });
+        emit(
+          op.kind === 'add' ? 'ADD' : 'CONCATENATION',
+          ins,
+          out,
+          op.kind === 'add'
+            ? { kind: 'add', activation: 'none' }
+            : { kind: 'concat', axis: node.shape.length, activation: 'none' },
+        );
         tensorOf[node.id] = out;
         break;
       }
@@ -175,7 +271,12 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
         if (!inner) throw new QuantizeError(`no calibration range for the multiply of ${node.name}`);
         const { multiplier, offset } = batchNormAffine(bn);
         const mulT = push(constantInt8(`${node.name}/multiplier`, multiplier));
-        const mid = output(node, `${node.name}/mul`, outShape(node), perTensor(activationParams(inner.min, inner.max)));
+        const mid = output(
+          node,
+          `${node.name}/mul`,
+          outShape(node),
+          perTensor(activationParams(inner.min, inner.max)),
+        );
         const addT = push(constantInt8(`${node.name}/offset`, offset));
         const out = output(node);
         emit('MUL', [x, mulT], mid, { kind: 'mul', activation: 'none' });
@@ -193,7 +294,8 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
   const operators: TfliteOperator[] = [];
   const seen = new Set<number>();
   for (const id of order) {
-    if (seen.has(id) || !opsOf[id]?.length) throw new QuantizeError(`order: node ${id} runs no operator or appears twice`);
+    if (seen.has(id) || !opsOf[id]?.length)
+      throw new QuantizeError(`order: node ${id} runs no operator or appears twice`);
     seen.add(id);
     operators.push(...opsOf[id]!);
   }
@@ -212,7 +314,10 @@ export function quantizeGraph(graph: ArchGraph, params: ReadonlyMap<number, Laye
 function constantInt8(name: string, values: ArrayLike<number>): TfliteTensor {
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) { lo = Math.min(lo, values[i]!); hi = Math.max(hi, values[i]!); }
+  for (let i = 0; i < values.length; i++) {
+    lo = Math.min(lo, values[i]!);
+    hi = Math.max(hi, values[i]!);
+  }
   const p = activationParams(lo, hi);
   const data = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) data[i] = quantizeValue(values[i]!, p);
@@ -223,7 +328,8 @@ function constantInt8(name: string, values: ArrayLike<number>): TfliteTensor {
 export function transposeLastToFirst(values: ArrayLike<number>, channels: number): Float64Array {
   const per = values.length / channels;
   const out = new Float64Array(values.length);
-  for (let i = 0; i < per; i++) for (let c = 0; c < channels; c++) out[c * per + i] = values[i * channels + c]!;
+  for (let i = 0; i < per; i++)
+    for (let c = 0; c < channels; c++) out[c * per + i] = values[i * channels + c]!;
   return out;
 }
 
@@ -234,11 +340,20 @@ export function transposeLastToFirst(values: ArrayLike<number>, channels: number
 export function activationQuantization(graph: ArchGraph, calibration: Calibration): AffineParams[] {
   const n = graph.nodes.length;
   const parent = Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]!]!; i = parent[i]!; } return i; };
-  const tie = (a: number, b: number): void => { parent[find(a)] = find(b); };
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const tie = (a: number, b: number): void => {
+    parent[find(a)] = find(b);
+  };
   for (const node of graph.nodes) {
     const k = node.op.kind;
-    if (k === 'pool' || k === 'global-pool' || k === 'flatten' || k === 'dropout') tie(node.id, node.inputs[0]!);
+    if (k === 'pool' || k === 'global-pool' || k === 'flatten' || k === 'dropout')
+      tie(node.id, node.inputs[0]!);
     if (k === 'concat') for (const i of node.inputs) tie(node.id, i);
   }
   const fixed = new Map<number, AffineParams>();
@@ -248,13 +363,19 @@ export function activationQuantization(graph: ArchGraph, calibration: Calibratio
     const f = node.id === 0 ? INPUT_PARAMS : node.op.kind === 'softmax' ? SOFTMAX_PARAMS : undefined;
     if (f) {
       const prev = fixed.get(root);
-      if (prev && (prev.scale !== f.scale || prev.zeroPoint !== f.zeroPoint)) throw new QuantizeError(`${node.name} must share quantisation with a tensor whose parameters are fixed differently`);
+      if (prev && (prev.scale !== f.scale || prev.zeroPoint !== f.zeroPoint))
+        throw new QuantizeError(
+          `${node.name} must share quantisation with a tensor whose parameters are fixed differently`,
+        );
       fixed.set(root, f);
     }
     const r = calibration.ranges.get(node.id);
     if (r) {
       const g = range.get(root);
-      range.set(root, g ? { min: Math.min(g.min, r.min), max: Math.max(g.max, r.max) } : { min: r.min, max: r.max });
+      range.set(
+        root,
+        g ? { min: Math.min(g.min, r.min), max: Math.max(g.max, r.max) } : { min: r.min, max: r.max },
+      );
     }
   }
   return graph.nodes.map((node) => {

@@ -38,7 +38,10 @@ export interface Quantization {
   readonly axis: number;
 }
 
-export interface AffineParams { readonly scale: number; readonly zeroPoint: number }
+export interface AffineParams {
+  readonly scale: number;
+  readonly zeroPoint: number;
+}
 
 /**
  * Asymmetric int8 parameters for a float range (TFLite's `GetAsymmetricQuantizationParams`): the
@@ -50,7 +53,8 @@ export function activationParams(min: number, max: number): AffineParams {
   if (!(hi > lo) || !Number.isFinite(hi - lo)) return { scale: 1, zeroPoint: 0 };
   const scale = Math.fround((hi - lo) / (INT8_MAX - INT8_MIN));
   const fromMin = INT8_MIN - lo / scale;
-  const zeroPoint = fromMin <= INT8_MIN ? INT8_MIN : fromMin >= INT8_MAX ? INT8_MAX : roundHalfAwayFromZero(fromMin);
+  const zeroPoint =
+    fromMin <= INT8_MIN ? INT8_MIN : fromMin >= INT8_MAX ? INT8_MAX : roundHalfAwayFromZero(fromMin);
   return { scale, zeroPoint };
 }
 
@@ -78,7 +82,11 @@ export function symmetricScale(maxAbs: number): number {
  * Symmetric int8 quantisation with one scale per channel, where element i belongs to channel
  * `channelOf(i)` (`channels` = 1 gives per-tensor quantisation).
  */
-export function quantizeSymmetric(values: ArrayLike<number>, channels: number, channelOf: (i: number) => number): SymmetricWeights {
+export function quantizeSymmetric(
+  values: ArrayLike<number>,
+  channels: number,
+  channelOf: (i: number) => number,
+): SymmetricWeights {
   const maxAbs = new Array<number>(channels).fill(0);
   for (let i = 0; i < values.length; i++) {
     const c = channelOf(i);
@@ -149,7 +157,10 @@ export function batchNormAffine(bn: BatchNormParams): { multiplier: Float64Array
  * element i. Returns new arrays.
  */
 export function foldBatchNorm(
-  weights: ArrayLike<number>, bias: ArrayLike<number>, bn: BatchNormParams, channelOf: (i: number) => number,
+  weights: ArrayLike<number>,
+  bias: ArrayLike<number>,
+  bn: BatchNormParams,
+  channelOf: (i: number) => number,
 ): { weights: Float64Array; bias: Float64Array } {
   const { multiplier, offset } = batchNormAffine(bn);
   const w = new Float64Array(weights.length);

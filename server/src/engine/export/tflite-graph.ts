@@ -36,22 +36,32 @@ interface Group {
 const isConst = (m: TfliteModel, t: number): boolean => m.tensors[t]?.data !== undefined;
 
 export function graphFromTflite(m: TfliteModel): TfliteGraph {
-  if (m.inputs.length !== 1) throw new TfliteFormatError(`the model has ${m.inputs.length} inputs; one is supported`);
-  if (m.outputs.length !== 1) throw new TfliteFormatError(`the model has ${m.outputs.length} outputs; one is supported`);
+  if (m.inputs.length !== 1)
+    throw new TfliteFormatError(`the model has ${m.inputs.length} inputs; one is supported`);
+  if (m.outputs.length !== 1)
+    throw new TfliteFormatError(`the model has ${m.outputs.length} outputs; one is supported`);
   const readers = new Map<number, number[]>();
-  m.operators.forEach((o, i) => { for (const t of o.inputs) if (t >= 0) readers.set(t, [...(readers.get(t) ?? []), i]); });
+  m.operators.forEach((o, i) => {
+    for (const t of o.inputs) if (t >= 0) readers.set(t, [...(readers.get(t) ?? []), i]);
+  });
   const groups: Group[] = [];
   const consumed = new Set<number>();
   m.operators.forEach((o, i) => {
     if (consumed.has(i)) return;
     const acts = o.inputs.filter((t) => t >= 0 && !isConst(m, t));
     const out = o.outputs[0];
-    if (out === undefined || o.outputs.length !== 1) throw new TfliteFormatError(`operator ${i} (${o.op}) must have one output`);
+    if (out === undefined || o.outputs.length !== 1)
+      throw new TfliteFormatError(`operator ${i} (${o.op}) must have one output`);
     // MUL(x, const) → ADD(·, const): an unfused batch norm.
     if (o.op === 'MUL' && acts.length === 1 && o.inputs.length === 2) {
       const next = readers.get(out) ?? [];
       const add = next.length === 1 ? m.operators[next[0]!] : undefined;
-      if (add?.op === 'ADD' && add.inputs.length === 2 && add.inputs.filter((t) => isConst(m, t)).length === 1 && out !== m.outputs[0]) {
+      if (
+        add?.op === 'ADD' &&
+        add.inputs.length === 2 &&
+        add.inputs.filter((t) => isConst(m, t)).length === 1 &&
+        out !== m.outputs[0]
+      ) {
         consumed.add(next[0]!);
         groups.push({ ops: [i, next[0]!], op: { kind: 'batchnorm' }, inputs: acts, output: add.outputs[0]! });
         return;
@@ -67,14 +77,19 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
   const topological = (order: number[]): boolean => {
     const done = new Set<number>();
     for (const k of order) {
-      for (const t of groups[k]!.inputs) { const p = producer.get(t); if (p !== undefined && !done.has(p)) return false; }
+      for (const t of groups[k]!.inputs) {
+        const p = producer.get(t);
+        if (p !== undefined && !done.has(p)) return false;
+      }
       done.add(k);
     }
     return true;
   };
   const fileGroupOrder = groups.map((_, k) => k);
-  if (!topological(fileGroupOrder)) throw new TfliteFormatError('an operator reads a tensor produced by a later operator');
-  const endsAtOutput = (order: number[]): boolean => groups[order[order.length - 1] ?? -1]?.output === m.outputs[0];
+  if (!topological(fileGroupOrder))
+    throw new TfliteFormatError('an operator reads a tensor produced by a later operator');
+  const endsAtOutput = (order: number[]): boolean =>
+    groups[order[order.length - 1] ?? -1]?.output === m.outputs[0];
   const nodeGroupOrder = topological(byTensor) && endsAtOutput(byTensor) ? byTensor : fileGroupOrder;
 
   const input = m.inputs[0]!;
@@ -89,18 +104,33 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
   };
   const shapeOf = (t: number): number[] => {
     const s = m.tensors[t]?.shape;
-    if (!s || s.length < 2 || s[0] !== 1) throw new TfliteFormatError(`tensor ${t} '${m.tensors[t]?.name ?? '?'}' has shape [${s?.join(', ') ?? ''}]; batch 1 expected`);
+    if (!s || s.length < 2 || s[0] !== 1)
+      throw new TfliteFormatError(
+        `tensor ${t} '${m.tensors[t]?.name ?? '?'}' has shape [${s?.join(', ') ?? ''}]; batch 1 expected`,
+      );
     return s.slice(1);
   };
   const addNode = (op: Op, inputs: number[], name: string, fileShape?: number[]): number => {
-    const r = inferShape(op, inputs.map((i) => nodes[i]!.shape));
+    const r = inferShape(
+      op,
+      inputs.map((i) => nodes[i]!.shape),
+    );
     if (!r.ok) throw new TfliteFormatError(`${name}: ${r.error}`);
-    if (fileShape && fileShape.join('x') !== r.shape.join('x')) throw new TfliteFormatError(`${name}: the file says ${fileShape.join('x')}, the operator gives ${r.shape.join('x')}`);
+    if (fileShape && fileShape.join('x') !== r.shape.join('x'))
+      throw new TfliteFormatError(
+        `${name}: the file says ${fileShape.join('x')}, the operator gives ${r.shape.join('x')}`,
+      );
     const id = nodes.length;
     nodes.push({ id, op, inputs, shape: r.shape, name: uniqueName(name) });
     return id;
   };
-  nodes.push({ id: 0, op: { kind: 'input', shape: shapeOf(input) }, inputs: [], shape: shapeOf(input), name: uniqueName(m.tensors[input]!.name) });
+  nodes.push({
+    id: 0,
+    op: { kind: 'input', shape: shapeOf(input) },
+    inputs: [],
+    shape: shapeOf(input),
+    name: uniqueName(m.tensors[input]!.name),
+  });
   nodeOfTensor.set(input, 0);
   const nodeOfGroup = new Map<number, number>();
   const flattenBefore = new Map<number, number>();
@@ -108,7 +138,8 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
     const g = groups[k]!;
     let ins = g.inputs.map((t) => {
       const n = nodeOfTensor.get(t);
-      if (n === undefined) throw new TfliteFormatError(`tensor ${t} '${m.tensors[t]?.name ?? '?'}' is read but never written`);
+      if (n === undefined)
+        throw new TfliteFormatError(`tensor ${t} '${m.tensors[t]?.name ?? '?'}' is read but never written`);
       return n;
     });
     const name = m.tensors[g.output]!.name;
@@ -121,7 +152,11 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
     nodeOfGroup.set(k, id);
     nodeOfTensor.set(g.output, id);
     const inShape = nodes[ins[0]!]!.shape;
-    if (g.op.kind === 'flatten' && inShape.length > 1 && inShape[inShape.length - 1] === elementCount(inShape)) {
+    if (
+      g.op.kind === 'flatten' &&
+      inShape.length > 1 &&
+      inShape[inShape.length - 1] === elementCount(inShape)
+    ) {
       // The file copies 1×1×C into a vector. The resource model makes such a flatten free when
       // only dense layers read it (the converter drops that RESHAPE); this one was kept, so an
       // identity node keeps the estimate counting the copy the file really does.
@@ -131,7 +166,8 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
   const out = nodeOfTensor.get(m.outputs[0]!);
   if (out === undefined) throw new TfliteFormatError('the model output is not written by any operator');
   const graph: ArchGraph = { nodes, output: out };
-  if (out !== nodes.length - 1) throw new TfliteFormatError('the model output must be the last tensor computed');
+  if (out !== nodes.length - 1)
+    throw new TfliteFormatError('the model output must be the last tensor computed');
   const fileOrder: number[] = [];
   for (const k of fileGroupOrder) {
     const f = flattenBefore.get(k);
@@ -153,13 +189,29 @@ function opOf(m: TfliteModel, o: TfliteOperator, i: number): Op {
     case 'CONV_2D': {
       if (opt.kind !== 'conv2d') break;
       const [cout, kh, kw] = weights();
-      return { kind: 'conv2d', filters: cout!, kernel: [kh!, kw!], stride: opt.stride, padding: opt.padding, activation: opt.activation, batchnorm: false };
+      return {
+        kind: 'conv2d',
+        filters: cout!,
+        kernel: [kh!, kw!],
+        stride: opt.stride,
+        padding: opt.padding,
+        activation: opt.activation,
+        batchnorm: false,
+      };
     }
     case 'DEPTHWISE_CONV_2D': {
       if (opt.kind !== 'dwconv2d') break;
       const [, kh, kw, c] = weights();
       const cin = m.tensors[o.inputs[0]!]!.shape[3] ?? 1;
-      return { kind: 'dwconv2d', kernel: [kh!, kw!], stride: opt.stride, padding: opt.padding, multiplier: opt.multiplier || Math.max(1, c! / cin), activation: opt.activation, batchnorm: false };
+      return {
+        kind: 'dwconv2d',
+        kernel: [kh!, kw!],
+        stride: opt.stride,
+        padding: opt.padding,
+        multiplier: opt.multiplier || Math.max(1, c! / cin),
+        activation: opt.activation,
+        batchnorm: false,
+      };
     }
     case 'FULLY_CONNECTED':
       if (opt.kind !== 'dense') break;
@@ -167,24 +219,36 @@ function opOf(m: TfliteModel, o: TfliteOperator, i: number): Op {
     case 'MAX_POOL_2D':
     case 'AVERAGE_POOL_2D':
       if (opt.kind !== 'pool') break;
-      return { kind: 'pool', type: o.op === 'MAX_POOL_2D' ? 'max' : 'avg', size: opt.filter, stride: opt.stride, padding: opt.padding };
+      return {
+        kind: 'pool',
+        type: o.op === 'MAX_POOL_2D' ? 'max' : 'avg',
+        size: opt.filter,
+        stride: opt.stride,
+        padding: opt.padding,
+      };
     case 'MEAN':
     case 'REDUCE_MAX': {
       const axes = m.tensors[o.inputs[1] ?? -1]?.data;
       const inRank = m.tensors[o.inputs[0]!]?.shape.length;
       const keepDims = opt.kind === 'reducer' && opt.keepDims;
-      if (!axes || inRank !== 4 || keepDims || [...axes].sort().join(',') !== '1,2') throw new TfliteFormatError(`${where}: only a reduction over height and width without keep_dims (global pooling) is supported`);
+      if (!axes || inRank !== 4 || keepDims || [...axes].sort().join(',') !== '1,2')
+        throw new TfliteFormatError(
+          `${where}: only a reduction over height and width without keep_dims (global pooling) is supported`,
+        );
       return { kind: 'global-pool', type: o.op === 'MEAN' ? 'avg' : 'max' };
     }
     case 'RESHAPE':
       return { kind: 'flatten' };
     case 'ADD':
-      if (o.inputs.some((t) => isConst(m, t))) throw new TfliteFormatError(`${where}: adding a constant is only supported after a MUL (batch norm)`);
-      if (opt.kind === 'add' && opt.activation !== 'none') throw new TfliteFormatError(`${where}: a fused activation on ADD is not supported`);
+      if (o.inputs.some((t) => isConst(m, t)))
+        throw new TfliteFormatError(`${where}: adding a constant is only supported after a MUL (batch norm)`);
+      if (opt.kind === 'add' && opt.activation !== 'none')
+        throw new TfliteFormatError(`${where}: a fused activation on ADD is not supported`);
       return { kind: 'add' };
     case 'CONCATENATION': {
       const rank = m.tensors[o.outputs[0]!]?.shape.length ?? 0;
-      if (opt.kind === 'concat' && opt.axis !== -1 && opt.axis !== rank - 1) throw new TfliteFormatError(`${where}: only channel concatenation is supported`);
+      if (opt.kind === 'concat' && opt.axis !== -1 && opt.axis !== rank - 1)
+        throw new TfliteFormatError(`${where}: only channel concatenation is supported`);
       return { kind: 'concat' };
     }
     case 'SOFTMAX':
@@ -194,13 +258,18 @@ function opOf(m: TfliteModel, o: TfliteOperator, i: number): Op {
     case 'RELU6':
       return { kind: 'activation', fn: 'relu6' };
     case 'MUL':
-      throw new TfliteFormatError(`${where}: MUL is only supported by a constant, followed by an ADD of a constant (batch norm)`);
+      throw new TfliteFormatError(
+        `${where}: MUL is only supported by a constant, followed by an ADD of a constant (batch norm)`,
+      );
   }
   throw new TfliteFormatError(`${where}: unexpected options`);
 }
 
 /** Resource estimate of a `.tflite` model: the graph's, with the arena planned in the file's operator order. */
-export function estimateTflite(m: TfliteModel, options: Omit<EstimateOptions, 'order'> = {}): Estimate & { readonly graph: ArchGraph } {
+export function estimateTflite(
+  m: TfliteModel,
+  options: Omit<EstimateOptions, 'order'> = {},
+): Estimate & { readonly graph: ArchGraph } {
   const { graph, fileOrder } = graphFromTflite(m);
   return { ...estimate(graph, { ...options, order: fileOrder }), graph };
 }

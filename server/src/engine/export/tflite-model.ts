@@ -23,13 +23,41 @@ export type FusedActivation = 'none' | 'relu' | 'relu6';
 
 /** The builtin operators the exporter writes (all in TFLite Micro's `MicroMutableOpResolver`). */
 export type BuiltinName =
-  | 'CONV_2D' | 'DEPTHWISE_CONV_2D' | 'FULLY_CONNECTED' | 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'
-  | 'MEAN' | 'REDUCE_MAX' | 'RESHAPE' | 'ADD' | 'MUL' | 'CONCATENATION' | 'SOFTMAX' | 'RELU' | 'RELU6';
+  | 'CONV_2D'
+  | 'DEPTHWISE_CONV_2D'
+  | 'FULLY_CONNECTED'
+  | 'MAX_POOL_2D'
+  | 'AVERAGE_POOL_2D'
+  | 'MEAN'
+  | 'REDUCE_MAX'
+  | 'RESHAPE'
+  | 'ADD'
+  | 'MUL'
+  | 'CONCATENATION'
+  | 'SOFTMAX'
+  | 'RELU'
+  | 'RELU6';
 
 export type OperatorOptions =
-  | { readonly kind: 'conv2d'; readonly padding: Padding; readonly stride: readonly [number, number]; readonly activation: FusedActivation }
-  | { readonly kind: 'dwconv2d'; readonly padding: Padding; readonly stride: readonly [number, number]; readonly multiplier: number; readonly activation: FusedActivation }
-  | { readonly kind: 'pool'; readonly padding: Padding; readonly stride: readonly [number, number]; readonly filter: readonly [number, number] }
+  | {
+      readonly kind: 'conv2d';
+      readonly padding: Padding;
+      readonly stride: readonly [number, number];
+      readonly activation: FusedActivation;
+    }
+  | {
+      readonly kind: 'dwconv2d';
+      readonly padding: Padding;
+      readonly stride: readonly [number, number];
+      readonly multiplier: number;
+      readonly activation: FusedActivation;
+    }
+  | {
+      readonly kind: 'pool';
+      readonly padding: Padding;
+      readonly stride: readonly [number, number];
+      readonly filter: readonly [number, number];
+    }
   | { readonly kind: 'dense'; readonly activation: FusedActivation }
   | { readonly kind: 'reducer'; readonly keepDims: boolean }
   | { readonly kind: 'reshape' }

@@ -28,7 +28,14 @@ export function payloadBytes(m: TfliteModel): number {
   return bytes;
 }
 
-const NO_OVERHEAD: FlatbufferOverhead = { perModel: 0, perOperator: 0, perOperatorCode: 0, perTensor: 0, perQuantization: 0, bufferAlignment: BUFFER_ALIGNMENT };
+const NO_OVERHEAD: FlatbufferOverhead = {
+  perModel: 0,
+  perOperator: 0,
+  perOperatorCode: 0,
+  perTensor: 0,
+  perQuantization: 0,
+  bufferAlignment: BUFFER_ALIGNMENT,
+};
 
 /** The `tflm` convention without flatbuffer overhead: its flash is the payload alone. */
 export const PAYLOAD_CONVENTION: Convention = { ...TFLM, flatbuffer: NO_OVERHEAD };
@@ -59,7 +66,11 @@ export function overheadCounts(m: TfliteModel): OverheadCounts {
 
 /** The overhead the constants predict for these counts. */
 export function predictedOverhead(c: OverheadCounts, fb: FlatbufferOverhead): number {
-  return fb.perModel + c.operators * fb.perOperator + c.operatorCodes * fb.perOperatorCode + c.tensors * fb.perTensor + c.quantized * fb.perQuantization;
+  return (
+    fb.perModel +
+    c.operators * fb.perOperator +
+    c.operatorCodes * fb.perOperatorCode +
+    c.tensors * fb.perTensor +
+    c.quantized * fb.perQuantization
+  );
 }
-
-

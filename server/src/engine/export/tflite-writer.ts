@@ -1,11 +1,37 @@
 import * as flatbuffers from 'flatbuffers';
 import type { Padding as PaddingName } from '../arch/graph.js';
 import {
-  ActivationFunctionType, AddOptions, Buffer as FbBuffer, BuiltinOperator, BuiltinOptions, ConcatenationOptions, Conv2DOptions,
-  DepthwiseConv2DOptions, FullyConnectedOptions, Model, MulOptions, Operator, OperatorCode, Padding, Pool2DOptions,
-  QuantizationParameters, ReducerOptions, ReshapeOptions, SoftmaxOptions, SubGraph, Tensor, TensorType,
+  ActivationFunctionType,
+  AddOptions,
+  Buffer as FbBuffer,
+  BuiltinOperator,
+  BuiltinOptions,
+  ConcatenationOptions,
+  Conv2DOptions,
+  DepthwiseConv2DOptions,
+  FullyConnectedOptions,
+  Model,
+  MulOptions,
+  Operator,
+  OperatorCode,
+  Padding,
+  Pool2DOptions,
+  QuantizationParameters,
+  ReducerOptions,
+  ReshapeOptions,
+  SoftmaxOptions,
+  SubGraph,
+  Tensor,
+  TensorType,
 } from './generated/schema_generated.js';
-import { type BuiltinName, type FusedActivation, OPERATOR_VERSION, type OperatorOptions, type TfliteModel, type TfliteTensor } from './tflite-model.js';
+import {
+  type BuiltinName,
+  type FusedActivation,
+  OPERATOR_VERSION,
+  type OperatorOptions,
+  type TfliteModel,
+  type TfliteTensor,
+} from './tflite-model.js';
 
 /** The schema version TFLite expects in `Model.version`. */
 export const TFLITE_SCHEMA_VERSION = 3;
@@ -20,14 +46,20 @@ const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
  * one OperatorCode per distinct builtin in order of first use, operators in the model's order.
  */
 export function writeTflite(model: TfliteModel): Uint8Array {
-  const constBytes = model.tensors.reduce((s, t) => s + (t.data ? t.data.byteLength + BUFFER_ALIGNMENT : 0), 0);
+  const constBytes = model.tensors.reduce(
+    (s, t) => s + (t.data ? t.data.byteLength + BUFFER_ALIGNMENT : 0),
+    0,
+  );
   const b = new flatbuffers.Builder(4096 + constBytes + 256 * model.tensors.length);
 
   // Buffers: 0 is the empty sentinel; then one per constant, in tensor order.
   const bufferOf: number[] = [];
   const bufferOffsets: flatbuffers.Offset[] = [emptyBuffer(b)];
   for (const t of model.tensors) {
-    if (!t.data) { bufferOf.push(0); continue; }
+    if (!t.data) {
+      bufferOf.push(0);
+      continue;
+    }
     bufferOf.push(bufferOffsets.length);
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     b.prep(BUFFER_ALIGNMENT, bytes.length);
@@ -100,7 +132,10 @@ function tensorTable(b: flatbuffers.Builder, t: TfliteTensor, buffer: number): f
   if (t.quantization) {
     const q = t.quantization;
     const scale = QuantizationParameters.createScaleVector(b, [...q.scale]);
-    const zeroPoint = QuantizationParameters.createZeroPointVector(b, q.zeroPoint.map((z) => BigInt(z)));
+    const zeroPoint = QuantizationParameters.createZeroPointVector(
+      b,
+      q.zeroPoint.map((z) => BigInt(z)),
+    );
     QuantizationParameters.startQuantizationParameters(b);
     QuantizationParameters.addScale(b, scale);
     QuantizationParameters.addZeroPoint(b, zeroPoint);
@@ -118,17 +153,54 @@ function tensorTable(b: flatbuffers.Builder, t: TfliteTensor, buffer: number): f
 
 const PADDING: Readonly<Record<PaddingName, Padding>> = { same: Padding.SAME, valid: Padding.VALID };
 const ACTIVATION: Readonly<Record<FusedActivation, ActivationFunctionType>> = {
-  none: ActivationFunctionType.NONE, relu: ActivationFunctionType.RELU, relu6: ActivationFunctionType.RELU6,
+  none: ActivationFunctionType.NONE,
+  relu: ActivationFunctionType.RELU,
+  relu6: ActivationFunctionType.RELU6,
 };
 
 function optionsTable(b: flatbuffers.Builder, o: OperatorOptions): [BuiltinOptions, flatbuffers.Offset] {
   switch (o.kind) {
     case 'conv2d':
-      return [BuiltinOptions.Conv2DOptions, Conv2DOptions.createConv2DOptions(b, PADDING[o.padding], o.stride[1], o.stride[0], ACTIVATION[o.activation], 1, 1, TensorType.FLOAT32)];
+      return [
+        BuiltinOptions.Conv2DOptions,
+        Conv2DOptions.createConv2DOptions(
+          b,
+          PADDING[o.padding],
+          o.stride[1],
+          o.stride[0],
+          ACTIVATION[o.activation],
+          1,
+          1,
+          TensorType.FLOAT32,
+        ),
+      ];
     case 'dwconv2d':
-      return [BuiltinOptions.DepthwiseConv2DOptions, DepthwiseConv2DOptions.createDepthwiseConv2DOptions(b, PADDING[o.padding], o.stride[1], o.stride[0], o.multiplier, ACTIVATION[o.activation], 1, 1)];
+      return [
+        BuiltinOptions.DepthwiseConv2DOptions,
+        DepthwiseConv2DOptions.createDepthwiseConv2DOptions(
+          b,
+          PADDING[o.padding],
+          o.stride[1],
+          o.stride[0],
+          o.multiplier,
+          ACTIVATION[o.activation],
+          1,
+          1,
+        ),
+      ];
     case 'pool':
-      return [BuiltinOptions.Pool2DOptions, Pool2DOptions.createPool2DOptions(b, PADDING[o.padding], o.stride[1], o.stride[0], o.filter[1], o.filter[0], ActivationFunctionType.NONE)];
+      return [
+        BuiltinOptions.Pool2DOptions,
+        Pool2DOptions.createPool2DOptions(
+          b,
+          PADDING[o.padding],
+          o.stride[1],
+          o.stride[0],
+          o.filter[1],
+          o.filter[0],
+          ActivationFunctionType.NONE,
+        ),
+      ];
     case 'dense':
       FullyConnectedOptions.startFullyConnectedOptions(b);
       FullyConnectedOptions.addFusedActivationFunction(b, ACTIVATION[o.activation]);
@@ -145,7 +217,10 @@ function optionsTable(b: flatbuffers.Builder, o: OperatorOptions): [BuiltinOptio
     case 'mul':
       return [BuiltinOptions.MulOptions, MulOptions.createMulOptions(b, ACTIVATION[o.activation])];
     case 'concat':
-      return [BuiltinOptions.ConcatenationOptions, ConcatenationOptions.createConcatenationOptions(b, o.axis, ACTIVATION[o.activation])];
+      return [
+        BuiltinOptions.ConcatenationOptions,
+        ConcatenationOptions.createConcatenationOptions(b, o.axis, ACTIVATION[o.activation]),
+      ];
     case 'softmax':
       return [BuiltinOptions.SoftmaxOptions, SoftmaxOptions.createSoftmaxOptions(b, o.beta)];
     case 'none':

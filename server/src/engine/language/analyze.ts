@@ -12,7 +12,10 @@ export interface Analysis {
   readonly graphs: ReadonlyMap<ModelDecl, ArchGraph>;
 }
 
-export interface AnalyzeOptions { readonly boards?: BoardLookup; readonly checks?: Checks }
+export interface AnalyzeOptions {
+  readonly boards?: BoardLookup;
+  readonly checks?: Checks;
+}
 
 /** Parse, lower and validate a `.unas` text. Total: never throws, whatever the input. */
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {

@@ -4,7 +4,10 @@ import { suggest } from './did-you-mean.js';
 import { BARE_ALLOWED, caseFix, dimensionOf, EXAMPLE_UNIT, unitFactor, type Dimension } from './units.js';
 
 /** A value with the span it was written at. */
-export interface Located<T> { readonly value: T; readonly span: Span }
+export interface Located<T> {
+  readonly value: T;
+  readonly span: Span;
+}
 
 export const spanOf = (atoms: readonly Atom[], fallback: Span): Span =>
   atoms.length ? { start: atoms[0]!.start, end: atoms[atoms.length - 1]!.end } : fallback;
@@ -27,9 +30,15 @@ export class Args {
     return new Args(st.args, st.head, report, st.head.text);
   }
 
-  get empty(): boolean { return this.pos >= this.atoms.length; }
-  peek(offset = 0): Atom | undefined { return this.atoms[this.pos + offset]; }
-  next(): Atom | undefined { return this.atoms[this.pos++]; }
+  get empty(): boolean {
+    return this.pos >= this.atoms.length;
+  }
+  peek(offset = 0): Atom | undefined {
+    return this.atoms[this.pos + offset];
+  }
+  next(): Atom | undefined {
+    return this.atoms[this.pos++];
+  }
 
   private missing(expected: string): undefined {
     const at = this.peek() ?? { start: this.anchor.end, end: this.anchor.end };
@@ -43,7 +52,13 @@ export class Args {
     const rest = this.atoms.slice(this.pos);
     this.pos = this.atoms.length;
     const text = rest.map((a) => a.text).join(' ');
-    this.report(diag(spanOf(rest, this.anchor), 'unexpected-value', `unexpected '${text.length > 30 ? `${text.slice(0, 30)}…` : text}' after ${this.what}`));
+    this.report(
+      diag(
+        spanOf(rest, this.anchor),
+        'unexpected-value',
+        `unexpected '${text.length > 30 ? `${text.slice(0, 30)}…` : text}' after ${this.what}`,
+      ),
+    );
   }
 
   number(expected = 'a number'): Located<number> | undefined {
@@ -53,7 +68,11 @@ export class Args {
     return { value: Number(a.text), span: a };
   }
 
-  int(min: number, max: number, expected = `a whole number from ${min} to ${max}`): Located<number> | undefined {
+  int(
+    min: number,
+    max: number,
+    expected = `a whole number from ${min} to ${max}`,
+  ): Located<number> | undefined {
     const n = this.number(expected);
     if (!n) return undefined;
     if (!Number.isInteger(n.value) || n.value < min || n.value > max) {
@@ -69,7 +88,10 @@ export class Args {
     if (!n) return undefined;
     let value = n.value;
     let span: Span = n.span;
-    if (this.peek()?.kind === 'percent') { value /= 100; span = { start: n.span.start, end: this.next()!.end }; }
+    if (this.peek()?.kind === 'percent') {
+      value /= 100;
+      span = { start: n.span.start, end: this.next()!.end };
+    }
     if (value < min || value > max) {
       this.report(diag(span, 'out-of-range', `${this.what} must be between ${min * 100}% and ${max * 100}%`));
       return undefined;
@@ -84,45 +106,82 @@ export class Args {
     const u = this.peek();
     if (u?.kind === 'word') {
       const f = unitFactor(dim, u.text);
-      if (f !== undefined) { this.pos++; return { value: n.value * f, span: { start: n.span.start, end: u.end } }; }
+      if (f !== undefined) {
+        this.pos++;
+        return { value: n.value * f, span: { start: n.span.start, end: u.end } };
+      }
       const fixed = caseFix(dim, u.text);
       if (fixed) {
         this.pos++;
-        this.report(diag(u, 'unit', `unknown unit '${u.text}': did you mean '${fixed}'?`, 'error', { title: `Change to '${fixed}'`, edits: [{ start: u.start, end: u.end, text: fixed }] }));
+        this.report(
+          diag(u, 'unit', `unknown unit '${u.text}': did you mean '${fixed}'?`, 'error', {
+            title: `Change to '${fixed}'`,
+            edits: [{ start: u.start, end: u.end, text: fixed }],
+          }),
+        );
         return undefined;
       }
       const other = dimensionOf(u.text);
       if (other) {
         this.pos++;
-        this.report(diag(u, 'unit', `'${u.text}' is a ${dimName(other)} unit, but ${this.what} needs a ${dimName(dim)} (${Object.keys(unitsHint(dim)).join(', ')})`));
+        this.report(
+          diag(
+            u,
+            'unit',
+            `'${u.text}' is a ${dimName(other)} unit, but ${this.what} needs a ${dimName(dim)} (${Object.keys(unitsHint(dim)).join(', ')})`,
+          ),
+        );
         return undefined;
       }
     }
     if (BARE_ALLOWED[dim]) return n;
-    this.report(diag(n.span, 'unit', `${this.what} needs a unit: ${Object.keys(unitsHint(dim)).join(', ')}`, 'error',
-      { title: `Add unit '${EXAMPLE_UNIT[dim]}'`, edits: [{ start: n.span.end, end: n.span.end, text: ` ${EXAMPLE_UNIT[dim]}` }] }));
+    this.report(
+      diag(n.span, 'unit', `${this.what} needs a unit: ${Object.keys(unitsHint(dim)).join(', ')}`, 'error', {
+        title: `Add unit '${EXAMPLE_UNIT[dim]}'`,
+        edits: [{ start: n.span.end, end: n.span.end, text: ` ${EXAMPLE_UNIT[dim]}` }],
+      }),
+    );
     return undefined;
   }
 
   /** `a..b` or a single `a` (= `a..a`), whole numbers within [min, max]. */
   intRange(min: number, max: number): Located<{ min: number; max: number }> | undefined {
     const lo = this.int(min, max);
-    if (!lo) { this.skipRange(); return undefined; }
+    if (!lo) {
+      this.skipRange();
+      return undefined;
+    }
     if (this.peek()?.kind !== 'dotdot') return { value: { min: lo.value, max: lo.value }, span: lo.span };
     this.pos++;
     const hi = this.int(min, max);
     if (!hi) return undefined;
     const span = { start: lo.span.start, end: hi.span.end };
     if (hi.value < lo.value) {
-      this.report(diag(span, 'empty-range', `empty range ${lo.value}..${hi.value}: the first bound must not exceed the second`, 'error',
-        { title: `Swap to ${hi.value}..${lo.value}`, edits: [{ start: lo.span.start, end: lo.span.end, text: String(hi.value) }, { start: hi.span.start, end: hi.span.end, text: String(lo.value) }] }));
+      this.report(
+        diag(
+          span,
+          'empty-range',
+          `empty range ${lo.value}..${hi.value}: the first bound must not exceed the second`,
+          'error',
+          {
+            title: `Swap to ${hi.value}..${lo.value}`,
+            edits: [
+              { start: lo.span.start, end: lo.span.end, text: String(hi.value) },
+              { start: hi.span.start, end: hi.span.end, text: String(lo.value) },
+            ],
+          },
+        ),
+      );
       return undefined;
     }
     return { value: { min: lo.value, max: hi.value }, span };
   }
 
   private skipRange(): void {
-    if (this.peek()?.kind === 'dotdot') { this.pos++; if (this.peek()?.kind === 'number') this.pos++; }
+    if (this.peek()?.kind === 'dotdot') {
+      this.pos++;
+      if (this.peek()?.kind === 'number') this.pos++;
+    }
   }
 
   shape(): Located<number[]> | undefined {
@@ -130,7 +189,10 @@ export class Args {
     if (a?.kind === 'shape') {
       this.pos++;
       const dims = a.text.split('x').map(Number);
-      if (dims.some((d) => d < 1)) { this.report(diag(a, 'out-of-range', `every dimension of ${a.text} must be at least 1`)); return undefined; }
+      if (dims.some((d) => d < 1)) {
+        this.report(diag(a, 'out-of-range', `every dimension of ${a.text} must be at least 1`));
+        return undefined;
+      }
       return { value: dims, span: a };
     }
     if (a?.kind === 'number' && Number.isInteger(Number(a.text)) && Number(a.text) > 0) {
@@ -156,7 +218,10 @@ export class Args {
   }
 
   /** One of `choices`, with a "did you mean" and a quick fix when one is close. */
-  word<T extends string>(choices: readonly T[], expected = `one of ${choices.join(', ')}`): Located<T> | undefined {
+  word<T extends string>(
+    choices: readonly T[],
+    expected = `one of ${choices.join(', ')}`,
+  ): Located<T> | undefined {
     const a = this.peek();
     if (a?.kind !== 'word') return this.missing(expected);
     this.pos++;
@@ -172,7 +237,12 @@ export class Args {
     this.pos++;
     if (a.text === '<=' || a.text === '≤') return { value: '<=', span: a };
     if (a.text === '<') return { value: '<', span: a };
-    this.report(diag(a, 'compare', `a constraint is an upper limit: use '<=' (found '${a.text}')`, 'error', { title: "Change to '<='", edits: [{ start: a.start, end: a.end, text: '<=' }] }));
+    this.report(
+      diag(a, 'compare', `a constraint is an upper limit: use '<=' (found '${a.text}')`, 'error', {
+        title: "Change to '<='",
+        edits: [{ start: a.start, end: a.end, text: '<=' }],
+      }),
+    );
     return { value: '<=', span: a };
   }
 
@@ -215,7 +285,10 @@ export function unquote(text: string): string {
 export function unknownWord(span: Span, word: string, choices: Iterable<string>, context: string) {
   const s = suggest(word, choices);
   return s
-    ? diag(span, 'unknown-word', `unknown '${word}': did you mean '${s}'? (${context})`, 'error', { title: `Change to '${s}'`, edits: [{ start: span.start, end: span.end, text: s }] })
+    ? diag(span, 'unknown-word', `unknown '${word}': did you mean '${s}'? (${context})`, 'error', {
+        title: `Change to '${s}'`,
+        edits: [{ start: span.start, end: span.end, text: s }],
+      })
     : diag(span, 'unknown-word', `unknown '${word}' (${context})`);
 }
 
@@ -225,7 +298,10 @@ function dimName(d: Dimension): string {
 
 function unitsHint(d: Dimension): Record<string, number> {
   const all: Record<Dimension, Record<string, number>> = {
-    bytes: { B: 1, KB: 1, MB: 1 }, count: { K: 1, M: 1, G: 1 }, time: { us: 1, ms: 1, s: 1 }, frequency: { kHz: 1, MHz: 1, GHz: 1 },
+    bytes: { B: 1, KB: 1, MB: 1 },
+    count: { K: 1, M: 1, G: 1 },
+    time: { us: 1, ms: 1, s: 1 },
+    frequency: { kHz: 1, MHz: 1, GHz: 1 },
   };
   return all[d];
 }

@@ -11,7 +11,10 @@ import type { Span, SyntaxTree } from './syntax-tree.js';
  * wrote" from "the default".
  */
 
-export interface Name { readonly name: string; readonly span: Span }
+export interface Name {
+  readonly name: string;
+  readonly span: Span;
+}
 
 export interface UnasDocument {
   readonly syntax: SyntaxTree;
@@ -42,7 +45,11 @@ export interface SearchDecl {
   readonly written: ReadonlySet<string>;
 }
 
-export interface SpaceRef { readonly kind: 'space-ref'; readonly ref: Name; readonly span: Span }
+export interface SpaceRef {
+  readonly kind: 'space-ref';
+  readonly ref: Name;
+  readonly span: Span;
+}
 
 export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images';
 export const DATASET_KINDS: readonly DatasetKind[] = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'];
@@ -62,7 +69,12 @@ export interface DatasetDecl {
   readonly augment?: AugmentDecl;
 }
 
-export interface AugmentDecl { readonly span: Span; readonly shift: number; readonly rotate: number; readonly flip: boolean }
+export interface AugmentDecl {
+  readonly span: Span;
+  readonly shift: number;
+  readonly rotate: number;
+  readonly flip: boolean;
+}
 
 export interface TargetDecl {
   readonly span: Span;
@@ -101,7 +113,11 @@ export interface StrategyDecl {
 }
 
 /** Two-rung successive halving: a cheap first training, full training for the best `keep` fraction. */
-export interface HalvingDecl { readonly epochs: number; readonly subset: number; readonly keep: number }
+export interface HalvingDecl {
+  readonly epochs: number;
+  readonly subset: number;
+  readonly keep: number;
+}
 
 export type OptimizerKind = 'sgd' | 'adam';
 export type Schedule =
@@ -159,7 +175,12 @@ export interface ModelDecl {
 
 export type LayerDecl =
   | { readonly kind: 'op'; readonly span: Span; readonly op: Op }
-  | { readonly kind: 'merge'; readonly span: Span; readonly mode: 'add' | 'concat'; readonly paths: readonly (readonly LayerDecl[])[] }
+  | {
+      readonly kind: 'merge';
+      readonly span: Span;
+      readonly mode: 'add' | 'concat';
+      readonly paths: readonly (readonly LayerDecl[])[];
+    }
   /** A layer that did not lower (already reported): shapes after it are unknown, so nothing more is checked. */
   | { readonly kind: 'invalid'; readonly span: Span };
 

@@ -10,7 +10,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
     }
     prev2 = prev;
@@ -28,7 +29,11 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   const lw = word.toLowerCase();
   for (const c of candidates) {
     const d = editDistance(lw, c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; tie = false; } else if (d === bestD && c !== best) tie = true;
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+      tie = false;
+    } else if (d === bestD && c !== best) tie = true;
   }
   return best !== undefined && bestD <= limit && !tie ? best : undefined;
 }

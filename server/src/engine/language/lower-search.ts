@@ -3,14 +3,32 @@ import { diag, type Report } from './diagnostics.js';
 import { Args, spanOf, type Located } from './args.js';
 import { requireBlock, walk } from './walk.js';
 import {
-  DATASET_KINDS, METRICS, type AugmentDecl, type ConstraintDecl, type DatasetDecl, type DatasetKind, type Metric,
-  type HalvingDecl, type OptimizerKind, type Schedule, type StrategyDecl, type StrategyKind, type TargetDecl, type TrainDecl,
+  DATASET_KINDS,
+  METRICS,
+  type AugmentDecl,
+  type ConstraintDecl,
+  type DatasetDecl,
+  type DatasetKind,
+  type Metric,
+  type HalvingDecl,
+  type OptimizerKind,
+  type Schedule,
+  type StrategyDecl,
+  type StrategyKind,
+  type TargetDecl,
+  type TrainDecl,
 } from './ast.js';
 import type { Dimension } from './units.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-const METRIC_DIM: Readonly<Record<Exclude<Metric, 'error'>, Dimension>> = { ram: 'bytes', arena: 'bytes', flash: 'bytes', macs: 'count', latency: 'time' };
+const METRIC_DIM: Readonly<Record<Exclude<Metric, 'error'>, Dimension>> = {
+  ram: 'bytes',
+  arena: 'bytes',
+  flash: 'bytes',
+  macs: 'count',
+  latency: 'time',
+};
 
 /** `ram <= 8 KB [hard|soft]` (and the other metrics). */
 export function lowerConstraint(st: Statement, report: Report): ConstraintDecl | undefined {
@@ -19,15 +37,27 @@ export function lowerConstraint(st: Statement, report: Report): ConstraintDecl |
   const op = a.compare();
   if (!op) {
     // One finding is enough: the rest of the statement is what the missing operator would have bounded.
-    report(diag(st.head, 'missing-compare', `a constraint needs a limit: ${metric} <= ${metric === 'error' ? '5%' : metric === 'macs' ? '1 M' : metric === 'latency' ? '50 ms' : '8 KB'}`));
+    report(
+      diag(
+        st.head,
+        'missing-compare',
+        `a constraint needs a limit: ${metric} <= ${metric === 'error' ? '5%' : metric === 'macs' ? '1 M' : metric === 'latency' ? '50 ms' : '8 KB'}`,
+      ),
+    );
     return undefined;
   }
   const limit = metric === 'error' ? a.fraction(0, 1) : a.quantity(METRIC_DIM[metric]);
   let mode: 'hard' | 'soft' = 'hard';
-  if (!a.empty) { const m = a.word(['hard', 'soft'] as const); if (m) mode = m.value; }
+  if (!a.empty) {
+    const m = a.word(['hard', 'soft'] as const);
+    if (m) mode = m.value;
+  }
   a.done();
   if (!limit) return undefined;
-  if (limit.value <= 0 && metric !== 'error') { report(diag(limit.span, 'out-of-range', `a ${metric} limit must be positive`)); return undefined; }
+  if (limit.value <= 0 && metric !== 'error') {
+    report(diag(limit.span, 'out-of-range', `a ${metric} limit must be positive`));
+    return undefined;
+  }
   return { span: st, metric: { value: metric, span: st.head }, op: op.value, limit, mode };
 }
 
@@ -35,21 +65,36 @@ export function lowerConstraints(st: Statement, report: Report, out: ConstraintD
   const block = requireBlock(st, report, 'constraints { ram <= 8 KB  flash <= 16 KB }');
   Args.of(st, report).done();
   if (!block) return;
-  const handlers = Object.fromEntries(METRICS.map((m) => [m, (s: Statement) => { const c = lowerConstraint(s, report); if (c) out.push(c); }]));
+  const handlers = Object.fromEntries(
+    METRICS.map((m) => [
+      m,
+      (s: Statement) => {
+        const c = lowerConstraint(s, report);
+        if (c) out.push(c);
+      },
+    ]),
+  );
   walk(block.statements, 'constraints', report, handlers);
 }
 
-export function lowerObjectives(st: Statement, report: Report): Located<readonly Located<Metric>[]> | undefined {
+export function lowerObjectives(
+  st: Statement,
+  report: Report,
+): Located<readonly Located<Metric>[]> | undefined {
   const parts = Args.of(st, report).split('comma');
   const items: Located<Metric>[] = [];
   for (const p of parts) {
     const m = p.word(METRICS);
     p.done();
     if (!m) continue;
-    if (items.some((x) => x.value === m.value)) report(diag(m.span, 'duplicate-objective', `'${m.value}' is listed twice`, 'warning'));
+    if (items.some((x) => x.value === m.value))
+      report(diag(m.span, 'duplicate-objective', `'${m.value}' is listed twice`, 'warning'));
     else items.push(m);
   }
-  if (!parts.length) { report(diag(st.head, 'missing-value', `objectives needs a list such as: error, ram, flash, macs`)); return undefined; }
+  if (!parts.length) {
+    report(diag(st.head, 'missing-value', `objectives needs a list such as: error, ram, flash, macs`));
+    return undefined;
+  }
   return { value: items, span: spanOf(st.args, st.head) };
 }
 
@@ -60,15 +105,50 @@ export function lowerDataset(st: Statement, report: Report): DatasetDecl | undef
   if (!kind) return undefined;
   const d: Mutable<DatasetDecl> = { span: st, kind };
   if (st.block) {
-    const str = (k: 'path' | 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels') => (s: Statement) => { const x = Args.of(s, report); const v = x.string(); x.done(); if (v) d[k] = v; };
+    const str =
+      (k: 'path' | 'trainImages' | 'trainLabels' | 'testImages' | 'testLabels') => (s: Statement) => {
+        const x = Args.of(s, report);
+        const v = x.string();
+        x.done();
+        if (v) d[k] = v;
+      };
     walk(st.block.statements, 'dataset', report, {
-      path: str('path'), 'train-images': str('trainImages'), 'train-labels': str('trainLabels'),
-      'test-images': str('testImages'), 'test-labels': str('testLabels'),
-      input: (s) => { const x = Args.of(s, report); const v = x.shape(); x.done(); if (v) { if (v.value.length !== 3) report(diag(v.span, 'shape', 'a dataset input is H×W×C, e.g. 28x28x1')); else d.input = v; } },
-      classes: (s) => { const x = Args.of(s, report); const v = x.int(2, 100000); x.done(); if (v) d.classes = v; },
-      validation: (s) => { const x = Args.of(s, report); const v = x.fraction(0, 0.9); x.done(); if (v) d.validation = v; },
-      subset: (s) => { const x = Args.of(s, report); const v = x.int(10, 1e9); x.done(); if (v) d.subset = v; },
-      augment: (s) => { const v = lowerAugment(s, report); if (v) d.augment = v; },
+      path: str('path'),
+      'train-images': str('trainImages'),
+      'train-labels': str('trainLabels'),
+      'test-images': str('testImages'),
+      'test-labels': str('testLabels'),
+      input: (s) => {
+        const x = Args.of(s, report);
+        const v = x.shape();
+        x.done();
+        if (v) {
+          if (v.value.length !== 3) report(diag(v.span, 'shape', 'a dataset input is H×W×C, e.g. 28x28x1'));
+          else d.input = v;
+        }
+      },
+      classes: (s) => {
+        const x = Args.of(s, report);
+        const v = x.int(2, 100000);
+        x.done();
+        if (v) d.classes = v;
+      },
+      validation: (s) => {
+        const x = Args.of(s, report);
+        const v = x.fraction(0, 0.9);
+        x.done();
+        if (v) d.validation = v;
+      },
+      subset: (s) => {
+        const x = Args.of(s, report);
+        const v = x.int(10, 1e9);
+        x.done();
+        if (v) d.subset = v;
+      },
+      augment: (s) => {
+        const v = lowerAugment(s, report);
+        if (v) d.augment = v;
+      },
     });
   }
   return d;
@@ -80,9 +160,26 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
   if (!block) return undefined;
   const aug = { span: st as { start: number; end: number }, shift: 0, rotate: 0, flip: false };
   walk(block.statements, 'augment', report, {
-    shift: (s) => { const x = Args.of(s, report); const v = x.int(0, 64); x.done(); if (v) aug.shift = v.value; },
-    rotate: (s) => { const x = Args.of(s, report); const v = x.number('an angle in degrees'); x.done(); if (v) { if (v.value < 0 || v.value > 180) report(diag(v.span, 'out-of-range', 'rotate must be between 0 and 180 degrees')); else aug.rotate = v.value; } },
-    flip: (s) => { Args.of(s, report).done(); aug.flip = true; },
+    shift: (s) => {
+      const x = Args.of(s, report);
+      const v = x.int(0, 64);
+      x.done();
+      if (v) aug.shift = v.value;
+    },
+    rotate: (s) => {
+      const x = Args.of(s, report);
+      const v = x.number('an angle in degrees');
+      x.done();
+      if (v) {
+        if (v.value < 0 || v.value > 180)
+          report(diag(v.span, 'out-of-range', 'rotate must be between 0 and 180 degrees'));
+        else aug.rotate = v.value;
+      }
+    },
+    flip: (s) => {
+      Args.of(s, report).done();
+      aug.flip = true;
+    },
   });
   return aug;
 }
@@ -90,19 +187,47 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
 export function lowerTarget(st: Statement, report: Report, constraints: ConstraintDecl[]): TargetDecl {
   const a = Args.of(st, report);
   const t: Mutable<TargetDecl> = { span: st };
-  if (!a.empty) { const b = a.name('a board such as nucleo-f746zg, or custom'); if (b) t.board = { name: b.value, span: b.span }; }
+  if (!a.empty) {
+    const b = a.name('a board such as nucleo-f746zg, or custom');
+    if (b) t.board = { name: b.value, span: b.span };
+  }
   a.done();
   if (st.block) {
     const bytes = (k: 'ram' | 'flash' | 'ramReserve' | 'flashReserve') => (s: Statement) => {
-      if (s.args[0]?.kind === 'compare') { const c = lowerConstraint(s, report); if (c) constraints.push(c); return; }
-      const x = Args.of(s, report); const v = x.quantity('bytes'); x.done(); if (v) t[k] = v;
+      if (s.args[0]?.kind === 'compare') {
+        const c = lowerConstraint(s, report);
+        if (c) constraints.push(c);
+        return;
+      }
+      const x = Args.of(s, report);
+      const v = x.quantity('bytes');
+      x.done();
+      if (v) t[k] = v;
     };
-    const constraint = (s: Statement) => { const c = lowerConstraint(s, report); if (c) constraints.push(c); };
+    const constraint = (s: Statement) => {
+      const c = lowerConstraint(s, report);
+      if (c) constraints.push(c);
+    };
     walk(st.block.statements, 'target', report, {
-      core: (s) => { const x = Args.of(s, report); const v = x.name('a core such as cortex-m4'); x.done(); if (v) t.core = v; },
-      clock: (s) => { const x = Args.of(s, report); const v = x.quantity('frequency'); x.done(); if (v) t.clockHz = v; },
-      ram: bytes('ram'), flash: bytes('flash'), 'ram-reserve': bytes('ramReserve'), 'flash-reserve': bytes('flashReserve'),
-      arena: constraint, macs: constraint, latency: constraint,
+      core: (s) => {
+        const x = Args.of(s, report);
+        const v = x.name('a core such as cortex-m4');
+        x.done();
+        if (v) t.core = v;
+      },
+      clock: (s) => {
+        const x = Args.of(s, report);
+        const v = x.quantity('frequency');
+        x.done();
+        if (v) t.clockHz = v;
+      },
+      ram: bytes('ram'),
+      flash: bytes('flash'),
+      'ram-reserve': bytes('ramReserve'),
+      'flash-reserve': bytes('flashReserve'),
+      arena: constraint,
+      macs: constraint,
+      latency: constraint,
     });
   }
   return t;
@@ -115,11 +240,24 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
   if (!kind) return undefined;
   const s: Mutable<StrategyDecl> = { span: st, kind };
   if (st.block) {
-    const int = (k: 'population' | 'sample' | 'rounds' | 'workers' | 'seed', min: number, max: number) => (x: Statement) => { const r = Args.of(x, report); const v = r.int(min, max); r.done(); if (v) s[k] = v; };
+    const int =
+      (k: 'population' | 'sample' | 'rounds' | 'workers' | 'seed', min: number, max: number) =>
+      (x: Statement) => {
+        const r = Args.of(x, report);
+        const v = r.int(min, max);
+        r.done();
+        if (v) s[k] = v;
+      };
     walk(st.block.statements, 'strategy', report, {
-      population: int('population', 2, 100000), sample: int('sample', 1, 100000), rounds: int('rounds', 1, 10_000_000),
-      workers: int('workers', 1, 256), seed: int('seed', 0, 2 ** 31 - 1),
-      halving: (x) => { const v = lowerHalving(x, report); if (v) s.halving = v; },
+      population: int('population', 2, 100000),
+      sample: int('sample', 1, 100000),
+      rounds: int('rounds', 1, 10_000_000),
+      workers: int('workers', 1, 256),
+      seed: int('seed', 0, 2 ** 31 - 1),
+      halving: (x) => {
+        const v = lowerHalving(x, report);
+        if (v) s.halving = v;
+      },
     });
   }
   return s;
@@ -131,12 +269,26 @@ function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | und
   const v: { epochs?: number; subset?: number; keep?: number } = {};
   while (!a.empty) {
     const key = a.word(['epochs', 'subset', 'keep'] as const, 'epochs N, subset N or keep P%');
-    if (!key) { a.done(); return undefined; }
-    const n = key.value === 'keep' ? a.fraction(0.01, 0.99) : key.value === 'epochs' ? a.int(1, 1000) : a.int(10, 1e9);
-    if (!n) { a.done(); return undefined; }
+    if (!key) {
+      a.done();
+      return undefined;
+    }
+    const n =
+      key.value === 'keep'
+        ? a.fraction(0.01, 0.99)
+        : key.value === 'epochs'
+          ? a.int(1, 1000)
+          : a.int(10, 1e9);
+    if (!n) {
+      a.done();
+      return undefined;
+    }
     v[key.value] = n.value;
   }
-  return { value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5 }, span: spanOf(st.args, st.head) };
+  return {
+    value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5 },
+    span: spanOf(st.args, st.head),
+  };
 }
 
 export function lowerTrain(st: Statement, report: Report): TrainDecl | undefined {
@@ -144,19 +296,43 @@ export function lowerTrain(st: Statement, report: Report): TrainDecl | undefined
   const block = requireBlock(st, report, 'train { epochs 10  batch 128 }');
   const t: Mutable<TrainDecl> = { span: st };
   if (!block) return t;
-  const num = (k: 'lr' | 'momentum' | 'weightDecay' | 'labelSmoothing', min: number, max: number, label: string) => (x: Statement) => {
-    const r = Args.of(x, report); const v = r.number(); r.done();
-    if (!v) return;
-    if (v.value < min || v.value > max) { report(diag(v.span, 'out-of-range', `${label} must be between ${min} and ${max}`)); return; }
-    t[k] = v;
+  const num =
+    (k: 'lr' | 'momentum' | 'weightDecay' | 'labelSmoothing', min: number, max: number, label: string) =>
+    (x: Statement) => {
+      const r = Args.of(x, report);
+      const v = r.number();
+      r.done();
+      if (!v) return;
+      if (v.value < min || v.value > max) {
+        report(diag(v.span, 'out-of-range', `${label} must be between ${min} and ${max}`));
+        return;
+      }
+      t[k] = v;
+    };
+  const int = (k: 'epochs' | 'batch' | 'earlyStop', min: number, max: number) => (x: Statement) => {
+    const r = Args.of(x, report);
+    const v = r.int(min, max);
+    r.done();
+    if (v) t[k] = v;
   };
-  const int = (k: 'epochs' | 'batch' | 'earlyStop', min: number, max: number) => (x: Statement) => { const r = Args.of(x, report); const v = r.int(min, max); r.done(); if (v) t[k] = v; };
   walk(block.statements, 'train', report, {
-    epochs: int('epochs', 1, 100000), batch: int('batch', 1, 65536), 'early-stop': int('earlyStop', 1, 100000),
-    optimizer: (x) => { const r = Args.of(x, report); const v = r.word<OptimizerKind>(['sgd', 'adam']); r.done(); if (v) t.optimizer = v; },
-    lr: num('lr', 1e-9, 10, 'lr'), momentum: num('momentum', 0, 0.9999, 'momentum'),
-    'weight-decay': num('weightDecay', 0, 1, 'weight-decay'), 'label-smoothing': num('labelSmoothing', 0, 0.5, 'label-smoothing'),
-    schedule: (x) => { const v = lowerSchedule(x, report); if (v) t.schedule = v; },
+    epochs: int('epochs', 1, 100000),
+    batch: int('batch', 1, 65536),
+    'early-stop': int('earlyStop', 1, 100000),
+    optimizer: (x) => {
+      const r = Args.of(x, report);
+      const v = r.word<OptimizerKind>(['sgd', 'adam']);
+      r.done();
+      if (v) t.optimizer = v;
+    },
+    lr: num('lr', 1e-9, 10, 'lr'),
+    momentum: num('momentum', 0, 0.9999, 'momentum'),
+    'weight-decay': num('weightDecay', 0, 1, 'weight-decay'),
+    'label-smoothing': num('labelSmoothing', 0, 0.5, 'label-smoothing'),
+    schedule: (x) => {
+      const v = lowerSchedule(x, report);
+      if (v) t.schedule = v;
+    },
   });
   return t;
 }
@@ -164,18 +340,30 @@ export function lowerTrain(st: Statement, report: Report): TrainDecl | undefined
 function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undefined {
   const a = Args.of(st, report);
   const kind = a.word(['constant', 'cosine', 'step'] as const);
-  if (!kind) { a.done(); return undefined; }
-  if (kind.value !== 'step') { a.done(); return { value: { kind: kind.value }, span: spanOf(st.args, st.head) }; }
+  if (!kind) {
+    a.done();
+    return undefined;
+  }
+  if (kind.value !== 'step') {
+    a.done();
+    return { value: { kind: kind.value }, span: spanOf(st.args, st.head) };
+  }
   const steps: { epoch: number; lr: number }[] = [];
   for (const p of a.split('comma')) {
     const e = p.int(1, 100000, 'an epoch and a rate, e.g. 15 0.005');
     const lr = e ? p.number('a learning rate') : undefined;
     p.done();
     if (e && lr) {
-      if (steps.length && e.value <= steps[steps.length - 1]!.epoch) report(diag(e.span, 'out-of-order', 'schedule steps must be in increasing epoch order'));
+      if (steps.length && e.value <= steps[steps.length - 1]!.epoch)
+        report(diag(e.span, 'out-of-order', 'schedule steps must be in increasing epoch order'));
       else steps.push({ epoch: e.value, lr: lr.value });
     }
   }
-  if (!steps.length) { report(diag(kind.span, 'missing-value', 'schedule step needs EPOCH LR pairs, e.g. step 15 0.005, 30 0.001')); return undefined; }
+  if (!steps.length) {
+    report(
+      diag(kind.span, 'missing-value', 'schedule step needs EPOCH LR pairs, e.g. step 15 0.005, 30 0.001'),
+    );
+    return undefined;
+  }
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
 }

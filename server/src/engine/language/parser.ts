@@ -1,7 +1,20 @@
 import { EmbeddedActionsParser, type IToken, type TokenType } from 'chevrotain';
 import {
-  allTokens, argTokens, Comma, Compare, createLexer, DotDot, LCurly, NumberLit, Percent, Pipe, RCurly,
-  Semicolon, Shape, StringLit, Word,
+  allTokens,
+  argTokens,
+  Comma,
+  Compare,
+  createLexer,
+  DotDot,
+  LCurly,
+  NumberLit,
+  Percent,
+  Pipe,
+  RCurly,
+  Semicolon,
+  Shape,
+  StringLit,
+  Word,
 } from './tokens.js';
 import { childContext, startsStatement, type ContextId } from './schema.js';
 import type { Atom, AtomKind, Block, Statement, SyntaxError, SyntaxTree } from './syntax-tree.js';
@@ -16,8 +29,15 @@ import type { Atom, AtomKind, Block, Statement, SyntaxError, SyntaxTree } from '
  */
 
 const KIND: ReadonlyMap<TokenType, AtomKind> = new Map<TokenType, AtomKind>([
-  [Word, 'word'], [NumberLit, 'number'], [StringLit, 'string'], [Shape, 'shape'], [Percent, 'percent'],
-  [DotDot, 'dotdot'], [Comma, 'comma'], [Pipe, 'pipe'], [Compare, 'compare'],
+  [Word, 'word'],
+  [NumberLit, 'number'],
+  [StringLit, 'string'],
+  [Shape, 'shape'],
+  [Percent, 'percent'],
+  [DotDot, 'dotdot'],
+  [Comma, 'comma'],
+  [Pipe, 'pipe'],
+  [Compare, 'compare'],
 ]);
 /** Tokens that cannot start a statement (a Word always does). */
 const JUNK = argTokens.filter((t) => t !== Word);
@@ -49,55 +69,116 @@ class UnasParser extends EmbeddedActionsParser {
     const out: Statement[] = [];
     this.MANY(() => {
       this.OR([
-        { ALT: () => { const st = this.SUBRULE(this.statement); if (st) out.push(st); } },
+        {
+          ALT: () => {
+            const st = this.SUBRULE(this.statement);
+            if (st) out.push(st);
+          },
+        },
         // A stray token where a statement should start: report it and go on.
-        { ALT: () => { this.junk(this.CONSUME(RCurly)); } },
+        {
+          ALT: () => {
+            this.junk(this.CONSUME(RCurly));
+          },
+        },
         // An empty statement (`;;`) is harmless.
-        { ALT: () => { this.CONSUME(Semicolon); } },
-        { ALT: () => { this.junk(this.OR2(JUNK.map((t) => ({ ALT: () => this.CONSUME2(t) })))); } },
+        {
+          ALT: () => {
+            this.CONSUME(Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.junk(this.OR2(JUNK.map((t) => ({ ALT: () => this.CONSUME2(t) }))));
+          },
+        },
       ]);
     });
     return out;
   });
 
-  private readonly statement = this.RULE('statement', (): Statement | undefined => {
-    const head = this.CONSUME(Word);
-    const args: Atom[] = [];
-    this.MANY({
-      GATE: () => this.continuesArgs(),
-      DEF: () => {
-        const t = this.OR(argTokens.map((tt) => ({ ALT: () => this.CONSUME2(tt) })));
-        this.ACTION(() => args.push(atom(t)));
-      },
-    });
-    let block: Block | undefined;
-    this.OPTION(() => { block = this.SUBRULE(this.block, { ARGS: [head.image] }); });
-    let end = this.ACTION(() => Math.max(endOf(head), args.at(-1)?.end ?? 0, block?.end ?? 0)) ?? 0;
-    this.OPTION2(() => { const t = this.CONSUME(Semicolon); end = endOf(t); });
-    return this.ACTION(() => ({ head: atom(head), args, ...(block ? { block } : {}), start: head.startOffset, end }));
-  }, { recoveryValueFunc: () => undefined });
+  private readonly statement = this.RULE(
+    'statement',
+    (): Statement | undefined => {
+      const head = this.CONSUME(Word);
+      const args: Atom[] = [];
+      this.MANY({
+        GATE: () => this.continuesArgs(),
+        DEF: () => {
+          const t = this.OR(argTokens.map((tt) => ({ ALT: () => this.CONSUME2(tt) })));
+          this.ACTION(() => args.push(atom(t)));
+        },
+      });
+      let block: Block | undefined;
+      this.OPTION(() => {
+        block = this.SUBRULE(this.block, { ARGS: [head.image] });
+      });
+      let end = this.ACTION(() => Math.max(endOf(head), args.at(-1)?.end ?? 0, block?.end ?? 0)) ?? 0;
+      this.OPTION2(() => {
+        const t = this.CONSUME(Semicolon);
+        end = endOf(t);
+      });
+      return this.ACTION(() => ({
+        head: atom(head),
+        args,
+        ...(block ? { block } : {}),
+        start: head.startOffset,
+        end,
+      }));
+    },
+    { recoveryValueFunc: () => undefined },
+  );
 
-  private readonly block = this.RULE('block', (head: string): Block => {
-    const open = this.CONSUME(LCurly);
-    this.ACTION(() => this.contexts.push(childContext(this.context, head)));
-    const statements: Statement[] = [];
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => { const st = this.SUBRULE(this.statement); if (st) statements.push(st); } },
-        // An empty statement (`;;`) is harmless.
-        { ALT: () => { this.CONSUME(Semicolon); } },
-        { ALT: () => { this.junk(this.OR2(JUNK.map((t) => ({ ALT: () => this.CONSUME2(t) })))); } },
-      ]);
-    });
-    let close: IToken | undefined;
-    this.OPTION(() => { close = this.CONSUME(RCurly); });
-    return this.ACTION(() => {
-      this.contexts.pop();
-      const last = statements.at(-1);
-      if (!close) this.syntaxErrors.push({ message: "missing '}' to close this block", start: open.startOffset, end: endOf(open) });
-      return { open: open.startOffset, close: close?.startOffset, statements, end: close ? endOf(close) : Math.max(endOf(open), last?.end ?? 0) };
-    });
-  }, { recoveryValueFunc: () => ({ open: 0, close: undefined, statements: [], end: 0 }) });
+  private readonly block = this.RULE(
+    'block',
+    (head: string): Block => {
+      const open = this.CONSUME(LCurly);
+      this.ACTION(() => this.contexts.push(childContext(this.context, head)));
+      const statements: Statement[] = [];
+      this.MANY(() => {
+        this.OR([
+          {
+            ALT: () => {
+              const st = this.SUBRULE(this.statement);
+              if (st) statements.push(st);
+            },
+          },
+          // An empty statement (`;;`) is harmless.
+          {
+            ALT: () => {
+              this.CONSUME(Semicolon);
+            },
+          },
+          {
+            ALT: () => {
+              this.junk(this.OR2(JUNK.map((t) => ({ ALT: () => this.CONSUME2(t) }))));
+            },
+          },
+        ]);
+      });
+      let close: IToken | undefined;
+      this.OPTION(() => {
+        close = this.CONSUME(RCurly);
+      });
+      return this.ACTION(() => {
+        this.contexts.pop();
+        const last = statements.at(-1);
+        if (!close)
+          this.syntaxErrors.push({
+            message: "missing '}' to close this block",
+            start: open.startOffset,
+            end: endOf(open),
+          });
+        return {
+          open: open.startOffset,
+          close: close?.startOffset,
+          statements,
+          end: close ? endOf(close) : Math.max(endOf(open), last?.end ?? 0),
+        };
+      });
+    },
+    { recoveryValueFunc: () => ({ open: 0, close: undefined, statements: [], end: 0 }) },
+  );
 
   private get context(): ContextId {
     return this.contexts[this.contexts.length - 1] ?? 'document';
@@ -106,7 +187,11 @@ class UnasParser extends EmbeddedActionsParser {
   private junk(t: IToken): void {
     this.ACTION(() => {
       const what = t.tokenType === RCurly ? "'}' without a matching '{'" : `'${t.image}'`;
-      this.syntaxErrors.push({ message: `unexpected ${what}: a statement starts with a name`, start: t.startOffset, end: endOf(t) });
+      this.syntaxErrors.push({
+        message: `unexpected ${what}: a statement starts with a name`,
+        start: t.startOffset,
+        end: endOf(t),
+      });
     });
   }
 
@@ -159,7 +244,8 @@ function recognitionErrors(p: UnasParser): SyntaxError[] {
 function friendly(message: string, eof: boolean): string {
   if (eof) return 'unexpected end of file';
   const m = /Expecting (?:token of type )?--> (\w+) <--.*but found --> '(.*)' <--/s.exec(message);
-  if (m) return `expected ${m[1] === 'RCurly' ? "'}'" : m[1] === 'Word' ? 'a name' : m[1]} but found '${m[2]}'`;
+  if (m)
+    return `expected ${m[1] === 'RCurly' ? "'}'" : m[1] === 'Word' ? 'a name' : m[1]} but found '${m[2]}'`;
   return message.split('\n')[0] ?? message;
 }
 
@@ -170,7 +256,10 @@ function dedupe(errors: SyntaxError[], length: number): SyntaxError[] {
     const start = Math.min(Math.max(0, e.start), length);
     const end = Math.min(Math.max(start, e.end), length);
     const key = `${start}:${end}:${e.message}`;
-    if (!seen.has(key)) { seen.add(key); out.push({ ...e, start, end }); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ ...e, start, end });
+    }
   }
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }

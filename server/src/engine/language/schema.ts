@@ -31,36 +31,102 @@ export interface StatementSpec {
   readonly repeatable?: boolean;
 }
 
-const s = (head: string, usage: string, doc: string, extra: Partial<StatementSpec> = {}): StatementSpec => ({ head, usage, doc, ...extra });
-
+const s = (head: string, usage: string, doc: string, extra: Partial<StatementSpec> = {}): StatementSpec => ({
+  head,
+  usage,
+  doc,
+  ...extra,
+});
 
 export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
   document: [
-    s('search', 'search NAME { … }', 'A search: dataset, target board and constraints, objectives, search space, strategy and training settings.', { block: 'search', repeatable: true }),
-    s('model', 'model NAME { input HxWxC … layers … }', 'A concrete architecture. The editor estimates it inline; a search can use it as a baseline.', { block: 'model', repeatable: true }),
-    s('space', 'space NAME { … }', 'A named search space that several searches can share (`space NAME` inside a search).', { block: 'space', repeatable: true }),
+    s(
+      'search',
+      'search NAME { … }',
+      'A search: dataset, target board and constraints, objectives, search space, strategy and training settings.',
+      { block: 'search', repeatable: true },
+    ),
+    s(
+      'model',
+      'model NAME { input HxWxC … layers … }',
+      'A concrete architecture. The editor estimates it inline; a search can use it as a baseline.',
+      { block: 'model', repeatable: true },
+    ),
+    s(
+      'space',
+      'space NAME { … }',
+      'A named search space that several searches can share (`space NAME` inside a search).',
+      { block: 'space', repeatable: true },
+    ),
   ],
   search: [
-    s('dataset', 'dataset mnist | fashion-mnist | cifar10 | idx | images { … }', 'The data to train and evaluate on. Built-in names need no path.', { block: 'dataset' }),
-    s('target', 'target BOARD { … }', 'The microcontroller: a board from the catalogue, or `custom` with `core`, `clock`, `ram`, `flash`.', { block: 'target' }),
-    s('constraints', 'constraints { ram <= 8 KB … }', 'Limits on peak RAM, arena, flash, MACs, latency and error. Hard by default (candidates over them are infeasible); `soft` makes a limit a penalty, as in μNAS.', { block: 'constraints' }),
-    s('objectives', 'objectives error, ram, flash, macs', 'What to minimise jointly: any of error, ram, arena, flash, macs, latency. Default: error, ram, flash, macs.'),
-    s('space', 'space { … } | space NAME', 'The search space, inline or a reference to a top-level `space NAME`.', { block: 'space' }),
-    s('strategy', 'strategy evolution | random { … }', 'The search algorithm and its budget: aging evolution (μNAS) or random search (a baseline).', { block: 'strategy' }),
+    s(
+      'dataset',
+      'dataset mnist | fashion-mnist | cifar10 | idx | images { … }',
+      'The data to train and evaluate on. Built-in names need no path.',
+      { block: 'dataset' },
+    ),
+    s(
+      'target',
+      'target BOARD { … }',
+      'The microcontroller: a board from the catalogue, or `custom` with `core`, `clock`, `ram`, `flash`.',
+      { block: 'target' },
+    ),
+    s(
+      'constraints',
+      'constraints { ram <= 8 KB … }',
+      'Limits on peak RAM, arena, flash, MACs, latency and error. Hard by default (candidates over them are infeasible); `soft` makes a limit a penalty, as in μNAS.',
+      { block: 'constraints' },
+    ),
+    s(
+      'objectives',
+      'objectives error, ram, flash, macs',
+      'What to minimise jointly: any of error, ram, arena, flash, macs, latency. Default: error, ram, flash, macs.',
+    ),
+    s(
+      'space',
+      'space { … } | space NAME',
+      'The search space, inline or a reference to a top-level `space NAME`.',
+      { block: 'space' },
+    ),
+    s(
+      'strategy',
+      'strategy evolution | random { … }',
+      'The search algorithm and its budget: aging evolution (μNAS) or random search (a baseline).',
+      { block: 'strategy' },
+    ),
     s('train', 'train { epochs 10  batch 128 … }', 'How each candidate is trained.', { block: 'train' }),
-    s('baseline', 'baseline MODEL, …', 'Concrete models evaluated first and used to seed the initial population.'),
+    s(
+      'baseline',
+      'baseline MODEL, …',
+      'Concrete models evaluated first and used to seed the initial population.',
+    ),
   ],
   dataset: [
-    s('path', 'path "DIR"', 'Directory of the data (relative to this file): CIFAR-10 binary batches, a folder of class folders, or the four IDX files.'),
+    s(
+      'path',
+      'path "DIR"',
+      'Directory of the data (relative to this file): CIFAR-10 binary batches, a folder of class folders, or the four IDX files.',
+    ),
     s('train-images', 'train-images "FILE"', 'IDX file of training images (optionally gzipped).'),
     s('train-labels', 'train-labels "FILE"', 'IDX file of training labels.'),
     s('test-images', 'test-images "FILE"', 'IDX file of test images.'),
     s('test-labels', 'test-labels "FILE"', 'IDX file of test labels.'),
     s('input', 'input HxWxC', 'Input shape. Built-in datasets know theirs; image folders are resized to it.'),
     s('classes', 'classes N', 'Number of classes. Built-in datasets know theirs.'),
-    s('validation', 'validation 10%', 'Fraction of the training set held out (stratified) to choose architectures. Default 10%.'),
-    s('subset', 'subset N', 'Train candidates on a stratified subset of N training images (cheaper, lower fidelity).'),
-    s('augment', 'augment { shift 2  rotate 10  flip }', 'Data augmentation during training.', { block: 'augment' }),
+    s(
+      'validation',
+      'validation 10%',
+      'Fraction of the training set held out (stratified) to choose architectures. Default 10%.',
+    ),
+    s(
+      'subset',
+      'subset N',
+      'Train candidates on a stratified subset of N training images (cheaper, lower fidelity).',
+    ),
+    s('augment', 'augment { shift 2  rotate 10  flip }', 'Data augmentation during training.', {
+      block: 'augment',
+    }),
   ],
   augment: [
     s('shift', 'shift N', 'Random shifts of up to N pixels (zero fill).'),
@@ -70,13 +136,29 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
   target: [
     s('core', 'core cortex-m4', 'CPU core, for the latency model (custom targets).'),
     s('clock', 'clock 80 MHz', 'Core clock, for the latency model.'),
-    s('ram', 'ram 320 KB | ram <= 8 KB', 'Without a comparison: the device\'s SRAM (custom targets). With one: a constraint on peak RAM (shorthand for a `constraints` entry).'),
-    s('flash', 'flash 1 MB | flash <= 16 KB', 'Without a comparison: the device\'s flash. With one: a constraint on model flash.'),
+    s(
+      'ram',
+      'ram 320 KB | ram <= 8 KB',
+      "Without a comparison: the device's SRAM (custom targets). With one: a constraint on peak RAM (shorthand for a `constraints` entry).",
+    ),
+    s(
+      'flash',
+      'flash 1 MB | flash <= 16 KB',
+      "Without a comparison: the device's flash. With one: a constraint on model flash.",
+    ),
     s('arena', 'arena <= 8 KB', 'A constraint on the TFLite Micro tensor arena.'),
     s('macs', 'macs <= 1 M', 'A constraint on multiply-accumulates per inference.'),
     s('latency', 'latency <= 50 ms', 'A constraint on estimated inference latency.'),
-    s('ram-reserve', 'ram-reserve 16 KB', 'SRAM kept for the runtime and your application; the network gets the rest. Default: the board\'s.'),
-    s('flash-reserve', 'flash-reserve 64 KB', 'Flash kept for the runtime and your application. Default: the board\'s.'),
+    s(
+      'ram-reserve',
+      'ram-reserve 16 KB',
+      "SRAM kept for the runtime and your application; the network gets the rest. Default: the board's.",
+    ),
+    s(
+      'flash-reserve',
+      'flash-reserve 64 KB',
+      "Flash kept for the runtime and your application. Default: the board's.",
+    ),
   ],
   constraints: [
     s('ram', 'ram <= 8 KB [soft]', 'Peak activation memory (the RAM-optimal operator order).'),
@@ -87,13 +169,26 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('error', 'error <= 3% [soft]', 'Validation error (1 − accuracy). Known only after training.'),
   ],
   space: [
-    s('blocks', 'blocks 1..4 { layers … }', 'Number of conv blocks; the block describes them.', { block: 'blocks' }),
+    s('blocks', 'blocks 1..4 { layers … }', 'Number of conv blocks; the block describes them.', {
+      block: 'blocks',
+    }),
     s('pool', 'pool none | avg 2 | max 4 …', 'Final pooling before the classifier (weights as `avg 2 30%`).'),
-    s('dense', 'dense 0..2 { units 10..256  dropout 0.1 }', 'Number of hidden dense layers before the classifier.', { block: 'space-dense' }),
+    s(
+      'dense',
+      'dense 0..2 { units 10..256  dropout 0.1 }',
+      'Number of hidden dense layers before the classifier.',
+      { block: 'space-dense' },
+    ),
   ],
   blocks: [
-    s('layers', 'layers 1..3 { op … }', 'Conv layers per block; the block describes each layer.', { block: 'layers' }),
-    s('branch', 'branch 50% | branch no', 'Probability that a block after the first runs in parallel to the previous one (outputs summed by an add).'),
+    s('layers', 'layers 1..3 { op … }', 'Conv layers per block; the block describes each layer.', {
+      block: 'layers',
+    }),
+    s(
+      'branch',
+      'branch 50% | branch no',
+      'Probability that a block after the first runs in parallel to the previous one (outputs summed by an add).',
+    ),
   ],
   layers: [
     s('op', 'op conv2d | conv1x1 | dwconv2d', 'Layer types to choose from (weights as `conv2d 50%`).'),
@@ -113,9 +208,17 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('population', 'population 100', 'Aging evolution: population size.'),
     s('sample', 'sample 25', 'Aging evolution: members sampled per parent selection.'),
     s('rounds', 'rounds 500', 'Candidates to evaluate in total, the initial population included.'),
-    s('workers', 'workers 2', 'Candidates trained in parallel (one process each). Default: the number of cores.'),
+    s(
+      'workers',
+      'workers 2',
+      'Candidates trained in parallel (one process each). Default: the number of cores.',
+    ),
     s('seed', 'seed 1', 'Seed of every random choice, for reproducible searches.'),
-    s('halving', 'halving epochs 1 subset 2500 keep 50%', 'Successive halving: each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction so far are trained fully.'),
+    s(
+      'halving',
+      'halving epochs 1 subset 2500 keep 50%',
+      'Successive halving: each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction so far are trained fully.',
+    ),
   ],
   train: [
     s('epochs', 'epochs 10', 'Training epochs per candidate.'),
@@ -124,18 +227,36 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('lr', 'lr 0.005', 'Learning rate (initial, if a schedule is set).'),
     s('momentum', 'momentum 0.9', 'SGD momentum.'),
     s('weight-decay', 'weight-decay 5e-5', 'L2 weight decay.'),
-    s('schedule', 'schedule constant | cosine | step EPOCH LR, …', 'Learning-rate schedule. `step 15 0.005, 30 0.001` sets the rate at those epochs.'),
+    s(
+      'schedule',
+      'schedule constant | cosine | step EPOCH LR, …',
+      'Learning-rate schedule. `step 15 0.005, 30 0.001` sets the rate at those epochs.',
+    ),
     s('early-stop', 'early-stop 5', 'Stop when validation accuracy has not improved for N epochs.'),
     s('label-smoothing', 'label-smoothing 0.1', 'Label smoothing of the cross-entropy loss.'),
   ],
   model: [
     s('input', 'input 28x28x1', 'Input shape H×W×C.'),
     s('target', 'target BOARD', 'Board whose core and clock the latency estimate uses.'),
-    s('conv2d', 'conv2d FILTERS k3 [s2] [same] [relu] [bn]', 'Convolution with FILTERS outputs, kernel kN, stride sN (default 1), valid padding unless `same`.', { repeatable: true }),
+    s(
+      'conv2d',
+      'conv2d FILTERS k3 [s2] [same] [relu] [bn]',
+      'Convolution with FILTERS outputs, kernel kN, stride sN (default 1), valid padding unless `same`.',
+      { repeatable: true },
+    ),
     s('conv1x1', 'conv1x1 FILTERS [relu] [bn]', 'Pointwise (1×1) convolution.', { repeatable: true }),
-    s('dwconv2d', 'dwconv2d k3 [s2] [m2] [same] [relu] [bn]', 'Depthwise convolution (multiplier mN, default 1).', { repeatable: true }),
-    s('maxpool', 'maxpool SIZE [s2] [same]', 'Max pooling; stride defaults to the size.', { repeatable: true }),
-    s('avgpool', 'avgpool SIZE [s2] [same]', 'Average pooling; stride defaults to the size.', { repeatable: true }),
+    s(
+      'dwconv2d',
+      'dwconv2d k3 [s2] [m2] [same] [relu] [bn]',
+      'Depthwise convolution (multiplier mN, default 1).',
+      { repeatable: true },
+    ),
+    s('maxpool', 'maxpool SIZE [s2] [same]', 'Max pooling; stride defaults to the size.', {
+      repeatable: true,
+    }),
+    s('avgpool', 'avgpool SIZE [s2] [same]', 'Average pooling; stride defaults to the size.', {
+      repeatable: true,
+    }),
     s('gap', 'gap', 'Global average pooling.', { repeatable: true }),
     s('gmp', 'gmp', 'Global max pooling.', { repeatable: true }),
     s('flatten', 'flatten', 'Flatten a feature map to a vector (free: no copy).', { repeatable: true }),
@@ -145,11 +266,24 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('relu', 'relu', 'ReLU; fused into a preceding conv or dense.', { repeatable: true }),
     s('relu6', 'relu6', 'ReLU6; fused into a preceding conv or dense.', { repeatable: true }),
     s('softmax', 'softmax', 'Softmax over the classes.', { repeatable: true }),
-    s('add', 'add { path { … } path { … } }', 'Parallel paths from the same input, summed. An empty path is the identity (a skip connection). Larger maps are max-pooled to the smallest, as in μNAS.', { block: 'paths', repeatable: true }),
-    s('concat', 'concat { path { … } path { … } }', 'Parallel paths from the same input, concatenated along channels.', { block: 'paths', repeatable: true }),
+    s(
+      'add',
+      'add { path { … } path { … } }',
+      'Parallel paths from the same input, summed. An empty path is the identity (a skip connection). Larger maps are max-pooled to the smallest, as in μNAS.',
+      { block: 'paths', repeatable: true },
+    ),
+    s(
+      'concat',
+      'concat { path { … } path { … } }',
+      'Parallel paths from the same input, concatenated along channels.',
+      { block: 'paths', repeatable: true },
+    ),
   ],
   paths: [
-    s('path', 'path { LAYERS }', 'One parallel path; empty = identity.', { block: 'model', repeatable: true }),
+    s('path', 'path { LAYERS }', 'One parallel path; empty = identity.', {
+      block: 'model',
+      repeatable: true,
+    }),
   ],
 };
 

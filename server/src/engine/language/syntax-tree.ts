@@ -1,10 +1,17 @@
 /** The untyped syntax tree the parser produces: offsets are UTF-16 indices into the text, `end` exclusive. */
 
-export type AtomKind = 'word' | 'number' | 'string' | 'shape' | 'percent' | 'dotdot' | 'comma' | 'pipe' | 'compare';
+export type AtomKind =
+  'word' | 'number' | 'string' | 'shape' | 'percent' | 'dotdot' | 'comma' | 'pipe' | 'compare';
 
-export interface Span { readonly start: number; readonly end: number }
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
 
-export interface Atom extends Span { readonly kind: AtomKind; readonly text: string }
+export interface Atom extends Span {
+  readonly kind: AtomKind;
+  readonly text: string;
+}
 
 export interface Statement extends Span {
   readonly head: Atom;
@@ -21,7 +28,9 @@ export interface Block {
   readonly end: number;
 }
 
-export interface SyntaxError extends Span { readonly message: string }
+export interface SyntaxError extends Span {
+  readonly message: string;
+}
 
 export interface SyntaxTree {
   /** The text it was parsed from. */

@@ -6,14 +6,27 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
  * So a new setting never breaks an old file that used the same word as a name or a value.
  */
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED, line_breaks: true });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n\f\v]+/,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
-export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[^]*?\*\//, group: 'comments', line_breaks: true });
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[^]*?\*\//,
+  group: 'comments',
+  line_breaks: true,
+});
 export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
 /** `28x28x1`, `3x3`: a shape or a size, before Number so that the digits are not split off. */
 export const Shape = createToken({ name: 'Shape', pattern: /\d+(?:x\d+)+(?![A-Za-z0-9_])/ });
 /** Numbers; a leading minus is allowed so that a sign error is reported by the validator, not the lexer. */
-export const NumberLit = createToken({ name: 'Number', pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+export const NumberLit = createToken({
+  name: 'Number',
+  pattern: /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
+});
 /** Names, keywords, units, board ids: letters, digits, `_` and inner `-` (`nucleo-f746zg`, `early-stop`). */
 export const Word = createToken({ name: 'Word', pattern: /[A-Za-z_μµ](?:[A-Za-z0-9_]|-(?=[A-Za-z0-9_]))*/ });
 export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
@@ -27,13 +40,40 @@ export const Compare = createToken({ name: 'Compare', pattern: /<=|>=|<|>|==|=|�
 
 /** Order matters: longer / more specific patterns first. */
 export const allTokens: TokenType[] = [
-  WhiteSpace, LineComment, BlockComment, StringLit, DotDot, Shape, NumberLit, Word,
-  LCurly, RCurly, Comma, Pipe, Semicolon, Percent, Compare,
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  StringLit,
+  DotDot,
+  Shape,
+  NumberLit,
+  Word,
+  LCurly,
+  RCurly,
+  Comma,
+  Pipe,
+  Semicolon,
+  Percent,
+  Compare,
 ];
 
 /** Tokens that may appear in a statement's argument list. */
-export const argTokens: TokenType[] = [StringLit, Shape, NumberLit, Word, DotDot, Comma, Pipe, Percent, Compare];
+export const argTokens: TokenType[] = [
+  StringLit,
+  Shape,
+  NumberLit,
+  Word,
+  DotDot,
+  Comma,
+  Pipe,
+  Percent,
+  Compare,
+];
 
 export function createLexer(): Lexer {
-  return new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false, recoveryEnabled: true });
+  return new Lexer(allTokens, {
+    positionTracking: 'full',
+    ensureOptimizations: false,
+    recoveryEnabled: true,
+  });
 }

@@ -10,14 +10,24 @@ export type Dimension = 'bytes' | 'count' | 'time' | 'frequency';
 export const UNITS: Readonly<Record<Dimension, Readonly<Record<string, number>>>> = {
   bytes: { B: 1, KB: 1024, KiB: 1024, MB: 1024 * 1024, MiB: 1024 * 1024 },
   count: { K: 1e3, M: 1e6, G: 1e9 },
-  time: { us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1 },
+  time: { us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1 },
   frequency: { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 },
 };
 
 /** The unit written when none is given (counts may be bare; bytes, time and frequency may not). */
-export const BARE_ALLOWED: Readonly<Record<Dimension, boolean>> = { bytes: false, count: true, time: false, frequency: false };
+export const BARE_ALLOWED: Readonly<Record<Dimension, boolean>> = {
+  bytes: false,
+  count: true,
+  time: false,
+  frequency: false,
+};
 
-export const EXAMPLE_UNIT: Readonly<Record<Dimension, string>> = { bytes: 'KB', count: 'M', time: 'ms', frequency: 'MHz' };
+export const EXAMPLE_UNIT: Readonly<Record<Dimension, string>> = {
+  bytes: 'KB',
+  count: 'M',
+  time: 'ms',
+  frequency: 'MHz',
+};
 
 export function unitFactor(dim: Dimension, unit: string): number | undefined {
   return UNITS[dim][unit];
@@ -34,7 +44,10 @@ export function dimensionOf(unit: string): Dimension | undefined {
   return (Object.keys(UNITS) as Dimension[]).find((d) => unit in UNITS[d]);
 }
 
-const BYTE_STEPS: readonly [number, string][] = [[1024 * 1024, 'MB'], [1024, 'KB']];
+const BYTE_STEPS: readonly [number, string][] = [
+  [1024 * 1024, 'MB'],
+  [1024, 'KB'],
+];
 
 /** Human formatting in the language's own units (binary KB). */
 export function formatBytes(bytes: number): string {
@@ -56,6 +69,11 @@ export function formatSeconds(s: number): string {
 }
 
 function trim(x: number): string {
-  const r = Math.abs(x) >= 100 ? Math.round(x) : Math.abs(x) >= 10 ? Math.round(x * 10) / 10 : Math.round(x * 100) / 100;
+  const r =
+    Math.abs(x) >= 100
+      ? Math.round(x)
+      : Math.abs(x) >= 10
+        ? Math.round(x * 10) / 10
+        : Math.round(x * 100) / 100;
   return String(r);
 }

@@ -10,7 +10,11 @@ import { CORE_IDS, isCoreId } from '../resources/cores.js';
 
 /** What the validator needs to know about boards (the catalogue implements it). */
 export interface BoardLookup {
-  find(id: string): { readonly id: string; readonly name: string; readonly ramBytes: number; readonly flashBytes: number } | undefined;
+  find(
+    id: string,
+  ):
+    | { readonly id: string; readonly name: string; readonly ramBytes: number; readonly flashBytes: number }
+    | undefined;
   ids(): readonly string[];
 }
 
@@ -36,11 +40,16 @@ export interface Checks {
 }
 
 const uniqueNames: Check<UnasDocument> = (doc, { report }) => {
-  for (const [kind, list] of [['search', doc.searches], ['model', doc.models], ['space', doc.spaces]] as const) {
+  for (const [kind, list] of [
+    ['search', doc.searches],
+    ['model', doc.models],
+    ['space', doc.spaces],
+  ] as const) {
     const seen = new Map<string, Span>();
     for (const n of list) {
       if (!('name' in n) || !n.name) continue;
-      if (seen.has(n.name.name)) report(diag(n.name.span, 'duplicate-name', `a ${kind} named '${n.name.name}' is already defined`));
+      if (seen.has(n.name.name))
+        report(diag(n.name.span, 'duplicate-name', `a ${kind} named '${n.name.name}' is already defined`));
       else seen.set(n.name.name, n.name.span);
     }
   }
@@ -48,20 +57,45 @@ const uniqueNames: Check<UnasDocument> = (doc, { report }) => {
 
 const searchRequired: Check<SearchDecl> = (s, { report }) => {
   const where = s.name.span;
-  if (!s.written.has('dataset')) report(diag(where, 'missing-section', `search '${s.name.name}' has no dataset (e.g. dataset mnist)`));
-  if (!s.written.has('space')) report(diag(where, 'missing-section', `search '${s.name.name}' has no search space (space { blocks 1..4 { … } })`));
+  if (!s.written.has('dataset'))
+    report(diag(where, 'missing-section', `search '${s.name.name}' has no dataset (e.g. dataset mnist)`));
+  if (!s.written.has('space'))
+    report(
+      diag(
+        where,
+        'missing-section',
+        `search '${s.name.name}' has no search space (space { blocks 1..4 { … } })`,
+      ),
+    );
 };
 
 const datasetFields: Check<SearchDecl> = (s, { report }) => {
   const d = s.dataset;
   if (!d) return;
   const info = DATASETS[d.kind.value];
-  if (info.needsPath && !d.path) report(diag(d.kind.span, 'dataset-path', `${d.kind.value} needs a path: dataset ${d.kind.value} { path "…" }`));
+  if (info.needsPath && !d.path)
+    report(
+      diag(d.kind.span, 'dataset-path', `${d.kind.value} needs a path: dataset ${d.kind.value} { path "…" }`),
+    );
   if (d.kind.value === 'idx') {
     const files = [d.trainImages, d.trainLabels, d.testImages, d.testLabels];
-    if (!d.path && files.some((f) => !f)) report(diag(d.kind.span, 'dataset-path', 'idx needs train-images, train-labels, test-images and test-labels (or a path holding the four standard file names)'));
+    if (!d.path && files.some((f) => !f))
+      report(
+        diag(
+          d.kind.span,
+          'dataset-path',
+          'idx needs train-images, train-labels, test-images and test-labels (or a path holding the four standard file names)',
+        ),
+      );
   }
-  if (d.kind.value === 'images' && !d.input) report(diag(d.kind.span, 'dataset-input', 'an image folder needs the input shape to resize to, e.g. input 32x32x3'));
+  if (d.kind.value === 'images' && !d.input)
+    report(
+      diag(
+        d.kind.span,
+        'dataset-input',
+        'an image folder needs the input shape to resize to, e.g. input 32x32x3',
+      ),
+    );
   if (info.input && d.input && d.input.value.join('x') !== info.input.join('x')) {
     report(diag(d.input.span, 'dataset-input', `${d.kind.value} images are ${info.input.join('x')}`));
   }
@@ -69,31 +103,69 @@ const datasetFields: Check<SearchDecl> = (s, { report }) => {
     report(diag(d.classes.span, 'dataset-classes', `${d.kind.value} has ${info.classes} classes`));
   }
   if (d.classes && d.kind.value === 'cifar10' && d.classes.value !== 10 && d.classes.value !== 2) {
-    report(diag(d.classes.span, 'dataset-classes', 'cifar10 has 10 classes, or 2 for the binary task (label < 5 vs ≥ 5)'));
+    report(
+      diag(
+        d.classes.span,
+        'dataset-classes',
+        'cifar10 has 10 classes, or 2 for the binary task (label < 5 vs ≥ 5)',
+      ),
+    );
   }
 };
 
 const targetCore: Check<SearchDecl> = (s, { report }) => {
   const core = s.target?.core;
-  if (core && !isCoreId(core.value)) report(unknownWord(core.span, core.value, CORE_IDS, `a core: ${CORE_IDS.join(', ')}`));
+  if (core && !isCoreId(core.value))
+    report(unknownWord(core.span, core.value, CORE_IDS, `a core: ${CORE_IDS.join(', ')}`));
 };
 
 const targetBoard: Check<SearchDecl> = (s, { report, boards }) => {
   const t = s.target;
   if (!t?.board || !boards) return;
   if (t.board.name === 'custom') {
-    const missing = [!t.ram && 'ram', !t.flash && 'flash', !t.core && 'core', !t.clockHz && 'clock'].filter(Boolean);
-    if (missing.length) report(diag(t.board.span, 'custom-target', `a custom target needs ${missing.join(', ')} (e.g. target custom { core cortex-m4  clock 80 MHz  ram 128 KB  flash 512 KB })`));
+    const missing = [!t.ram && 'ram', !t.flash && 'flash', !t.core && 'core', !t.clockHz && 'clock'].filter(
+      Boolean,
+    );
+    if (missing.length)
+      report(
+        diag(
+          t.board.span,
+          'custom-target',
+          `a custom target needs ${missing.join(', ')} (e.g. target custom { core cortex-m4  clock 80 MHz  ram 128 KB  flash 512 KB })`,
+        ),
+      );
     return;
   }
   const b = boards.find(t.board.name);
-  if (!b) { report(unknownWord(t.board.span, t.board.name, [...boards.ids(), 'custom'], 'a board from the catalogue, or custom')); return; }
+  if (!b) {
+    report(
+      unknownWord(
+        t.board.span,
+        t.board.name,
+        [...boards.ids(), 'custom'],
+        'a board from the catalogue, or custom',
+      ),
+    );
+    return;
+  }
   // A constraint the board itself cannot meet is almost certainly a typo in the unit.
   for (const c of s.constraints) {
     const m = c.metric.value;
-    const cap = m === 'ram' || m === 'arena' ? (t.ram?.value ?? b.ramBytes) : m === 'flash' ? (t.flash?.value ?? b.flashBytes) : undefined;
+    const cap =
+      m === 'ram' || m === 'arena'
+        ? (t.ram?.value ?? b.ramBytes)
+        : m === 'flash'
+          ? (t.flash?.value ?? b.flashBytes)
+          : undefined;
     if (cap !== undefined && c.limit.value > cap) {
-      report(diag(c.limit.span, 'exceeds-board', `${m} limit ${formatBytes(c.limit.value)} is more than ${b.name} has (${formatBytes(cap)})`, 'warning'));
+      report(
+        diag(
+          c.limit.span,
+          'exceeds-board',
+          `${m} limit ${formatBytes(c.limit.value)} is more than ${b.name} has (${formatBytes(cap)})`,
+          'warning',
+        ),
+      );
     }
   }
 };
@@ -102,11 +174,26 @@ const references: Check<SearchDecl> = (s, { report, document }) => {
   if (s.space?.kind === 'space-ref') {
     const name = s.space.ref.name;
     if (!document.spaces.some((x) => x.name?.name === name)) {
-      report(unknownWord(s.space.ref.span, name, document.spaces.flatMap((x) => (x.name ? [x.name.name] : [])), 'a top-level space'));
+      report(
+        unknownWord(
+          s.space.ref.span,
+          name,
+          document.spaces.flatMap((x) => (x.name ? [x.name.name] : [])),
+          'a top-level space',
+        ),
+      );
     }
   }
   for (const b of s.baselines) {
-    if (!document.models.some((m) => m.name.name === b.name)) report(unknownWord(b.span, b.name, document.models.map((m) => m.name.name), 'a model in this file'));
+    if (!document.models.some((m) => m.name.name === b.name))
+      report(
+        unknownWord(
+          b.span,
+          b.name,
+          document.models.map((m) => m.name.name),
+          'a model in this file',
+        ),
+      );
   }
 };
 
@@ -120,11 +207,23 @@ const baselinesFitDataset: Check<SearchDecl> = (s, { report, document, graphs })
     const g = m && graphs.get(m);
     if (!m?.input || !g) continue;
     if (input && m.input.value.join('x') !== input.join('x')) {
-      report(diag(b.span, 'baseline-input', `baseline '${b.name}' takes ${m.input.value.join('x')} but the dataset is ${input.join('x')}`));
+      report(
+        diag(
+          b.span,
+          'baseline-input',
+          `baseline '${b.name}' takes ${m.input.value.join('x')} but the dataset is ${input.join('x')}`,
+        ),
+      );
     }
     const out = g.nodes[g.output]?.shape;
     if (classes && out && (out.length !== 1 || out[0] !== classes)) {
-      report(diag(b.span, 'baseline-output', `baseline '${b.name}' outputs ${out.join('x')} values but the dataset has ${classes} classes`));
+      report(
+        diag(
+          b.span,
+          'baseline-output',
+          `baseline '${b.name}' outputs ${out.join('x')} values but the dataset has ${classes} classes`,
+        ),
+      );
     }
   }
 };
@@ -133,50 +232,104 @@ const strategySanity: Check<SearchDecl> = (s, { report }) => {
   const st = s.strategy;
   if (!st) return;
   if (st.kind.value === 'random' && (st.population || st.sample)) {
-    report(diag((st.population ?? st.sample)!.span, 'strategy', 'random search has no population or sample; they are ignored', 'warning'));
+    report(
+      diag(
+        (st.population ?? st.sample)!.span,
+        'strategy',
+        'random search has no population or sample; they are ignored',
+        'warning',
+      ),
+    );
   }
   if (st.population && st.sample && st.sample.value > st.population.value) {
-    report(diag(st.sample.span, 'strategy', `sample (${st.sample.value}) cannot exceed population (${st.population.value})`));
+    report(
+      diag(
+        st.sample.span,
+        'strategy',
+        `sample (${st.sample.value}) cannot exceed population (${st.population.value})`,
+      ),
+    );
   }
   if (st.population && st.rounds && st.rounds.value < st.population.value) {
-    report(diag(st.rounds.span, 'strategy', `rounds (${st.rounds.value}) is below population (${st.population.value}): the search would end during the random initial population`, 'warning'));
+    report(
+      diag(
+        st.rounds.span,
+        'strategy',
+        `rounds (${st.rounds.value}) is below population (${st.population.value}): the search would end during the random initial population`,
+        'warning',
+      ),
+    );
   }
 };
 
 const modelInput: Check<ModelDecl> = (m, { report }) => {
-  if (!m.input) report(diag(m.name.span, 'missing-section', `model '${m.name.name}' needs an input shape, e.g. input 28x28x1`));
+  if (!m.input)
+    report(
+      diag(m.name.span, 'missing-section', `model '${m.name.name}' needs an input shape, e.g. input 28x28x1`),
+    );
 };
 
 const modelShapes: Check<ModelDecl> = (m, { report, graphs }) => {
   if (!m.input) return;
   const built = graphFromLayers(m.input.value, m.layers);
   (graphs as Map<ModelDecl, ArchGraph>).set(m, built.graph);
-  for (const e of built.errors) report(diag(e.origin?.start !== undefined ? { start: e.origin.start, end: e.origin.end ?? e.origin.start } : m.name.span, 'shape', e.message));
+  for (const e of built.errors)
+    report(
+      diag(
+        e.origin?.start !== undefined
+          ? { start: e.origin.start, end: e.origin.end ?? e.origin.start }
+          : m.name.span,
+        'shape',
+        e.message,
+      ),
+    );
 };
 
 const spaceSanity: Check<SpaceDecl> = (sp, { report }) => {
   const types = sp.types?.value.map((x) => x.value) ?? [];
   if (sp.kernels && types.length && types.every((t) => t === 'conv1x1')) {
-    report(diag(sp.kernels.span, 'unused', 'kernel has no effect: the space only has conv1x1 layers', 'warning'));
+    report(
+      diag(sp.kernels.span, 'unused', 'kernel has no effect: the space only has conv1x1 layers', 'warning'),
+    );
   }
 };
 
 export const DEFAULT_CHECKS: Checks = {
   document: [uniqueNames],
-  search: [searchRequired, datasetFields, targetCore, targetBoard, references, baselinesFitDataset, strategySanity],
+  search: [
+    searchRequired,
+    datasetFields,
+    targetCore,
+    targetBoard,
+    references,
+    baselinesFitDataset,
+    strategySanity,
+  ],
   // modelShapes must run before checks that read graphs (search checks run after models).
   model: [modelInput, modelShapes],
   space: [spaceSanity],
 };
 
 /** Runs every check; returns the model graphs it built on the way. */
-export function validate(document: UnasDocument, report: Report, options: { boards?: BoardLookup; checks?: Checks } = {}): Map<ModelDecl, ArchGraph> {
+export function validate(
+  document: UnasDocument,
+  report: Report,
+  options: { boards?: BoardLookup; checks?: Checks } = {},
+): Map<ModelDecl, ArchGraph> {
   const checks = options.checks ?? DEFAULT_CHECKS;
   const graphs = new Map<ModelDecl, ArchGraph>();
-  const ctx: ValidationContext = { document, report, graphs, ...(options.boards ? { boards: options.boards } : {}) };
+  const ctx: ValidationContext = {
+    document,
+    report,
+    graphs,
+    ...(options.boards ? { boards: options.boards } : {}),
+  };
   for (const c of checks.document) c(document, ctx);
   for (const m of document.models) for (const c of checks.model) c(m, ctx);
-  const spaces = [...document.spaces, ...document.searches.flatMap((s) => (s.space?.kind === 'space' ? [s.space] : []))];
+  const spaces = [
+    ...document.spaces,
+    ...document.searches.flatMap((s) => (s.space?.kind === 'space' ? [s.space] : [])),
+  ];
   for (const sp of spaces) for (const c of checks.space) c(sp, ctx);
   for (const s of document.searches) for (const c of checks.search) c(s, ctx);
   return graphs;

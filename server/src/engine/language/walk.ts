@@ -6,17 +6,32 @@ import { headsOf, specOf, type ContextId } from './schema.js';
 export type Handlers = Readonly<Record<string, (st: Statement) => void>>;
 
 const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
-  document: 'at the top level', search: 'in a search', dataset: 'in a dataset', augment: 'in augment',
-  target: 'in a target', constraints: 'in constraints', space: 'in a space', blocks: 'in blocks',
-  layers: 'in layers', 'space-dense': 'in a space\'s dense', strategy: 'in a strategy', train: 'in train',
-  model: 'in a model', paths: 'in add/concat',
+  document: 'at the top level',
+  search: 'in a search',
+  dataset: 'in a dataset',
+  augment: 'in augment',
+  target: 'in a target',
+  constraints: 'in constraints',
+  space: 'in a space',
+  blocks: 'in blocks',
+  layers: 'in layers',
+  'space-dense': "in a space's dense",
+  strategy: 'in a strategy',
+  train: 'in train',
+  model: 'in a model',
+  paths: 'in add/concat',
 };
 
 /**
  * Visits the statements of a block against the schema of `context`: unknown heads get a "did you
  * mean", repeated singletons and stray `{ … }` blocks are reported, known ones go to their handler.
  */
-export function walk(statements: readonly Statement[], context: ContextId, report: Report, handlers: Handlers): void {
+export function walk(
+  statements: readonly Statement[],
+  context: ContextId,
+  report: Report,
+  handlers: Handlers,
+): void {
   const seen = new Map<string, Statement>();
   for (const st of statements) {
     const head = st.head.text;
@@ -28,10 +43,24 @@ export function walk(statements: readonly Statement[], context: ContextId, repor
     }
     const before = seen.get(head);
     if (before && !spec.repeatable) {
-      report(diag(st.head, 'duplicate-setting', `'${head}' is set twice ${CONTEXT_NAME[context]}; the later one wins`, 'warning'));
+      report(
+        diag(
+          st.head,
+          'duplicate-setting',
+          `'${head}' is set twice ${CONTEXT_NAME[context]}; the later one wins`,
+          'warning',
+        ),
+      );
     }
     seen.set(head, st);
-    if (st.block && !spec.block) report(diag({ start: st.block.open, end: st.block.open + 1 }, 'unexpected-block', `'${head}' takes no { … } block`));
+    if (st.block && !spec.block)
+      report(
+        diag(
+          { start: st.block.open, end: st.block.open + 1 },
+          'unexpected-block',
+          `'${head}' takes no { … } block`,
+        ),
+      );
     handler(st);
   }
 }

@@ -94,7 +94,10 @@ export function isConventionName(s: string): s is ConventionName {
 }
 
 /** A named convention (default `tflm`) with optional overrides, e.g. `{ includeInput: true }`. */
-export function resolveConvention(c: ConventionName | Convention | undefined, overrides?: Partial<Omit<Convention, 'name'>>): Convention {
+export function resolveConvention(
+  c: ConventionName | Convention | undefined,
+  overrides?: Partial<Omit<Convention, 'name'>>,
+): Convention {
   const base = c === undefined ? TFLM : typeof c === 'string' ? CONVENTIONS[c] : c;
   if (!overrides) return base;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));

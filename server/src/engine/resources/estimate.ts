@@ -84,7 +84,11 @@ export interface EstimateTotals {
 export interface Estimate {
   readonly convention: ConventionName;
   readonly includeInput: boolean;
-  readonly target: { readonly board: string | null; readonly core: CoreId | null; readonly clockHz: number | null };
+  readonly target: {
+    readonly board: string | null;
+    readonly core: CoreId | null;
+    readonly clockHz: number | null;
+  };
   readonly totals: EstimateTotals;
   readonly layers: readonly LayerEstimate[];
   /** Node ids of the operators in the RAM-optimal order. */
@@ -94,13 +98,21 @@ export interface Estimate {
   /** The tensors resident at the peak (their bytes sum to `peakRam`). */
   readonly peakTensors: readonly { readonly node: number; readonly name: string; readonly bytes: number }[];
   /** Present with a board: what the model may use and whether it fits. */
-  readonly budget: { readonly ram: number; readonly flash: number; readonly ramFits: boolean; readonly flashFits: boolean } | null;
+  readonly budget: {
+    readonly ram: number;
+    readonly flash: number;
+    readonly ramFits: boolean;
+    readonly flashFits: boolean;
+  } | null;
   readonly warnings: readonly string[];
 }
 
 export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estimate {
   const warnings: string[] = [];
-  const conv = resolveConvention(options.convention, options.includeInput === undefined ? undefined : { includeInput: options.includeInput });
+  const conv = resolveConvention(
+    options.convention,
+    options.includeInput === undefined ? undefined : { includeInput: options.includeInput },
+  );
   const board = typeof options.board === 'string' ? findBoard(options.board) : options.board;
   if (typeof options.board === 'string' && !board) warnings.push(`unknown board '${options.board}'`);
   const coreId = options.core ?? board?.core;
@@ -115,7 +127,9 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
 
   // Arena and tail: always TFLM semantics (input counted, flatten copies, no in-place add).
   const tflmLike = conv.includeInput && conv.flatten === 'copy' && !conv.inPlaceAdd;
-  const arenaConv: Convention = tflmLike ? conv : { ...conv, includeInput: true, flatten: 'copy', inPlaceAdd: false };
+  const arenaConv: Convention = tflmLike
+    ? conv
+    : { ...conv, includeInput: true, flatten: 'copy', inPlaceAdd: false };
   const tflmMg = tflmLike ? mg : buildMemoryGraph(graph, arenaConv);
   let arenaKind: ArenaTotals['order'] = 'optimal';
   let nodeOrder: ArrayLike<number> = nodeIds(mg, best.order);
@@ -133,7 +147,12 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
       nodeOrder = options.order;
     }
   }
-  const arenaOrder = tflmMg === mg && arenaKind !== 'custom' ? (arenaKind === 'file' ? fileOrder : best.order) : expandOrder(tflmMg, nodeOrder);
+  const arenaOrder =
+    tflmMg === mg && arenaKind !== 'custom'
+      ? arenaKind === 'file'
+        ? fileOrder
+        : best.order
+      : expandOrder(tflmMg, nodeOrder);
   const cmsis = core ? (core.cmsisNn ? core : null) : { dsp: true };
   const scratch: number[] = new Array<number>(tflmMg.n).fill(0);
   for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchBytes(graph, tflmMg.node[t]!, cmsis);
@@ -153,7 +172,9 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     const owns = mg.node[t] === node.id;
     const f = nodeFlash(graph, node, conv);
     const m = nodeMacs(graph, node.id);
-    const c = core ? nodeCycles(graph, node, m, core, node.id > 0 && tflmMg.node[tflmMg.tensorOf[node.id]!] === node.id) : null;
+    const c = core
+      ? nodeCycles(graph, node, m, core, node.id > 0 && tflmMg.node[tflmMg.tensorOf[node.id]!] === node.id)
+      : null;
     flash += f.bytes;
     params += f.params;
     macs += m;
@@ -178,9 +199,14 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
   const overhead = modelFlashOverhead(graph, conv);
   flash += overhead;
 
-  const peakTensors = best.peakPos >= 0
-    ? residentAt(mg, best.order, best.peakPos).map((t) => ({ node: mg.node[t]!, name: graph.nodes[mg.node[t]!]!.name, bytes: mg.size[t]! }))
-    : [];
+  const peakTensors =
+    best.peakPos >= 0
+      ? residentAt(mg, best.order, best.peakPos).map((t) => ({
+          node: mg.node[t]!,
+          name: graph.nodes[mg.node[t]!]!.name,
+          bytes: mg.size[t]!,
+        }))
+      : [];
   const arenaTotals: ArenaTotals = {
     order: arenaKind,
     tensors: arena.tensors,
@@ -210,13 +236,15 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     order: nodeIds(mg, best.order),
     peakNode: best.peakPos >= 0 ? mg.node[best.order[best.peakPos]!]! : null,
     peakTensors,
-    budget: budget ? {
-      ram: budget.ram,
-      flash: budget.flash,
-      // The arena is what must fit in RAM on the device; flash holds the whole flatbuffer.
-      ramFits: (conv.name === 'tflm' ? arenaTotals.total : best.peak) <= budget.ram,
-      flashFits: flash <= budget.flash,
-    } : null,
+    budget: budget
+      ? {
+          ram: budget.ram,
+          flash: budget.flash,
+          // The arena is what must fit in RAM on the device; flash holds the whole flatbuffer.
+          ramFits: (conv.name === 'tflm' ? arenaTotals.total : best.peak) <= budget.ram,
+          flashFits: flash <= budget.flash,
+        }
+      : null,
     warnings,
   };
 }

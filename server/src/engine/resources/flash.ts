@@ -17,12 +17,19 @@ export interface LayerFlash {
 }
 
 /** Weight and bias element counts of a node (unfused batch norm: a scale and an offset per channel). */
-export function nodeParams(graph: ArchGraph, node: GraphNode): { weights: number; biases: number; channels: number } {
+export function nodeParams(
+  graph: ArchGraph,
+  node: GraphNode,
+): { weights: number; biases: number; channels: number } {
   const op = node.op;
   const inShape = node.inputs.length > 0 ? graph.nodes[node.inputs[0]!]!.shape : node.shape;
   switch (op.kind) {
     case 'conv2d':
-      return { weights: op.kernel[0] * op.kernel[1] * inShape[2]! * op.filters, biases: op.filters, channels: op.filters };
+      return {
+        weights: op.kernel[0] * op.kernel[1] * inShape[2]! * op.filters,
+        biases: op.filters,
+        channels: op.filters,
+      };
     case 'dwconv2d': {
       const c = inShape[2]! * op.multiplier;
       return { weights: op.kernel[0] * op.kernel[1] * c, biases: c, channels: c };
@@ -63,18 +70,30 @@ export function tfliteOperators(graph: ArchGraph, node: GraphNode, conv: Convent
   const op = node.op;
   if (node.id === 0 || isAliasNode(graph, node.id, conv.flatten)) return CODES.none;
   switch (op.kind) {
-    case 'conv2d': return CODES.conv2d;
-    case 'dwconv2d': return CODES.dwconv2d;
-    case 'dense': return CODES.dense;
-    case 'pool': return op.type === 'max' ? CODES.maxpool : CODES.avgpool;
-    case 'global-pool': return op.type === 'max' ? CODES.reduceMax : CODES.mean;
-    case 'flatten': return CODES.flatten;
-    case 'add': return CODES.add;
-    case 'concat': return CODES.concat;
-    case 'softmax': return CODES.softmax;
-    case 'batchnorm': return CODES.batchnorm;
-    case 'activation': return op.fn === 'relu' ? CODES.relu : CODES.relu6;
-    default: return CODES.none;
+    case 'conv2d':
+      return CODES.conv2d;
+    case 'dwconv2d':
+      return CODES.dwconv2d;
+    case 'dense':
+      return CODES.dense;
+    case 'pool':
+      return op.type === 'max' ? CODES.maxpool : CODES.avgpool;
+    case 'global-pool':
+      return op.type === 'max' ? CODES.reduceMax : CODES.mean;
+    case 'flatten':
+      return CODES.flatten;
+    case 'add':
+      return CODES.add;
+    case 'concat':
+      return CODES.concat;
+    case 'softmax':
+      return CODES.softmax;
+    case 'batchnorm':
+      return CODES.batchnorm;
+    case 'activation':
+      return op.fn === 'relu' ? CODES.relu : CODES.relu6;
+    default:
+      return CODES.none;
   }
 }
 
@@ -82,14 +101,24 @@ export function tfliteOperators(graph: ArchGraph, node: GraphNode, conv: Convent
 export function nodeFlash(graph: ArchGraph, node: GraphNode, conv: Convention): LayerFlash {
   const { weights, biases, channels } = nodeParams(graph, node);
   const operators = conv.flatbuffer ? tfliteOperators(graph, node, conv).length : 0;
-  return { params: weights + biases, bytes: operatorFlash(node.op.kind, operators, weights, biases, channels, conv) };
+  return {
+    params: weights + biases,
+    bytes: operatorFlash(node.op.kind, operators, weights, biases, channels, conv),
+  };
 }
 
 /**
  * Flash of a node of `kind` that becomes `operators` TFLite operators (tflm; 0 = runs nothing)
  * with these weight / bias element counts and output channels.
  */
-export function operatorFlash(kind: OpKind, operators: number, weights: number, biases: number, channels: number, conv: Convention): number {
+export function operatorFlash(
+  kind: OpKind,
+  operators: number,
+  weights: number,
+  biases: number,
+  channels: number,
+  conv: Convention,
+): number {
   const fb = conv.flatbuffer;
   if (!fb) return weights * conv.weightBytes + biases * conv.biasBytes;
   if (operators === 0) return 0;
@@ -126,5 +155,10 @@ export function modelOverheadBytes(conv: Convention, operatorCodes: number): num
   const fb = conv.flatbuffer;
   if (!fb) return 0;
   const q = conv.quantization;
-  return fb.perModel + fb.perTensor + (q ? fb.perQuantization + q.scaleBytes + q.zeroPointBytes : 0) + operatorCodes * fb.perOperatorCode;
+  return (
+    fb.perModel +
+    fb.perTensor +
+    (q ? fb.perQuantization + q.scaleBytes + q.zeroPointBytes : 0) +
+    operatorCodes * fb.perOperatorCode
+  );
 }

@@ -41,7 +41,13 @@ export function planGreedy(requests: readonly BufferRequest[]): Plan {
  * The planner over parallel arrays (no allocation beyond its scratch): fills `offsets` and
  * returns the arena bytes.
  */
-export function planGreedyInto(n: number, size: ArrayLike<number>, first: ArrayLike<number>, last: ArrayLike<number>, offsets: number[] | Int32Array): number {
+export function planGreedyInto(
+  n: number,
+  size: ArrayLike<number>,
+  first: ArrayLike<number>,
+  last: ArrayLike<number>,
+  offsets: number[] | Int32Array,
+): number {
   if (n === 0) return 0;
   // Stable descending sort by size (insertion sort: TFLM's bubble sort gives the same order).
   // Plain arrays: a few dozen buffers per plan, where typed-array allocation dominates.
@@ -49,7 +55,10 @@ export function planGreedyInto(n: number, size: ArrayLike<number>, first: ArrayL
   for (let i = 0; i < n; i++) {
     const id = i;
     let j = i - 1;
-    while (j >= 0 && size[ids[j]!]! < size[id]!) { ids[j + 1] = ids[j]!; j--; }
+    while (j >= 0 && size[ids[j]!]! < size[id]!) {
+      ids[j + 1] = ids[j]!;
+      j--;
+    }
     ids[j + 1] = id;
   }
   // Placed buffers as a linked list in offset order: entry e holds request req[e] at off[e].

@@ -81,7 +81,10 @@ export function buildMemoryGraph(graph: ArchGraph, conv: Convention): MemoryGrap
       const ti = tensorOf[i]!;
       let seen = false;
       for (let k = inStart[t]!; k < inList.length; k++) if (inList[k] === ti) seen = true;
-      if (!seen) { inList.push(ti); consCount[ti]!++; }
+      if (!seen) {
+        inList.push(ti);
+        consCount[ti]!++;
+      }
     }
   }
   inStart[n] = inList.length;
@@ -93,5 +96,17 @@ export function buildMemoryGraph(graph: ArchGraph, conv: Convention): MemoryGrap
   for (let t = 0; t < n; t++) {
     for (let k = inStart[t]!; k < inStart[t + 1]!; k++) consList[fill[inList[k]!]!++] = t;
   }
-  return { n, node, tensorOf, size, bytes, inStart, inList, consStart, consList, inPlace, output: tensorOf[graph.output]! };
+  return {
+    n,
+    node,
+    tensorOf,
+    size,
+    bytes,
+    inStart,
+    inList,
+    consStart,
+    consList,
+    inPlace,
+    output: tensorOf[graph.output]!,
+  };
 }

@@ -73,7 +73,10 @@ export function optimalOrder(mg: MemoryGraph, options: PeakRamOptions = {}): Opt
   for (let s = 0; s + 1 < cuts.length; s++) {
     const a = cuts[s]!;
     const b = cuts[s + 1]!;
-    if (b - a === 1) { order[pos++] = b; continue; }
+    if (b - a === 1) {
+      order[pos++] = b;
+      continue;
+    }
     const local = b - a <= MAX_MASK_OPS ? searchSegment(mg, a, b, maxStates - states) : null;
     if (local) {
       states += local.states;
@@ -111,7 +114,10 @@ export function operatorFloor(mg: MemoryGraph, v: number): number {
   return canOverwrite ? sum : sum + mg.size[v]!;
 }
 
-interface SegmentOrder { readonly order: number[]; readonly states: number }
+interface SegmentOrder {
+  readonly order: number[];
+  readonly states: number;
+}
 
 /**
  * Exact search over the piece a..b (tensor a already computed; operators a+1..b). Local bit j is
@@ -128,7 +134,8 @@ function searchSegment(mg: MemoryGraph, a: number, b: number, budget: number): S
     const t = a + j;
     sz[j] = mg.size[t]!;
     inPlace[j] = mg.inPlace[t]!;
-    if (j > 0) for (let q = mg.inStart[t]!; q < mg.inStart[t + 1]!; q++) inMask[j]! |= 1 << (mg.inList[q]! - a);
+    if (j > 0)
+      for (let q = mg.inStart[t]!; q < mg.inStart[t + 1]!; q++) inMask[j]! |= 1 << (mg.inList[q]! - a);
     for (let q = mg.consStart[t]!; q < mg.consStart[t + 1]!; q++) {
       const c = mg.consList[q]!;
       if (c <= b) consMask[j]! |= 1 << (c - a);
@@ -145,7 +152,10 @@ function searchSegment(mg: MemoryGraph, a: number, b: number, budget: number): S
     if (S === full) return 0;
     const hit = memo.get(S);
     if (hit !== undefined) return Math.floor(hit / 32);
-    if (memo.size >= budget) { over = true; return Infinity; }
+    if (memo.size >= budget) {
+      over = true;
+      return Infinity;
+    }
     let best = Infinity;
     let bestJ = 0;
     for (let j = 1; j <= k; j++) {
@@ -168,7 +178,10 @@ function searchSegment(mg: MemoryGraph, a: number, b: number, budget: number): S
       const rest = solve(S2, live + kept - freed);
       if (over) return Infinity;
       const r = step > rest ? step : rest;
-      if (r < best) { best = r; bestJ = j; }
+      if (r < best) {
+        best = r;
+        bestJ = j;
+      }
     }
     memo.set(S, best * 32 + bestJ);
     return best;
@@ -209,7 +222,15 @@ function beamSegment(mg: MemoryGraph, a: number, b: number, width: number): numb
     rem0[j] = c;
   }
   const persists = (j: number): boolean => j === k || a + j === mg.output;
-  let beam: Beam[] = [{ done: Uint8Array.from({ length: k + 1 }, (_, j) => (j === 0 ? 1 : 0)), remaining: rem0, order: [], live: rem0[0]! > 0 ? mg.size[a]! : 0, peak: 0 }];
+  let beam: Beam[] = [
+    {
+      done: Uint8Array.from({ length: k + 1 }, (_, j) => (j === 0 ? 1 : 0)),
+      remaining: rem0,
+      order: [],
+      live: rem0[0]! > 0 ? mg.size[a]! : 0,
+      peak: 0,
+    },
+  ];
   for (let depth = 0; depth < k; depth++) {
     const next = new Map<string, Beam>();
     for (const s of beam) {
@@ -217,7 +238,8 @@ function beamSegment(mg: MemoryGraph, a: number, b: number, width: number): numb
         if (s.done[j]) continue;
         const t = a + j;
         let ready = true;
-        for (let q = mg.inStart[t]!; q < mg.inStart[t + 1]!; q++) if (!s.done[mg.inList[q]! - a]) ready = false;
+        for (let q = mg.inStart[t]!; q < mg.inStart[t + 1]!; q++)
+          if (!s.done[mg.inList[q]! - a]) ready = false;
         if (!ready) continue;
         const remaining = s.remaining.slice();
         let freed = 0;
@@ -233,10 +255,17 @@ function beamSegment(mg: MemoryGraph, a: number, b: number, width: number): numb
         const kept = rem0[j]! > 0 || persists(j) ? mg.size[t]! : 0;
         const done = s.done.slice();
         done[j] = 1;
-        const cand: Beam = { done, remaining, order: [...s.order, t], live: s.live + kept - freed, peak: Math.max(s.peak, step) };
+        const cand: Beam = {
+          done,
+          remaining,
+          order: [...s.order, t],
+          live: s.live + kept - freed,
+          peak: Math.max(s.peak, step),
+        };
         const key = done.join('');
         const prev = next.get(key);
-        if (!prev || cand.peak < prev.peak || (cand.peak === prev.peak && cand.live < prev.live)) next.set(key, cand);
+        if (!prev || cand.peak < prev.peak || (cand.peak === prev.peak && cand.live < prev.live))
+          next.set(key, cand);
       }
     }
     beam = [...next.values()].sort((x, y) => x.peak - y.peak || x.live - y.live).slice(0, width);

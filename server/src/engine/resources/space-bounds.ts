@@ -52,11 +52,16 @@ export interface SpaceBounds {
 }
 
 export function spaceBounds(space: SearchSpace, options: SpaceBoundsOptions = {}): SpaceBounds {
-  const conv = resolveConvention(options.convention, options.includeInput === undefined ? undefined : { includeInput: options.includeInput });
+  const conv = resolveConvention(
+    options.convention,
+    options.includeInput === undefined ? undefined : { includeInput: options.includeInput },
+  );
   const softmax = options.softmax ?? false;
   const branches = space.branch > 0 && space.blocks.max >= 2;
   const low = solve(space, conv, softmax, true, space.layer.channels.min, space.units.min, branches);
-  const high = branches ? null : solve(space, conv, softmax, false, space.layer.channels.max, space.units.max, false);
+  const high = branches
+    ? null
+    : solve(space, conv, softmax, false, space.layer.channels.max, space.units.max, false);
   const exact = !branches;
   return {
     convention: conv.name,
@@ -68,7 +73,12 @@ export function spaceBounds(space: SearchSpace, options: SpaceBoundsOptions = {}
 
 type Cost = [ram: number, flash: number, macs: number];
 
-interface LayerChoice { readonly depthwise: boolean; readonly k: number; readonly s: number; readonly same: boolean }
+interface LayerChoice {
+  readonly depthwise: boolean;
+  readonly k: number;
+  readonly s: number;
+  readonly same: boolean;
+}
 
 /**
  * A sparse set of states with a cost triple each (ram, flash, macs), over dense state indices;
@@ -80,13 +90,21 @@ class CostTable {
   readonly list: Int32Array;
   length = 0;
   private gen = 1;
-  constructor(states: number, private readonly least: boolean) {
+  constructor(
+    states: number,
+    private readonly least: boolean,
+  ) {
     this.stamp = new Int32Array(states);
     this.cost = new Float64Array(3 * states);
     this.list = new Int32Array(states);
   }
-  reset(): void { this.gen++; this.length = 0; }
-  has(i: number): boolean { return this.stamp[i] === this.gen; }
+  reset(): void {
+    this.gen++;
+    this.length = 0;
+  }
+  has(i: number): boolean {
+    return this.stamp[i] === this.gen;
+  }
   /** Offers cost (ram, flash, macs) for state i, keeping the better value per metric. */
   offer(i: number, ram: number, flash: number, macs: number): void {
     const c = this.cost;
@@ -94,7 +112,9 @@ class CostTable {
     if (this.stamp[i] !== this.gen) {
       this.stamp[i] = this.gen;
       this.list[this.length++] = i;
-      c[o] = ram; c[o + 1] = flash; c[o + 2] = macs;
+      c[o] = ram;
+      c[o + 1] = flash;
+      c[o + 2] = macs;
     } else if (this.least) {
       if (ram < c[o]!) c[o] = ram;
       if (flash < c[o + 1]!) c[o + 1] = flash;
@@ -108,21 +128,40 @@ class CostTable {
 }
 
 /** One block's reach from a map: target states and the best (ram, flash, macs) to each. */
-interface Reach { readonly states: Int32Array; readonly cost: Float64Array; readonly hMin: number; readonly wMin: number }
+interface Reach {
+  readonly states: Int32Array;
+  readonly cost: Float64Array;
+  readonly hMin: number;
+  readonly wMin: number;
+}
 
-function solve(space: SearchSpace, conv: Convention, softmax: boolean, least: boolean, channels: number, units: number, ties: boolean): Cost {
+function solve(
+  space: SearchSpace,
+  conv: Convention,
+  softmax: boolean,
+  least: boolean,
+  channels: number,
+  units: number,
+  ties: boolean,
+): Cost {
   const [H0, W0, C0] = space.input as [number, number, number];
   const ab = conv.activationBytes;
   const better = (a: number, b: number): number => (least ? Math.min(a, b) : Math.max(a, b));
-  const positive = <T>(xs: readonly { value: T; weight: number }[]): T[] => xs.filter((x) => x.weight > 0).map((x) => x.value);
+  const positive = <T>(xs: readonly { value: T; weight: number }[]): T[] =>
+    xs.filter((x) => x.weight > 0).map((x) => x.value);
   const types = positive(space.layer.types);
   const kernels = positive(space.layer.kernels);
   const strides = positive(space.layer.strides);
   const paddings = positive(space.layer.padding);
   const choices: LayerChoice[] = [];
   for (const t of types) {
-    if (t === 'conv1x1') { choices.push({ depthwise: false, k: 1, s: 1, same: false }); continue; }
-    for (const k of kernels) for (const s of strides) for (const p of paddings) choices.push({ depthwise: t === 'dwconv2d', k, s, same: p === 'same' });
+    if (t === 'conv1x1') {
+      choices.push({ depthwise: false, k: 1, s: 1, same: false });
+      continue;
+    }
+    for (const k of kernels)
+      for (const s of strides)
+        for (const p of paddings) choices.push({ depthwise: t === 'dwconv2d', k, s, same: p === 'same' });
   }
   const prepools: boolean[] = [];
   if (space.layer.prepool.probability < 1) prepools.push(false);
@@ -136,7 +175,8 @@ function solve(space: SearchSpace, conv: Convention, softmax: boolean, least: bo
   const wOf = (i: number): number => Math.floor(i / 3) % (W0 + 1);
   const cOf = (i: number): number => i % 3;
   const chOf = (c: number): number => (c === 2 ? channels : C0);
-  const bytesOf = (h: number, w: number, c: number): number => (c === 0 && !conv.includeInput ? 0 : h * w * chOf(c) * ab);
+  const bytesOf = (h: number, w: number, c: number): number =>
+    c === 0 && !conv.includeInput ? 0 : h * w * chOf(c) * ab;
   const poolFlash = operatorFlash('pool', 1, 0, 0, 0, conv);
 
   // Every way one conv layer (with its optional pre-pool) transforms state i: target + cost.
@@ -182,7 +222,8 @@ function solve(space: SearchSpace, conv: Convention, softmax: boolean, least: bo
           const cout = chOf(cOut);
           const weights = ch.depthwise ? k * k * cin : k * k * cin * cout;
           const ram = Math.max(preRam, inBytes + ho * wo * cout * ab);
-          const flash = preFlash + operatorFlash(ch.depthwise ? 'dwconv2d' : 'conv2d', 1, weights, cout, cout, conv);
+          const flash =
+            preFlash + operatorFlash(ch.depthwise ? 'dwconv2d' : 'conv2d', 1, weights, cout, cout, conv);
           const macs = preMacs + ho * wo * cout * k * k * (ch.depthwise ? 1 : cin);
           // Metrics are optimised independently, so moves to one target merge per metric.
           const t = idx(ho, wo, cOut);
@@ -331,8 +372,10 @@ function solve(space: SearchSpace, conv: Convention, softmax: boolean, least: bo
     const here = ring[u % 3]!;
     const next = ring[(u + 1) % 3]!;
     const after = ring[(u + 2) % 3]!;
-    if (u === 0) { next.reset(); after.reset(); }
-    else after.reset();
+    if (u === 0) {
+      next.reset();
+      after.reset();
+    } else after.reset();
     const tie = ties && u + 2 <= space.blocks.max;
     for (let q = 0; q < here.length; q++) {
       const li = here.list[q]!;

@@ -54,7 +54,11 @@ export function scratchBytes(graph: ArchGraph, id: number, cmsis: { readonly dsp
  * Plans `mg` (built in the tflm convention: every tensor counted) for `order` (tensor indices of
  * the operators). `scratch[t]` is the scratch request of tensor t's operator, if any.
  */
-export function tflmArena(mg: MemoryGraph, order: ArrayLike<number>, scratch?: ArrayLike<number>): ArenaEstimate {
+export function tflmArena(
+  mg: MemoryGraph,
+  order: ArrayLike<number>,
+  scratch?: ArrayLike<number>,
+): ArenaEstimate {
   const nOps = order.length;
   const scope: number[] = new Array<number>(mg.n).fill(0); // scope in which each tensor is produced
   for (let p = 0; p < nOps; p++) scope[order[p]!] = p + 1;

@@ -39,7 +39,10 @@ export function simulateOrder(mg: MemoryGraph, order: ArrayLike<number>): Steps 
     const v = order[p]!;
     const step = inPlaceInput(mg, v, remaining) >= 0 ? live : live + mg.size[v]!;
     steps[p] = step;
-    if (step > peak || peakPos < 0) { peak = step; peakPos = p; }
+    if (step > peak || peakPos < 0) {
+      peak = step;
+      peakPos = p;
+    }
     if (remaining[v]! > 0 || v === mg.output) live += mg.size[v]!;
     for (let k = mg.inStart[v]!; k < mg.inStart[v + 1]!; k++) {
       const i = mg.inList[k]!;

@@ -14,7 +14,13 @@ import { JournalWriter, readJournal } from './journal.js';
  *   front.json      the current Pareto front, replaced atomically
  *   weights/<id>/   trained weights (tfjs layers format) of front members
  */
-export const FILES = { settings: 'settings.json', events: 'events.jsonl', state: 'state.json', front: 'front.json', weights: 'weights' } as const;
+export const FILES = {
+  settings: 'settings.json',
+  events: 'events.jsonl',
+  state: 'state.json',
+  front: 'front.json',
+  weights: 'weights',
+} as const;
 
 export interface RunState {
   /** Strategy snapshot (opaque JSON). */
@@ -46,19 +52,33 @@ export class RunStore {
     return new RunStore(dir);
   }
 
-  append(event: RunEvent): void { this.events.append(event); }
-  writeState(state: RunState): void { atomicWrite(join(this.dir, FILES.state), JSON.stringify(state)); }
-  writeFront(front: unknown): void { atomicWrite(join(this.dir, FILES.front), JSON.stringify(front, null, 2)); }
-  weightsDir(id: number): string { return join(this.dir, FILES.weights, String(id)); }
+  append(event: RunEvent): void {
+    this.events.append(event);
+  }
+  writeState(state: RunState): void {
+    atomicWrite(join(this.dir, FILES.state), JSON.stringify(state));
+  }
+  writeFront(front: unknown): void {
+    atomicWrite(join(this.dir, FILES.front), JSON.stringify(front, null, 2));
+  }
+  weightsDir(id: number): string {
+    return join(this.dir, FILES.weights, String(id));
+  }
 
   /** Deletes weights of candidates no longer worth keeping (not on the front). */
   async pruneWeights(keep: ReadonlySet<number>): Promise<void> {
     const dir = join(this.dir, FILES.weights);
     const entries = await readdir(dir).catch(() => [] as string[]);
-    await Promise.all(entries.filter((e) => !keep.has(Number(e))).map((e) => rm(join(dir, e), { recursive: true, force: true })));
+    await Promise.all(
+      entries
+        .filter((e) => !keep.has(Number(e)))
+        .map((e) => rm(join(dir, e), { recursive: true, force: true })),
+    );
   }
 
-  close(): void { this.events.close(); }
+  close(): void {
+    this.events.close();
+  }
 }
 
 /** Write-then-rename: readers never see a half-written file. */
@@ -84,15 +104,21 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   try {
     config = JSON.parse(await readFile(join(dir, FILES.settings), 'utf8')) as SearchConfig;
   } catch (e) {
-    throw new RunError(`${join(dir, FILES.settings)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not a run folder (no settings.json)' : `unreadable: ${(e as Error).message}`}`);
+    throw new RunError(
+      `${join(dir, FILES.settings)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not a run folder (no settings.json)' : `unreadable: ${(e as Error).message}`}`,
+    );
   }
-  if (config.version !== 1) throw new RunError(`${join(dir, FILES.settings)}: unsupported settings version ${String(config.version)}`);
+  if (config.version !== 1)
+    throw new RunError(
+      `${join(dir, FILES.settings)}: unsupported settings version ${String(config.version)}`,
+    );
   const journal = await readJournal(join(dir, FILES.events));
   const warnings = [...journal.warnings];
   const events: RunEvent[] = [];
   for (const r of journal.records) {
     const c = checkRunEvent(r);
-    if (c.ok) events.push(c.value); else warnings.push(`${FILES.events}: skipped an invalid event (${c.error})`);
+    if (c.ok) events.push(c.value);
+    else warnings.push(`${FILES.events}: skipped an invalid event (${c.error})`);
   }
   let state: RunState | undefined;
   try {
@@ -103,7 +129,11 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   return { dir, config, events, ...(state ? { state } : {}), warnings };
 }
 
-export interface RunListing { readonly dir: string; readonly name: string; readonly modified: Date }
+export interface RunListing {
+  readonly dir: string;
+  readonly name: string;
+  readonly modified: Date;
+}
 
 /** Run folders under `root`, newest first. */
 export async function listRuns(root: string): Promise<RunListing[]> {

@@ -1,4 +1,9 @@
-import type { CandidateSummary, ConstraintSummary, Resources, RunEvent } from '../../../../protocol/src/run-events.js';
+import type {
+  CandidateSummary,
+  ConstraintSummary,
+  Resources,
+  RunEvent,
+} from '../../../../protocol/src/run-events.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { analyze } from '../language/analyze.js';
@@ -66,14 +71,26 @@ export function baselineGenotypes(config: SearchConfig): { genotypes: Genotype[]
   for (const b of config.baselines) {
     const a = analyze(b.text);
     const m = a.document.models[0];
-    const r = m?.input ? genotypeFromLayers(m.input.value, m.layers, { maxLayers: config.space.layers.max, prepoolSize: config.space.layer.prepool.size }) : { ok: false as const, reason: 'it does not parse' };
+    const r = m?.input
+      ? genotypeFromLayers(m.input.value, m.layers, {
+          maxLayers: config.space.layers.max,
+          prepoolSize: config.space.layer.prepool.size,
+        })
+      : { ok: false as const, reason: 'it does not parse' };
     if (r.ok) genotypes.push(r.genotype);
-    else warnings.push(`baseline '${b.name}' is not evaluated: the search's architecture encoding cannot express it (${r.reason})`);
+    else
+      warnings.push(
+        `baseline '${b.name}' is not evaluated: the search's architecture encoding cannot express it (${r.reason})`,
+      );
   }
   return { genotypes, warnings };
 }
 
-export function createStrategy(config: SearchConfig, baselines: readonly Genotype[] = [], options: { prescreen?: boolean } = {}): SearchStrategy {
+export function createStrategy(
+  config: SearchConfig,
+  baselines: readonly Genotype[] = [],
+  options: { prescreen?: boolean } = {},
+): SearchStrategy {
   const base = {
     baselines,
     space: config.space,
@@ -81,7 +98,9 @@ export function createStrategy(config: SearchConfig, baselines: readonly Genotyp
     objectives: config.objectives,
     constraints: constraintsOf(config),
     // The pre-screen: proposals over a hard resource limit are redrawn before anyone trains them.
-    ...(options.prescreen ?? true ? { profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)) } : {}),
+    ...((options.prescreen ?? true)
+      ? { profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)) }
+      : {}),
   };
   return config.strategy.kind === 'random'
     ? new RandomSearch(base)
@@ -104,7 +123,10 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const candidates = new Map<number, CandidateSummary>();
   const told = new Set<number>();
   let evaluated = 0;
-  const emit = (e: RunEvent) => { store.append(e); o.onEvent?.(e); };
+  const emit = (e: RunEvent) => {
+    store.append(e);
+    o.onEvent?.(e);
+  };
 
   // ---- resume: the snapshot, then every result journalled after it -------------------------
   let pending: Proposal[] = [];
@@ -133,32 +155,77 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   if (backend instanceof Error) {
     const message = `no training backend: ${backend.message}`;
     emit({ type: 'run-finished', reason: 'failed', message, time: now().toISOString() });
-    return { reason: 'failed', evaluated, front: [], hypervolume: 0, screenedOut: 0, feasibleTrained: 0, message };
+    return {
+      reason: 'failed',
+      evaluated,
+      front: [],
+      hypervolume: 0,
+      screenedOut: 0,
+      feasibleTrained: 0,
+      message,
+    };
   }
   emit({
-    type: 'run-started', run: store.dir, search: config.name, budget, objectives: config.objectives,
-    constraints: config.constraints.map((c): ConstraintSummary => ({ metric: c.metric, limit: c.limit, mode: c.mode })),
-    backend: `${backend.name} (${backend.reason})`, workers: evaluator.size, time: now().toISOString(), resumed: Boolean(o.resume),
+    type: 'run-started',
+    run: store.dir,
+    search: config.name,
+    budget,
+    objectives: config.objectives,
+    constraints: config.constraints.map((c): ConstraintSummary => ({
+      metric: c.metric,
+      limit: c.limit,
+      mode: c.mode,
+    })),
+    backend: `${backend.name} (${backend.reason})`,
+    workers: evaluator.size,
+    time: now().toISOString(),
+    resumed: Boolean(o.resume),
   });
 
   if (!o.resume) for (const w of seeds.warnings) emit({ type: 'log', level: 'warning', message: w });
 
   const saveState = () => {
-    const state: RunState = { strategy: strategy.snapshot(), told: [...told], rejected: strategy.stats().rejected, nextId: strategy.stats().asked };
+    const state: RunState = {
+      strategy: strategy.snapshot(),
+      told: [...told],
+      rejected: strategy.stats().rejected,
+      nextId: strategy.stats().asked,
+    };
     store.writeState(state);
   };
 
-  const finish = (p: Proposal, result: WireResult | { status: 'rejected' }, resources: Resources, summaryBase: Omit<CandidateSummary, 'status' | 'feasible' | 'violations'>): void => {
+  const finish = (
+    p: Proposal,
+    result: WireResult | { status: 'rejected' },
+    resources: Resources,
+    summaryBase: Omit<CandidateSummary, 'status' | 'feasible' | 'violations'>,
+  ): void => {
     let c: CandidateSummary;
     let evalResult: EvaluationResult;
     if (result.status === 'trained') {
       const error = 1 - result.accuracy;
       const v = violationsOf(resources, error, constraints);
-      c = { ...summaryBase, status: 'trained', error, feasible: v.length === 0, violations: v, trainSeconds: result.seconds, curve: result.curve };
+      c = {
+        ...summaryBase,
+        status: 'trained',
+        error,
+        feasible: v.length === 0,
+        violations: v,
+        trainSeconds: result.seconds,
+        curve: result.curve,
+      };
       evalResult = { status: 'trained', error, resources };
       evaluated++;
     } else if (result.status === 'failed') {
-      c = { ...summaryBase, status: 'failed', feasible: false, violations: [], failure: result.reason, trainSeconds: result.seconds, curve: result.curve };
+      c = {
+        ...summaryBase,
+        status: 'failed',
+        feasible: false,
+        violations: [],
+        failure: result.reason,
+        trainSeconds: result.seconds,
+        curve: result.curve,
+      };
       evalResult = { status: 'failed', reason: result.reason };
       evaluated++;
     } else {
@@ -182,7 +249,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   // ---- successive halving: a cheap first training; full training only for the best `keep` -----
   const halving = config.strategy.halving;
   const rung0: number[] = [];
-  if (halving && o.resume) for (const c of candidates.values()) if (c.lowFidelityError !== undefined) rung0.push(c.lowFidelityError);
+  if (halving && o.resume)
+    for (const c of candidates.values()) if (c.lowFidelityError !== undefined) rung0.push(c.lowFidelityError);
   /** ASHA's rule at two rungs: promote when within the best `keep` fraction of the cheap results so far. */
   const promote = (error: number, keep: number): boolean => {
     rung0.push(error);
@@ -190,15 +258,23 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     return error <= sorted[Math.max(1, Math.floor(keep * sorted.length)) - 1]!;
   };
   type Extra = Partial<Pick<CandidateSummary, 'fidelity' | 'lowFidelityError'>>;
-  const train = async (job: TrainJob, onEpoch: (r: EpochReport) => void): Promise<{ result: WireResult; extra: Extra }> => {
+  const train = async (
+    job: TrainJob,
+    onEpoch: (r: EpochReport) => void,
+  ): Promise<{ result: WireResult; extra: Extra }> => {
     if (!halving) return { result: await evaluator.train(job, onEpoch), extra: {} };
     const spec = job.dataset.spec as typeof job.dataset.spec & { subset?: number };
     const subset = halving.subset ? Math.min(halving.subset, spec.subset ?? Infinity) : spec.subset;
-    const cheap: TrainJob = { ...job, train: { ...job.train, epochs: halving.epochs }, dataset: { ...job.dataset, spec: { ...spec, ...(subset ? { subset } : {}) } } };
+    const cheap: TrainJob = {
+      ...job,
+      train: { ...job.train, epochs: halving.epochs },
+      dataset: { ...job.dataset, spec: { ...spec, ...(subset ? { subset } : {}) } },
+    };
     const low = await evaluator.train(cheap, onEpoch);
     if (low.status !== 'trained') return { result: low, extra: {} };
     const lowFidelityError = 1 - low.accuracy;
-    if (!promote(lowFidelityError, halving.keep)) return { result: low, extra: { fidelity: 'low', lowFidelityError } };
+    if (!promote(lowFidelityError, halving.keep))
+      return { result: low, extra: { fidelity: 'low', lowFidelityError } };
     const full = await evaluator.train(job, onEpoch);
     return { result: full, extra: { fidelity: 'full', lowFidelityError } };
   };
@@ -209,30 +285,60 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   let pruning: Promise<void> = Promise.resolve();
   const pruneWeights = (finished: number) => {
     const keep = new Set([...archive.frontIds(), ...[...inflight.keys()].filter((id) => id !== finished)]);
-    pruning = pruning.then(() => store.pruneWeights(keep)).catch((e: unknown) => {
-      emit({ type: 'log', level: 'warning', message: `could not delete old weights: ${e instanceof Error ? e.message : String(e)}` });
-    });
+    pruning = pruning
+      .then(() => store.pruneWeights(keep))
+      .catch((e: unknown) => {
+        emit({
+          type: 'log',
+          level: 'warning',
+          message: `could not delete old weights: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      });
   };
   const start = (p: Proposal): void => {
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target);
     const resources = resourcesOf(est);
     const base = {
-      id: p.id, ...(p.parent !== undefined ? { parent: p.parent } : {}), origin: p.origin, resources,
-      model: genotypeToModelText(p.genotype, `candidate_${p.id}`), layers: layerSummaries(graph, est),
+      id: p.id,
+      ...(p.parent !== undefined ? { parent: p.parent } : {}),
+      origin: p.origin,
+      resources,
+      model: genotypeToModelText(p.genotype, `candidate_${p.id}`),
+      layers: layerSummaries(graph, est),
     };
-    if (!p.feasible) { finish(p, { status: 'rejected' }, resources, base); return; }
+    if (!p.feasible) {
+      finish(p, { status: 'rejected' }, resources, base);
+      return;
+    }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
-    const job: TrainJob = { id: p.id, graph, dataset: config.dataset, baseDir: o.baseDir, train: config.train, seed: config.strategy.seed * 100_003 + p.id, saveTo: store.weightsDir(p.id) };
-    const onEpoch = (r: EpochReport) => emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
+    const job: TrainJob = {
+      id: p.id,
+      graph,
+      dataset: config.dataset,
+      baseDir: o.baseDir,
+      train: config.train,
+      seed: config.strategy.seed * 100_003 + p.id,
+      saveTo: store.weightsDir(p.id),
+    };
+    const onEpoch = (r: EpochReport) =>
+      emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
     const run = train(job, onEpoch)
-      .then(({ result, extra }) => { if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra }); })
+      .then(({ result, extra }) => {
+        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra });
+      })
       .finally(() => inflight.delete(p.id));
     inflight.set(p.id, run);
   };
 
   const stopped = () => o.signal?.aborted === true;
-  o.signal?.addEventListener('abort', () => { for (const id of inflight.keys()) evaluator.cancel(id); }, { once: true });
+  o.signal?.addEventListener(
+    'abort',
+    () => {
+      for (const id of inflight.keys()) evaluator.cancel(id);
+    },
+    { once: true },
+  );
 
   while (!stopped()) {
     while (!stopped() && inflight.size < evaluator.size && evaluated + inflight.size < budget) {
@@ -245,35 +351,66 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   await pruning;
 
   if (stopped()) {
-    emit({ type: 'run-finished', reason: 'stopped', message: `stopped after ${evaluated} of ${budget} candidates`, time: now().toISOString() });
+    emit({
+      type: 'run-finished',
+      reason: 'stopped',
+      message: `stopped after ${evaluated} of ${budget} candidates`,
+      time: now().toISOString(),
+    });
     return summary('stopped');
   }
 
   // ---- the front, re-trained on the whole training set and measured on the test set ----------
   if (o.finalRetrain ?? true) {
     const ids = archive.frontIds();
-    emit({ type: 'log', level: 'info', message: `re-training the ${ids.length} front members on the whole training set and measuring test accuracy` });
-    const { subset: _subset, ...full } = config.dataset.spec as typeof config.dataset.spec & { subset?: number };
-    await Promise.all(ids.map(async (id) => {
-      const c = candidates.get(id);
-      if (!c) return;
-      const graph = graphOfModelText(c.model);
-      if (!graph) return;
-      const r = await evaluator.train({ id, graph, dataset: { ...config.dataset, spec: full }, baseDir: o.baseDir, train: config.train, seed: config.strategy.seed * 100_003 + id, test: true, saveTo: store.weightsDir(id) });
-      if (r.status === 'trained' && r.testAccuracy !== undefined) {
-        const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy };
-        candidates.set(id, updated);
-        emit({ type: 'candidate-finished', candidate: updated, time: now().toISOString() });
-      }
-    }));
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `re-training the ${ids.length} front members on the whole training set and measuring test accuracy`,
+    });
+    const { subset: _subset, ...full } = config.dataset.spec as typeof config.dataset.spec & {
+      subset?: number;
+    };
+    await Promise.all(
+      ids.map(async (id) => {
+        const c = candidates.get(id);
+        if (!c) return;
+        const graph = graphOfModelText(c.model);
+        if (!graph) return;
+        const r = await evaluator.train({
+          id,
+          graph,
+          dataset: { ...config.dataset, spec: full },
+          baseDir: o.baseDir,
+          train: config.train,
+          seed: config.strategy.seed * 100_003 + id,
+          test: true,
+          saveTo: store.weightsDir(id),
+        });
+        if (r.status === 'trained' && r.testAccuracy !== undefined) {
+          const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy };
+          candidates.set(id, updated);
+          emit({ type: 'candidate-finished', candidate: updated, time: now().toISOString() });
+        }
+      }),
+    );
     store.writeFront(archive.frontIds().map((id) => candidates.get(id)));
   }
   emit({ type: 'run-finished', reason: 'done', time: now().toISOString() });
   return summary('done');
 
   function summary(reason: RunSummary['reason']): RunSummary {
-    const feasibleTrained = [...candidates.values()].filter((c) => c.status === 'trained' && c.feasible).length;
-    return { reason, evaluated, front: archive.frontIds().map((id) => candidates.get(id)!), hypervolume: archive.hypervolume(), screenedOut: strategy.stats().screenedOut, feasibleTrained };
+    const feasibleTrained = [...candidates.values()].filter(
+      (c) => c.status === 'trained' && c.feasible,
+    ).length;
+    return {
+      reason,
+      evaluated,
+      front: archive.frontIds().map((id) => candidates.get(id)!),
+      hypervolume: archive.hypervolume(),
+      screenedOut: strategy.stats().screenedOut,
+      feasibleTrained,
+    };
   }
 }
 
@@ -285,7 +422,8 @@ export function graphOfModelText(text: string): ArchGraph | undefined {
 }
 
 function toResult(c: CandidateSummary): EvaluationResult {
-  if (c.status === 'trained' && c.error !== undefined) return { status: 'trained', error: c.error, resources: c.resources };
+  if (c.status === 'trained' && c.error !== undefined)
+    return { status: 'trained', error: c.error, resources: c.resources };
   if (c.status === 'failed') return { status: 'failed', ...(c.failure ? { reason: c.failure } : {}) };
   return { status: 'rejected' };
 }

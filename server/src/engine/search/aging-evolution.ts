@@ -2,7 +2,15 @@ import { mutate } from './morphisms.js';
 import { drawLambdas, objectiveValues, resolveNormalisers, scalarise } from './objectives.js';
 import { checkSnapshot, ProposalLedger, type Draft } from './proposal-ledger.js';
 import { sampleGenotype } from './sample.js';
-import type { EvaluationResult, Member, Proposal, SearchStrategy, StrategyOptions, StrategySnapshot, StrategyStats } from './strategy.js';
+import type {
+  EvaluationResult,
+  Member,
+  Proposal,
+  SearchStrategy,
+  StrategyOptions,
+  StrategySnapshot,
+  StrategyStats,
+} from './strategy.js';
 
 export interface AgingEvolutionOptions extends StrategyOptions {
   /** Population size P (μNAS: 100). */
@@ -27,8 +35,10 @@ export class AgingEvolution implements SearchStrategy {
   private population: Member[] = [];
 
   constructor(private readonly options: AgingEvolutionOptions) {
-    if (!(Number.isInteger(options.population) && options.population >= 1)) throw new RangeError(`population must be a positive integer, not ${options.population}`);
-    if (!(Number.isInteger(options.sample) && options.sample >= 1)) throw new RangeError(`sample must be a positive integer, not ${options.sample}`);
+    if (!(Number.isInteger(options.population) && options.population >= 1))
+      throw new RangeError(`population must be a positive integer, not ${options.population}`);
+    if (!(Number.isInteger(options.sample) && options.sample >= 1))
+      throw new RangeError(`sample must be a positive integer, not ${options.sample}`);
     if (!options.objectives.length) throw new RangeError('aging evolution needs at least one objective');
     this.ledger = new ProposalLedger(options);
   }
@@ -40,17 +50,33 @@ export class AgingEvolution implements SearchStrategy {
   tell(id: number, result: EvaluationResult): void {
     const p = this.ledger.settle(id, result);
     if (result.status !== 'trained') return;
-    this.population.push({ id, genotype: p.genotype, values: objectiveValues(this.options.objectives, result.error, result.resources) });
+    this.population.push({
+      id,
+      genotype: p.genotype,
+      values: objectiveValues(this.options.objectives, result.error, result.resources),
+    });
     while (this.population.length > this.options.population) this.population.shift();
   }
 
-  outstanding(): readonly Proposal[] { return this.ledger.outstanding(); }
-  stats(): StrategyStats { return this.ledger.stats(); }
+  outstanding(): readonly Proposal[] {
+    return this.ledger.outstanding();
+  }
+  stats(): StrategyStats {
+    return this.ledger.stats();
+  }
   /** The current population, oldest first. */
-  members(): readonly Member[] { return this.population; }
+  members(): readonly Member[] {
+    return this.population;
+  }
 
   snapshot(): StrategySnapshot {
-    return { kind: this.kind, version: 1, settings: this.settings(), ledger: this.ledger.snapshot(), population: this.population.slice() };
+    return {
+      kind: this.kind,
+      version: 1,
+      settings: this.settings(),
+      ledger: this.ledger.snapshot(),
+      population: this.population.slice(),
+    };
   }
 
   restore(s: StrategySnapshot): void {
@@ -61,14 +87,19 @@ export class AgingEvolution implements SearchStrategy {
   }
 
   private settings(): StrategySnapshot['settings'] {
-    return { population: this.options.population, sample: this.options.sample, objectives: [...this.options.objectives] };
+    return {
+      population: this.options.population,
+      sample: this.options.sample,
+      objectives: [...this.options.objectives],
+    };
   }
 
   private draft(): Draft {
     const rng = this.ledger.rng;
     const { space } = this.options;
     const initial = this.population.length + this.ledger.outstandingCount < this.options.population;
-    if (initial || this.population.length === 0) return { genotype: sampleGenotype(space, rng), origin: 'random' };
+    if (initial || this.population.length === 0)
+      return { genotype: sampleGenotype(space, rng), origin: 'random' };
     const parent = this.select();
     const morph = mutate(parent.genotype, space, rng);
     // A parent with no legal morph (a baseline outside the space, say) cannot breed.
@@ -80,14 +111,21 @@ export class AgingEvolution implements SearchStrategy {
   private select(): Member {
     const rng = this.ledger.rng;
     const { objectives, constraints = [] } = this.options;
-    const normalisers = resolveNormalisers(objectives, constraints, this.population.map((m) => m.values));
+    const normalisers = resolveNormalisers(
+      objectives,
+      constraints,
+      this.population.map((m) => m.values),
+    );
     const lambdas = drawLambdas(objectives.length, rng);
     let best: Member | undefined;
     let bestFitness = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.options.sample; i++) {
       const m = this.population[rng.int(this.population.length)]!;
       const f = scalarise(m.values, normalisers, lambdas);
-      if (!best || f > bestFitness) { best = m; bestFitness = f; }
+      if (!best || f > bestFitness) {
+        best = m;
+        bestFitness = f;
+      }
     }
     return best!;
   }

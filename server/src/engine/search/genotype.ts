@@ -24,7 +24,10 @@ export interface Conv2DGene extends LayerFlags {
   readonly padding: Padding;
 }
 /** Pointwise: kernel and stride are always 1. */
-export interface Conv1x1Gene extends LayerFlags { readonly type: 'conv1x1'; readonly filters: number }
+export interface Conv1x1Gene extends LayerFlags {
+  readonly type: 'conv1x1';
+  readonly filters: number;
+}
 /** Depthwise, multiplier 1: keeps its input's channel count. */
 export interface DWConvGene extends LayerFlags {
   readonly type: 'dwconv2d';
@@ -79,11 +82,35 @@ function convOp(gene: LayerGene, filters?: number): Op {
   const activation = gene.relu ? 'relu' : 'none';
   switch (gene.type) {
     case 'conv2d':
-      return { kind: 'conv2d', filters: filters ?? gene.filters, kernel: [gene.kernel, gene.kernel], stride: [gene.stride, gene.stride], padding: gene.padding, activation, batchnorm: gene.batchnorm };
+      return {
+        kind: 'conv2d',
+        filters: filters ?? gene.filters,
+        kernel: [gene.kernel, gene.kernel],
+        stride: [gene.stride, gene.stride],
+        padding: gene.padding,
+        activation,
+        batchnorm: gene.batchnorm,
+      };
     case 'conv1x1':
-      return { kind: 'conv2d', filters: filters ?? gene.filters, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation, batchnorm: gene.batchnorm };
+      return {
+        kind: 'conv2d',
+        filters: filters ?? gene.filters,
+        kernel: [1, 1],
+        stride: [1, 1],
+        padding: 'valid',
+        activation,
+        batchnorm: gene.batchnorm,
+      };
     case 'dwconv2d':
-      return { kind: 'dwconv2d', kernel: [gene.kernel, gene.kernel], stride: [gene.stride, gene.stride], padding: gene.padding, multiplier: 1, activation, batchnorm: gene.batchnorm };
+      return {
+        kind: 'dwconv2d',
+        kernel: [gene.kernel, gene.kernel],
+        stride: [gene.stride, gene.stride],
+        padding: gene.padding,
+        multiplier: 1,
+        activation,
+        batchnorm: gene.batchnorm,
+      };
   }
 }
 
@@ -105,20 +132,49 @@ function convOp(gene: LayerGene, filters?: number): Op {
  */
 export function lowerGenotype(g: Genotype): LoweredGenotype {
   const where: string[] = [];
-  const at = (label: string) => { where.push(label); return { start: where.length - 1, end: where.length - 1 }; };
+  const at = (label: string) => {
+    where.push(label);
+    return { start: where.length - 1, end: where.length - 1 };
+  };
   const op = (o: Op, label: string): LayerDecl => ({ kind: 'op', span: at(label), op: o });
 
   const layersOf = (b: number, genes: readonly LayerGene[], forceTo?: number): LayerDecl[] => {
     const out: LayerDecl[] = [];
     genes.forEach((gene, l) => {
       const label = layerLabel(b, l);
-      const forced = forceTo !== undefined && l === genes.length - 1 && gene.type !== 'dwconv2d' ? forceTo : undefined;
-      if (gene.prepool) out.push(op({ kind: 'pool', type: 'max', size: [g.prepoolSize, g.prepoolSize], stride: [g.prepoolSize, g.prepoolSize], padding: 'valid' }, `${label} pre-pool`));
+      const forced =
+        forceTo !== undefined && l === genes.length - 1 && gene.type !== 'dwconv2d' ? forceTo : undefined;
+      if (gene.prepool)
+        out.push(
+          op(
+            {
+              kind: 'pool',
+              type: 'max',
+              size: [g.prepoolSize, g.prepoolSize],
+              stride: [g.prepoolSize, g.prepoolSize],
+              padding: 'valid',
+            },
+            `${label} pre-pool`,
+          ),
+        );
       out.push(op(convOp(gene, forced), label));
     });
     const last = genes[genes.length - 1];
     if (forceTo !== undefined && last?.type === 'dwconv2d') {
-      out.push(op({ kind: 'conv2d', filters: forceTo, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', batchnorm: false }, `${blockLabel(b)} 1x1 to ${forceTo} channels`));
+      out.push(
+        op(
+          {
+            kind: 'conv2d',
+            filters: forceTo,
+            kernel: [1, 1],
+            stride: [1, 1],
+            padding: 'valid',
+            activation: 'none',
+            batchnorm: false,
+          },
+          `${blockLabel(b)} 1x1 to ${forceTo} channels`,
+        ),
+      );
     }
     return out;
   };
@@ -130,7 +186,8 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
     const headOut = head.layers.reduce((c, gene) => outChannels(gene, c), channels);
     const paths = [layersOf(b, head.layers)];
     let next = b + 1;
-    for (; next < g.blocks.length && g.blocks[next]!.branch; next++) paths.push(layersOf(next, g.blocks[next]!.layers, headOut));
+    for (; next < g.blocks.length && g.blocks[next]!.branch; next++)
+      paths.push(layersOf(next, g.blocks[next]!.layers, headOut));
     if (paths.length === 1) conv.push(...paths[0]!);
     else conv.push({ kind: 'merge', span: at(`${blockLabel(b)} tie-up`), mode: 'add', paths });
     channels = headOut;
@@ -144,7 +201,13 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
     headBuild = graphFromLayers(g.input, conv);
     const shape = headBuild.graph.nodes[headBuild.graph.output]!.shape;
     const size = headBuild.errors.length ? g.pool.size : Math.min(g.pool.size, shape[0] ?? 0, shape[1] ?? 0);
-    if (size >= 2) tail.push(op({ kind: 'pool', type: g.pool.type, size: [size, size], stride: [size, size], padding: 'valid' }, 'final pool'));
+    if (size >= 2)
+      tail.push(
+        op(
+          { kind: 'pool', type: g.pool.type, size: [size, size], stride: [size, size], padding: 'valid' },
+          'final pool',
+        ),
+      );
   }
   tail.push(op({ kind: 'flatten' }, 'flatten'));
   g.dense.forEach((units, i) => {
@@ -159,8 +222,18 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
   return finish(headBuild?.errors.length ? headBuild : graphFromLayers(g.input, layers), layers, where);
 }
 
-function finish(built: ReturnType<typeof graphFromLayers>, layers: readonly LayerDecl[], where: readonly string[]): LoweredGenotype {
-  const nodes = built.graph.nodes.map((n): GraphNode => ({ id: n.id, op: n.op, inputs: n.inputs, shape: n.shape, name: n.name }));
+function finish(
+  built: ReturnType<typeof graphFromLayers>,
+  layers: readonly LayerDecl[],
+  where: readonly string[],
+): LoweredGenotype {
+  const nodes = built.graph.nodes.map((n): GraphNode => ({
+    id: n.id,
+    op: n.op,
+    inputs: n.inputs,
+    shape: n.shape,
+    name: n.name,
+  }));
   const errors = built.errors.map((e) => {
     const label = e.origin?.start !== undefined ? where[e.origin.start] : undefined;
     return label ? `${label}: ${e.message}` : e.message;
@@ -180,5 +253,7 @@ export function isShapeValid(g: Genotype): boolean {
 
 /** Equal for graphs of the same network: same ops, wiring and shapes (names, origins and key order aside). */
 export function graphSignature(graph: ArchGraph): string {
-  return graph.nodes.map((n) => `${JSON.stringify(n.op, Object.keys(n.op).sort())}${n.inputs.join(',')}:${n.shape.join('x')}`).join(';');
+  return graph.nodes
+    .map((n) => `${JSON.stringify(n.op, Object.keys(n.op).sort())}${n.inputs.join(',')}:${n.shape.join('x')}`)
+    .join(';');
 }

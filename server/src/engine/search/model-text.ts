@@ -8,7 +8,8 @@ import { lowerGenotype, type Genotype } from './genotype.js';
  * on random genotypes).
  */
 
-const pair = (p: Pair, prefix: string): string => (p[0] === p[1] ? `${prefix}${p[0]}` : `${prefix}${p[0]}x${p[1]}`);
+const pair = (p: Pair, prefix: string): string =>
+  p[0] === p[1] ? `${prefix}${p[0]}` : `${prefix}${p[0]}x${p[1]}`;
 
 /**
  * One layer statement in the syntax of docs/language.md, e.g. `conv2d 16 k3 s2 same bn relu`.
@@ -18,10 +19,18 @@ const pair = (p: Pair, prefix: string): string => (p[0] === p[1] ? `${prefix}${p
 export function opText(op: Op): string {
   const act = (a: string) => (a === 'none' ? '' : ` ${a}`);
   switch (op.kind) {
-    case 'input': return `input ${op.shape.join('x')}`;
+    case 'input':
+      return `input ${op.shape.join('x')}`;
     case 'conv2d': {
       const mods = `${op.batchnorm ? ' bn' : ''}${act(op.activation)}`;
-      if (op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1 && op.padding === 'valid') return `conv1x1 ${op.filters}${mods}`;
+      if (
+        op.kernel[0] === 1 &&
+        op.kernel[1] === 1 &&
+        op.stride[0] === 1 &&
+        op.stride[1] === 1 &&
+        op.padding === 'valid'
+      )
+        return `conv1x1 ${op.filters}${mods}`;
       return `conv2d ${op.filters} ${pair(op.kernel, 'k')}${op.stride[0] === 1 && op.stride[1] === 1 ? '' : ` ${pair(op.stride, 's')}`}${op.padding === 'same' ? ' same' : ''}${mods}`;
     }
     case 'dwconv2d':
@@ -32,14 +41,23 @@ export function opText(op: Op): string {
       const stride = op.stride[0] === size && op.stride[1] === size ? '' : ` ${pair(op.stride, 's')}`;
       return `${op.type}pool ${size}${stride}${op.padding === 'same' ? ' same' : ''}`;
     }
-    case 'global-pool': return op.type === 'avg' ? 'gap' : 'gmp';
-    case 'flatten': return 'flatten';
-    case 'dense': return `dense ${op.units}${op.batchnorm ? ' bn' : ''}${act(op.activation)}`;
-    case 'dropout': return `dropout ${op.rate}`;
-    case 'softmax': return 'softmax';
-    case 'batchnorm': return 'batchnorm';
-    case 'activation': return op.fn;
-    case 'add': case 'concat': return op.kind;
+    case 'global-pool':
+      return op.type === 'avg' ? 'gap' : 'gmp';
+    case 'flatten':
+      return 'flatten';
+    case 'dense':
+      return `dense ${op.units}${op.batchnorm ? ' bn' : ''}${act(op.activation)}`;
+    case 'dropout':
+      return `dropout ${op.rate}`;
+    case 'softmax':
+      return 'softmax';
+    case 'batchnorm':
+      return 'batchnorm';
+    case 'activation':
+      return op.fn;
+    case 'add':
+    case 'concat':
+      return op.kind;
   }
 }
 
@@ -67,7 +85,10 @@ export function genotypeToModelBody(g: Genotype, indent = ''): string {
 
 /** A name the language accepts as a model name: letters, digits, `_` and inner `-`, starting with a letter. */
 export function modelName(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[^A-Za-z]+/, '').replace(/-+$/, '');
+  const cleaned = name
+    .replace(/[^A-Za-z0-9_-]+/g, '_')
+    .replace(/^[^A-Za-z]+/, '')
+    .replace(/-+$/, '');
   return cleaned || 'candidate';
 }
 

@@ -1,7 +1,15 @@
 import type { FinalPool, SearchSpace } from '../arch/space.js';
 import type { Rng } from '../rng/seeded-rng.js';
 import { allowedValues, pickWeighted } from './draw.js';
-import { blockLabel, genotypeToGraph, graphSignature, layerLabel, type BlockGene, type Genotype, type LayerGene } from './genotype.js';
+import {
+  blockLabel,
+  genotypeToGraph,
+  graphSignature,
+  layerLabel,
+  type BlockGene,
+  type Genotype,
+  type LayerGene,
+} from './genotype.js';
 import { inSpace } from './in-space.js';
 import { sampleBlock, sampleDenseUnits, sampleLayer, sampleLayerOfType } from './sample.js';
 
@@ -25,7 +33,10 @@ import { sampleBlock, sampleDenseUnits, sampleLayer, sampleLayerOfType } from '.
  * from its parent's (so an edit hidden by the final-pool clip, say, is never proposed).
  */
 
-export interface Morph { readonly label: string; readonly child: Genotype }
+export interface Morph {
+  readonly label: string;
+  readonly child: Genotype;
+}
 
 /** An edit before its random parts (which layer, which new block) are drawn. */
 export interface MorphEdit {
@@ -38,7 +49,11 @@ const STEPS = [-5, -3, -1, 1, 3, 5] as const;
 const signed = (d: number): string => (d > 0 ? `+${d}` : `${d}`);
 
 const withBlocks = (g: Genotype, blocks: readonly BlockGene[]): Genotype => ({ ...g, blocks });
-const withBlock = (g: Genotype, b: number, block: BlockGene): Genotype => withBlocks(g, g.blocks.map((x, i) => (i === b ? block : x)));
+const withBlock = (g: Genotype, b: number, block: BlockGene): Genotype =>
+  withBlocks(
+    g,
+    g.blocks.map((x, i) => (i === b ? block : x)),
+  );
 const withLayer = (g: Genotype, b: number, l: number, gene: LayerGene): Genotype => {
   const block = g.blocks[b]!;
   return withBlock(g, b, { ...block, layers: block.layers.map((x, i) => (i === l ? gene : x)) });
@@ -70,14 +85,23 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
   const L = space.layer;
 
   if (n > space.blocks.min) {
-    edits.push({ label: 'network: remove a block', realise: (rng) => { const b = rng.int(n); return { label: `network: remove ${blockLabel(b)}`, child: removeBlock(g, b) }; } });
+    edits.push({
+      label: 'network: remove a block',
+      realise: (rng) => {
+        const b = rng.int(n);
+        return { label: `network: remove ${blockLabel(b)}`, child: removeBlock(g, b) };
+      },
+    });
   }
   if (n < space.blocks.max) {
     edits.push({
       label: 'network: append a block',
       realise: (rng) => {
         const block = sampleBlock(space, rng, n, 1);
-        return { label: `network: append ${block.branch ? 'branch ' : ''}${blockLabel(n)}`, child: withBlocks(g, [...g.blocks, block]) };
+        return {
+          label: `network: append ${block.branch ? 'branch ' : ''}${blockLabel(n)}`,
+          child: withBlocks(g, [...g.blocks, block]),
+        };
       },
     });
   }
@@ -85,14 +109,24 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
   g.blocks.forEach((block, b) => {
     const at = blockLabel(b);
     const count = block.layers.length;
-    if (b > 0) edits.push(fixed(`${at}: branch ${block.branch ? 'off' : 'on'}`, withBlock(g, b, { ...block, branch: !block.branch })));
-    if (count <= space.layers.min && n > space.blocks.min) edits.push(fixed(`${at}: remove`, removeBlock(g, b)));
+    if (b > 0)
+      edits.push(
+        fixed(
+          `${at}: branch ${block.branch ? 'off' : 'on'}`,
+          withBlock(g, b, { ...block, branch: !block.branch }),
+        ),
+      );
+    if (count <= space.layers.min && n > space.blocks.min)
+      edits.push(fixed(`${at}: remove`, removeBlock(g, b)));
     if (count > space.layers.min) {
       edits.push({
         label: `${at}: remove a layer`,
         realise: (rng) => {
           const l = rng.int(count);
-          return { label: `${at}: remove ${layerLabel(b, l)}`, child: withBlock(g, b, { ...block, layers: block.layers.filter((_, i) => i !== l) }) };
+          return {
+            label: `${at}: remove ${layerLabel(b, l)}`,
+            child: withBlock(g, b, { ...block, layers: block.layers.filter((_, i) => i !== l) }),
+          };
         },
       });
     }
@@ -103,38 +137,50 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
           const l = rng.int(count + 1);
           const gene = sampleLayer(space, rng);
           const layers = [...block.layers.slice(0, l), gene, ...block.layers.slice(l)];
-          return { label: `${at}: insert ${gene.type} as ${layerLabel(b, l)}`, child: withBlock(g, b, { ...block, layers }) };
+          return {
+            label: `${at}: insert ${gene.type} as ${layerLabel(b, l)}`,
+            child: withBlock(g, b, { ...block, layers }),
+          };
         },
       });
     }
 
     block.layers.forEach((gene, l) => {
       const here = layerLabel(b, l);
-      const set = (label: string, next: LayerGene) => edits.push(fixed(`${here}: ${label}`, withLayer(g, b, l, next)));
+      const set = (label: string, next: LayerGene) =>
+        edits.push(fixed(`${here}: ${label}`, withLayer(g, b, l, next)));
       set(`batch norm ${gene.batchnorm ? 'off' : 'on'}`, { ...gene, batchnorm: !gene.batchnorm });
       set(`ReLU ${gene.relu ? 'off' : 'on'}`, { ...gene, relu: !gene.relu });
       set(`pre-pool ${gene.prepool ? 'off' : 'on'}`, { ...gene, prepool: !gene.prepool });
       for (const type of allowedValues(L.types)) {
         if (type === gene.type) continue;
         const label = `${here}: type ${gene.type} → ${type}`;
-        edits.push({ label, realise: (rng) => ({ label, child: withLayer(g, b, l, sampleLayerOfType(space, rng, type, gene)) }) });
+        edits.push({
+          label,
+          realise: (rng) => ({ label, child: withLayer(g, b, l, sampleLayerOfType(space, rng, type, gene)) }),
+        });
       }
       const forced = block.branch && l === count - 1;
       if (gene.type !== 'dwconv2d' && !forced) {
         for (const d of STEPS) {
           const f = gene.filters + d;
-          if (f >= L.channels.min && f <= L.channels.max) set(`filters ${signed(d)}`, { ...gene, filters: f });
+          if (f >= L.channels.min && f <= L.channels.max)
+            set(`filters ${signed(d)}`, { ...gene, filters: f });
         }
       }
       if (gene.type !== 'conv1x1') {
-        for (const k of neighbours(gene.kernel, allowedValues(L.kernels))) set(`kernel ${signed(k - gene.kernel)}`, { ...gene, kernel: k });
-        for (const s of allowedValues(L.strides)) if (s !== gene.stride) set(`stride ${gene.stride} → ${s}`, { ...gene, stride: s });
+        for (const k of neighbours(gene.kernel, allowedValues(L.kernels)))
+          set(`kernel ${signed(k - gene.kernel)}`, { ...gene, kernel: k });
+        for (const s of allowedValues(L.strides))
+          if (s !== gene.stride) set(`stride ${gene.stride} → ${s}`, { ...gene, stride: s });
       }
     });
   });
 
   const pool = g.pool;
-  const weightedPools = space.pool.filter((c): c is { value: FinalPool; weight: number } => c.value !== null && c.weight > 0);
+  const weightedPools = space.pool.filter(
+    (c): c is { value: FinalPool; weight: number } => c.value !== null && c.weight > 0,
+  );
   const pools = weightedPools.map((c) => c.value);
   if (!pool) {
     if (pools.length) {
@@ -150,7 +196,10 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
     edits.push(fixed('pool: off', { ...g, pool: null }));
     const other = pool.type === 'avg' ? 'max' : 'avg';
     edits.push(fixed(`pool: ${pool.type} → ${other}`, { ...g, pool: { type: other, size: pool.size } }));
-    for (const s of neighbours(pool.size, pools.filter((p) => p.type === pool.type).map((p) => p.size))) {
+    for (const s of neighbours(
+      pool.size,
+      pools.filter((p) => p.type === pool.type).map((p) => p.size),
+    )) {
       edits.push(fixed(`pool: size ${signed(s - pool.size)}`, { ...g, pool: { type: pool.type, size: s } }));
     }
   }
@@ -159,19 +208,37 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
   if (dn > space.dense.min) {
     edits.push({
       label: 'dense: remove a layer',
-      realise: (rng) => { const i = rng.int(dn); return { label: `dense: remove dense ${i + 1}`, child: { ...g, dense: g.dense.filter((_, k) => k !== i) } }; },
+      realise: (rng) => {
+        const i = rng.int(dn);
+        return {
+          label: `dense: remove dense ${i + 1}`,
+          child: { ...g, dense: g.dense.filter((_, k) => k !== i) },
+        };
+      },
     });
   }
   if (dn < space.dense.max) {
     edits.push({
       label: 'dense: append a layer',
-      realise: (rng) => { const u = sampleDenseUnits(space, rng); return { label: `dense: append dense ${dn + 1} (${u} units)`, child: { ...g, dense: [...g.dense, u] } }; },
+      realise: (rng) => {
+        const u = sampleDenseUnits(space, rng);
+        return {
+          label: `dense: append dense ${dn + 1} (${u} units)`,
+          child: { ...g, dense: [...g.dense, u] },
+        };
+      },
     });
   }
   g.dense.forEach((units, i) => {
     for (const d of STEPS) {
       const u = units + d;
-      if (u >= space.units.min && u <= space.units.max) edits.push(fixed(`dense ${i + 1}: units ${signed(d)}`, { ...g, dense: g.dense.map((x, k) => (k === i ? u : x)) }));
+      if (u >= space.units.min && u <= space.units.max)
+        edits.push(
+          fixed(`dense ${i + 1}: units ${signed(d)}`, {
+            ...g,
+            dense: g.dense.map((x, k) => (k === i ? u : x)),
+          }),
+        );
     }
   });
   return edits;
@@ -187,7 +254,9 @@ function accept(child: Genotype, space: SearchSpace, parentSignature: string): b
 /** Every edit realised once and kept if legal (for listing and benchmarks; {@link mutate} is lazier). */
 export function legalMorphs(g: Genotype, space: SearchSpace, rng: Rng): Morph[] {
   const sig = graphSignature(genotypeToGraph(g).graph);
-  return morphEdits(g, space).map((e) => e.realise(rng)).filter((m) => accept(m.child, space, sig));
+  return morphEdits(g, space)
+    .map((e) => e.realise(rng))
+    .filter((m) => accept(m.child, space, sig));
 }
 
 /**

@@ -22,19 +22,28 @@ export interface Constraint {
 export const FITNESS_CAP = 10;
 
 /** The value of one metric: error from training, the rest from the resources; undefined for error before training. */
-export function metricValue(metric: Metric, error: number | undefined, resources: Resources): number | undefined {
+export function metricValue(
+  metric: Metric,
+  error: number | undefined,
+  resources: Resources,
+): number | undefined {
   return metric === 'error' ? error : resources[metric];
 }
 
 /** The objectives vector of a trained candidate, in the order of `objectives`. */
-export function objectiveValues(objectives: readonly Metric[], error: number, resources: Resources): number[] {
+export function objectiveValues(
+  objectives: readonly Metric[],
+  error: number,
+  resources: Resources,
+): number[] {
   return objectives.map((m) => metricValue(m, error, resources)!);
 }
 
 /** The bound of a metric: its tightest limit, hard or soft (μNAS normalises by its bounds). */
 export function boundOf(metric: Metric, constraints: readonly Constraint[]): number | undefined {
   let bound: number | undefined;
-  for (const c of constraints) if (c.metric === metric && c.limit > 0 && (bound === undefined || c.limit < bound)) bound = c.limit;
+  for (const c of constraints)
+    if (c.metric === metric && c.limit > 0 && (bound === undefined || c.limit < bound)) bound = c.limit;
   return bound;
 }
 
@@ -51,7 +60,11 @@ export function median(values: readonly number[]): number | undefined {
  * at "typical for the current population", and the scalarisation stays scale-free); 1 when the
  * population is empty or its median is not positive.
  */
-export function resolveNormalisers(objectives: readonly Metric[], constraints: readonly Constraint[], population: readonly (readonly number[])[]): number[] {
+export function resolveNormalisers(
+  objectives: readonly Metric[],
+  constraints: readonly Constraint[],
+  population: readonly (readonly number[])[],
+): number[] {
   return objectives.map((m, i) => {
     const bound = boundOf(m, constraints);
     if (bound !== undefined) return bound;
@@ -66,7 +79,11 @@ export function drawLambdas(count: number, rng: Rng): number[] {
 }
 
 /** μNAS's fitness (higher is better): −max_i( min(m_i / b_i, 10) / λ_i ). */
-export function scalarise(values: readonly number[], normalisers: readonly number[], lambdas: readonly number[]): number {
+export function scalarise(
+  values: readonly number[],
+  normalisers: readonly number[],
+  lambdas: readonly number[],
+): number {
   let worst = Number.NEGATIVE_INFINITY;
   values.forEach((v, i) => {
     const term = Math.min(v / normalisers[i]!, FITNESS_CAP) / lambdas[i]!;
@@ -84,22 +101,38 @@ function hard(constraints: readonly Constraint[], error: number | undefined): Co
   return constraints.filter((c) => c.mode === 'hard' && (c.metric !== 'error' || error !== undefined));
 }
 
-export function feasible(resources: Resources, error: number | undefined, constraints: readonly Constraint[]): boolean {
+export function feasible(
+  resources: Resources,
+  error: number | undefined,
+  constraints: readonly Constraint[],
+): boolean {
   return hard(constraints, error).every((c) => !over(metricValue(c.metric, error, resources)!, c));
 }
 
 /** How far past its hard limits a candidate is: max value / limit (≤ 1 when feasible, up to strictness). */
-export function excess(resources: Resources, error: number | undefined, constraints: readonly Constraint[]): number {
+export function excess(
+  resources: Resources,
+  error: number | undefined,
+  constraints: readonly Constraint[],
+): number {
   let worst = 0;
-  for (const c of hard(constraints, error)) worst = Math.max(worst, metricValue(c.metric, error, resources)! / c.limit);
+  for (const c of hard(constraints, error))
+    worst = Math.max(worst, metricValue(c.metric, error, resources)! / c.limit);
   return worst;
 }
 
 /** Readable broken hard limits, e.g. `ram 9.1 KB > 8 KB`. */
-export function violations(resources: Resources, error: number | undefined, constraints: readonly Constraint[]): string[] {
+export function violations(
+  resources: Resources,
+  error: number | undefined,
+  constraints: readonly Constraint[],
+): string[] {
   return hard(constraints, error)
     .filter((c) => over(metricValue(c.metric, error, resources)!, c))
-    .map((c) => `${c.metric} ${formatMetric(c.metric, metricValue(c.metric, error, resources)!)} ${c.strict ? '≥' : '>'} ${formatMetric(c.metric, c.limit)}`);
+    .map(
+      (c) =>
+        `${c.metric} ${formatMetric(c.metric, metricValue(c.metric, error, resources)!)} ${c.strict ? '≥' : '>'} ${formatMetric(c.metric, c.limit)}`,
+    );
 }
 
 const trim = (x: number, digits: number) => String(Number(x.toFixed(digits)));
@@ -107,8 +140,11 @@ const trim = (x: number, digits: number) => String(Number(x.toFixed(digits)));
 /** A value in the units people read: `9.1 KB` (KB = 1024 B), `2.1 M` MACs, `61 ms`, `4.2%`. */
 export function formatMetric(metric: Metric, value: number): string {
   switch (metric) {
-    case 'error': return `${trim(value * 100, 1)}%`;
-    case 'ram': case 'arena': case 'flash':
+    case 'error':
+      return `${trim(value * 100, 1)}%`;
+    case 'ram':
+    case 'arena':
+    case 'flash':
       if (value < 1024) return `${trim(value, 0)} B`;
       if (value < 1024 * 1024) return `${trim(value / 1024, 1)} KB`;
       return `${trim(value / (1024 * 1024), 2)} MB`;
@@ -118,6 +154,10 @@ export function formatMetric(metric: Metric, value: number): string {
       if (value < 1e9) return `${trim(value / 1e6, 2)} M`;
       return `${trim(value / 1e9, 2)} G`;
     case 'latency':
-      return value < 1 ? `${trim(value * 1000, 0)} µs` : value < 1000 ? `${trim(value, 1)} ms` : `${trim(value / 1000, 2)} s`;
+      return value < 1
+        ? `${trim(value * 1000, 0)} µs`
+        : value < 1000
+          ? `${trim(value, 1)} ms`
+          : `${trim(value / 1000, 2)} s`;
   }
 }

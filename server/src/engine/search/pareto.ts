@@ -116,7 +116,10 @@ export class ParetoArchive {
   private count = 0;
   private cached: number | undefined;
 
-  constructor(readonly objectives: readonly Metric[], private readonly constraints: readonly Constraint[]) {
+  constructor(
+    readonly objectives: readonly Metric[],
+    private readonly constraints: readonly Constraint[],
+  ) {
     this.norms = objectives.map((m) => boundOf(m, constraints) ?? (m === 'error' ? 1 : undefined));
   }
 
@@ -132,28 +135,49 @@ export class ParetoArchive {
     return true;
   }
 
-  front(): readonly FrontEntry[] { return this.entries; }
-  frontIds(): number[] { return this.entries.map((e) => e.id); }
+  front(): readonly FrontEntry[] {
+    return this.entries;
+  }
+  frontIds(): number[] {
+    return this.entries.map((e) => e.id);
+  }
   /** Trained candidates seen, feasible or not. */
-  get evaluated(): number { return this.count; }
+  get evaluated(): number {
+    return this.count;
+  }
 
-  normalisers(): readonly number[] { return this.norms.map((n) => n ?? 1); }
-  reference(): readonly number[] { return this.objectives.map(() => REFERENCE_FACTOR); }
+  normalisers(): readonly number[] {
+    return this.norms.map((n) => n ?? 1);
+  }
+  reference(): readonly number[] {
+    return this.objectives.map(() => REFERENCE_FACTOR);
+  }
 
   hypervolume(): number {
     if (this.cached === undefined) {
       const n = this.normalisers();
-      this.cached = hypervolume(this.entries.map((e) => e.values.map((v, i) => v / n[i]!)), this.reference());
+      this.cached = hypervolume(
+        this.entries.map((e) => e.values.map((v, i) => v / n[i]!)),
+        this.reference(),
+      );
     }
     return this.cached;
   }
 
   snapshot(): ParetoArchiveSnapshot {
-    return { objectives: this.objectives, normalisers: this.norms.map((n) => n ?? null), front: this.entries, evaluated: this.count };
+    return {
+      objectives: this.objectives,
+      normalisers: this.norms.map((n) => n ?? null),
+      front: this.entries,
+      evaluated: this.count,
+    };
   }
 
   restore(s: ParetoArchiveSnapshot): void {
-    if (s.objectives.join() !== this.objectives.join()) throw new Error(`archive snapshot is for objectives ${s.objectives.join(', ')}, not ${this.objectives.join(', ')}`);
+    if (s.objectives.join() !== this.objectives.join())
+      throw new Error(
+        `archive snapshot is for objectives ${s.objectives.join(', ')}, not ${this.objectives.join(', ')}`,
+      );
     this.norms = s.normalisers.map((n) => n ?? undefined);
     this.entries = s.front.map((e) => ({ id: e.id, values: [...e.values] }));
     this.count = s.evaluated;

@@ -1,10 +1,21 @@
 import { genotypeToGraph, type Genotype } from './genotype.js';
 import { excess, feasible, violations } from './objectives.js';
 import { SerialisableRng } from './serialisable-rng.js';
-import type { EvaluationResult, LedgerSnapshot, Proposal, StrategyOptions, StrategySnapshot, StrategyStats } from './strategy.js';
+import type {
+  EvaluationResult,
+  LedgerSnapshot,
+  Proposal,
+  StrategyOptions,
+  StrategySnapshot,
+  StrategyStats,
+} from './strategy.js';
 
 /** What a strategy drafts before the pre-screen: the ledger gives it an id and a verdict. */
-export interface Draft { readonly genotype: Genotype; readonly parent?: number; readonly origin: string }
+export interface Draft {
+  readonly genotype: Genotype;
+  readonly parent?: number;
+  readonly origin: string;
+}
 
 interface Screening {
   readonly feasible: boolean;
@@ -61,7 +72,10 @@ export class ProposalLedger {
   settle(id: number, result: EvaluationResult): Proposal {
     const p = this.pending.get(id);
     if (!p) throw new Error(`proposal ${id} is not outstanding (unknown, or already told)`);
-    if (result.status === 'trained' && !(Number.isFinite(result.error) && result.error >= 0 && result.error <= 1)) {
+    if (
+      result.status === 'trained' &&
+      !(Number.isFinite(result.error) && result.error >= 0 && result.error <= 1)
+    ) {
       throw new RangeError(`proposal ${id}: validation error ${result.error} is not a fraction in [0, 1]`);
     }
     this.pending.delete(id);
@@ -70,12 +84,24 @@ export class ProposalLedger {
   }
 
   /** Asked and not yet told, oldest first. */
-  outstanding(): Proposal[] { return [...this.pending.values()]; }
-  get outstandingCount(): number { return this.pending.size; }
-  stats(): StrategyStats { return { ...this.counts, outstanding: this.pending.size }; }
+  outstanding(): Proposal[] {
+    return [...this.pending.values()];
+  }
+  get outstandingCount(): number {
+    return this.pending.size;
+  }
+  stats(): StrategyStats {
+    return { ...this.counts, outstanding: this.pending.size };
+  }
 
   snapshot(): LedgerSnapshot {
-    return { rng: this.rng.state(), nextId: this.nextId, baselinesIssued: this.baselinesIssued, outstanding: this.outstanding(), stats: { ...this.counts } };
+    return {
+      rng: this.rng.state(),
+      nextId: this.nextId,
+      baselinesIssued: this.baselinesIssued,
+      outstanding: this.outstanding(),
+      stats: { ...this.counts },
+    };
   }
 
   restore(s: LedgerSnapshot): void {
@@ -83,7 +109,13 @@ export class ProposalLedger {
     this.nextId = s.nextId;
     this.baselinesIssued = s.baselinesIssued;
     this.pending = new Map(s.outstanding.map((p) => [p.id, p]));
-    this.counts = { asked: s.stats.asked, trained: s.stats.trained, failed: s.stats.failed, rejected: s.stats.rejected, screenedOut: s.stats.screenedOut };
+    this.counts = {
+      asked: s.stats.asked,
+      trained: s.stats.trained,
+      failed: s.stats.failed,
+      rejected: s.stats.rejected,
+      screenedOut: s.stats.screenedOut,
+    };
   }
 
   private issue(draft: Draft, screening: Screening, screened: number): Proposal {
@@ -111,17 +143,27 @@ export class ProposalLedger {
     const resources = profiler(graph);
     const cs = this.options.constraints ?? [];
     // The error is unknown before training, so only resource limits apply here.
-    return { feasible: feasible(resources, undefined, cs), violations: violations(resources, undefined, cs), excess: excess(resources, undefined, cs), resources };
+    return {
+      feasible: feasible(resources, undefined, cs),
+      violations: violations(resources, undefined, cs),
+      excess: excess(resources, undefined, cs),
+      resources,
+    };
   }
 }
 
 /** Throws unless `s` is a snapshot of `kind` taken under the same `settings`. */
-export function checkSnapshot(s: StrategySnapshot, kind: StrategySnapshot['kind'], settings: StrategySnapshot['settings']): void {
+export function checkSnapshot(
+  s: StrategySnapshot,
+  kind: StrategySnapshot['kind'],
+  settings: StrategySnapshot['settings'],
+): void {
   if (!s || typeof s !== 'object') throw new Error('not a strategy snapshot');
   if (s.kind !== kind) throw new Error(`snapshot is of ${String(s.kind)}, not ${kind}`);
   if (s.version !== 1) throw new Error(`snapshot version ${String(s.version)} is not supported`);
   const want = JSON.stringify(settings);
   const got = JSON.stringify(s.settings);
   if (want !== got) throw new Error(`snapshot was taken with settings ${got}, not ${want}`);
-  if (!s.ledger || !Array.isArray(s.ledger.outstanding) || typeof s.ledger.nextId !== 'number') throw new Error('snapshot has no valid ledger');
+  if (!s.ledger || !Array.isArray(s.ledger.outstanding) || typeof s.ledger.nextId !== 'number')
+    throw new Error('snapshot has no valid ledger');
 }

@@ -11,19 +11,39 @@ import { isShapeValid, type BlockGene, type Genotype, type LayerGene } from './g
  */
 
 /** A layer of the given type; the flags are drawn unless given (a type change keeps them). */
-export function sampleLayerOfType(space: SearchSpace, rng: Rng, type: LayerType, flags?: Pick<LayerGene, 'prepool' | 'batchnorm' | 'relu'>): LayerGene {
+export function sampleLayerOfType(
+  space: SearchSpace,
+  rng: Rng,
+  type: LayerType,
+  flags?: Pick<LayerGene, 'prepool' | 'batchnorm' | 'relu'>,
+): LayerGene {
   const L = space.layer;
   let gene: LayerGene;
-  if (type === 'conv1x1') gene = { type, filters: uniformInt(rng, L.channels), prepool: false, batchnorm: false, relu: false };
+  if (type === 'conv1x1')
+    gene = { type, filters: uniformInt(rng, L.channels), prepool: false, batchnorm: false, relu: false };
   else {
     const kernel = pickWeighted(rng, L.kernels) ?? 3;
     const stride = pickWeighted(rng, L.strides) ?? 1;
     const padding = pickWeighted(rng, L.padding) ?? 'valid';
-    gene = type === 'conv2d'
-      ? { type, filters: uniformInt(rng, L.channels), kernel, stride, padding, prepool: false, batchnorm: false, relu: false }
-      : { type, kernel, stride, padding, prepool: false, batchnorm: false, relu: false };
+    gene =
+      type === 'conv2d'
+        ? {
+            type,
+            filters: uniformInt(rng, L.channels),
+            kernel,
+            stride,
+            padding,
+            prepool: false,
+            batchnorm: false,
+            relu: false,
+          }
+        : { type, kernel, stride, padding, prepool: false, batchnorm: false, relu: false };
   }
-  const f = flags ?? { prepool: chance(rng, L.prepool.probability), batchnorm: chance(rng, L.batchnorm), relu: chance(rng, L.relu) };
+  const f = flags ?? {
+    prepool: chance(rng, L.prepool.probability),
+    batchnorm: chance(rng, L.batchnorm),
+    relu: chance(rng, L.relu),
+  };
   return { ...gene, prepool: f.prepool, batchnorm: f.batchnorm, relu: f.relu };
 }
 
@@ -49,7 +69,15 @@ export function drawGenotype(space: SearchSpace, rng: Rng): Genotype {
   const pool = space.pool.length ? (pickWeighted(rng, space.pool) ?? null) : null;
   const nDense = uniformInt(rng, space.dense);
   const dense = Array.from({ length: nDense }, () => sampleDenseUnits(space, rng));
-  return { input: space.input, classes: space.classes, blocks, pool, dense, dropout: space.dropout, prepoolSize: space.layer.prepool.size };
+  return {
+    input: space.input,
+    classes: space.classes,
+    blocks,
+    pool,
+    dense,
+    dropout: space.dropout,
+    prepoolSize: space.layer.prepool.size,
+  };
 }
 
 export interface SampleOptions {
@@ -72,7 +100,9 @@ export function sampleGenotype(space: SearchSpace, rng: Rng, options: SampleOpti
   }
   const shrunk = shrinkToFit(last!, space);
   if (shrunk) return shrunk;
-  throw new Error(`the search space has no shape-valid architecture for input ${space.input.join('x')} (even the smallest spatial choices fail)`);
+  throw new Error(
+    `the search space has no shape-valid architecture for input ${space.input.join('x')} (even the smallest spatial choices fail)`,
+  );
 }
 
 /**
@@ -89,10 +119,22 @@ export function shrinkToFit(g: Genotype, space: SearchSpace): Genotype | undefin
   const padding = paddings.includes('same') ? 'same' : (paddings[0] ?? 'valid');
   const prepool = L.prepool.probability >= 1;
   const gentle = (gene: LayerGene): LayerGene =>
-    gene.type === 'conv1x1' ? { ...gene, prepool } : { ...gene, stride: Number.isFinite(stride) ? stride : gene.stride, kernel: Number.isFinite(kernel) ? kernel : gene.kernel, padding, prepool };
+    gene.type === 'conv1x1'
+      ? { ...gene, prepool }
+      : {
+          ...gene,
+          stride: Number.isFinite(stride) ? stride : gene.stride,
+          kernel: Number.isFinite(kernel) ? kernel : gene.kernel,
+          padding,
+          prepool,
+        };
   let blocks: BlockGene[] = g.blocks.map((b) => ({ branch: b.branch, layers: b.layers.map(gentle) }));
   const attempt = () => ({ ...g, blocks });
   while (!isShapeValid(attempt()) && blocks.length > space.blocks.min) blocks = blocks.slice(0, -1);
-  if (!isShapeValid(attempt())) blocks = blocks.map((b) => ({ branch: b.branch, layers: b.layers.slice(0, Math.max(1, space.layers.min)) }));
+  if (!isShapeValid(attempt()))
+    blocks = blocks.map((b) => ({
+      branch: b.branch,
+      layers: b.layers.slice(0, Math.max(1, space.layers.min)),
+    }));
   return isShapeValid(attempt()) ? attempt() : undefined;
 }

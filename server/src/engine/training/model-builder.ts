@@ -33,32 +33,66 @@ export function buildModel(graph: ArchGraph, options: BuildOptions = {}): tf.Lay
         y = input;
         break;
       case 'conv2d':
-        y = apply(tf.layers.conv2d({
-          name, filters: op.filters, kernelSize: [...op.kernel], strides: [...op.stride], padding: op.padding,
-          kernelInitializer: init(), ...(reg ? { kernelRegularizer: reg } : {}),
-        }), x);
+        y = apply(
+          tf.layers.conv2d({
+            name,
+            filters: op.filters,
+            kernelSize: [...op.kernel],
+            strides: [...op.stride],
+            padding: op.padding,
+            kernelInitializer: init(),
+            ...(reg ? { kernelRegularizer: reg } : {}),
+          }),
+          x,
+        );
         y = post(y, node, op.batchnorm, op.activation);
         break;
       case 'dwconv2d':
-        y = apply(tf.layers.depthwiseConv2d({
-          name, kernelSize: [...op.kernel], strides: [...op.stride], padding: op.padding, depthMultiplier: op.multiplier,
-          depthwiseInitializer: init(), ...(reg ? { depthwiseRegularizer: reg } : {}),
-        }), x);
+        y = apply(
+          tf.layers.depthwiseConv2d({
+            name,
+            kernelSize: [...op.kernel],
+            strides: [...op.stride],
+            padding: op.padding,
+            depthMultiplier: op.multiplier,
+            depthwiseInitializer: init(),
+            ...(reg ? { depthwiseRegularizer: reg } : {}),
+          }),
+          x,
+        );
         y = post(y, node, op.batchnorm, op.activation);
         break;
       case 'pool': {
-        const args = { name, poolSize: [...op.size] as [number, number], strides: [...op.stride] as [number, number], padding: op.padding };
+        const args = {
+          name,
+          poolSize: [...op.size] as [number, number],
+          strides: [...op.stride] as [number, number],
+          padding: op.padding,
+        };
         y = apply(op.type === 'max' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args), x);
         break;
       }
       case 'global-pool':
-        y = apply(op.type === 'avg' ? tf.layers.globalAveragePooling2d({ name }) : tf.layers.globalMaxPooling2d({ name }), x);
+        y = apply(
+          op.type === 'avg'
+            ? tf.layers.globalAveragePooling2d({ name })
+            : tf.layers.globalMaxPooling2d({ name }),
+          x,
+        );
         break;
       case 'flatten':
         y = apply(tf.layers.flatten({ name }), x);
         break;
       case 'dense':
-        y = apply(tf.layers.dense({ name, units: op.units, kernelInitializer: init(), ...(reg ? { kernelRegularizer: reg } : {}) }), x);
+        y = apply(
+          tf.layers.dense({
+            name,
+            units: op.units,
+            kernelInitializer: init(),
+            ...(reg ? { kernelRegularizer: reg } : {}),
+          }),
+          x,
+        );
         y = post(y, node, op.batchnorm, op.activation);
         break;
       case 'add':
@@ -91,7 +125,12 @@ function apply(layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[
 }
 
 /** Batch norm, then the activation: the order in which the exporter folds them back. */
-function post(y: tf.SymbolicTensor, node: GraphNode, batchnorm: boolean, activation: 'none' | 'relu' | 'relu6'): tf.SymbolicTensor {
+function post(
+  y: tf.SymbolicTensor,
+  node: GraphNode,
+  batchnorm: boolean,
+  activation: 'none' | 'relu' | 'relu6',
+): tf.SymbolicTensor {
   let out = y;
   if (batchnorm) out = apply(tf.layers.batchNormalization({ name: `${node.name}_bn` }), out);
   if (activation === 'relu') out = apply(tf.layers.reLU({ name: `${node.name}_relu` }), out);
@@ -104,7 +143,15 @@ export function layerShapes(model: tf.LayersModel, graph: ArchGraph): Map<number
   const out = new Map<number, number[]>();
   for (const node of graph.nodes) {
     const candidates = [`${node.name}_relu6`, `${node.name}_relu`, `${node.name}_bn`, node.name];
-    const layer = candidates.map((n) => { try { return model.getLayer(n); } catch { return undefined; } }).find(Boolean);
+    const layer = candidates
+      .map((n) => {
+        try {
+          return model.getLayer(n);
+        } catch {
+          return undefined;
+        }
+      })
+      .find(Boolean);
     const shape = layer?.outputShape as (number | null)[] | undefined;
     if (shape) out.set(node.id, shape.slice(1) as number[]);
   }

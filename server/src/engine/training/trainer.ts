@@ -7,7 +7,12 @@ import type { TrainConfig } from '../config/search-config.js';
 import type { Schedule } from '../language/ast.js';
 import { buildModel } from './model-builder.js';
 
-export interface EpochReport { readonly epoch: number; readonly epochs: number; readonly loss: number; readonly accuracy: number }
+export interface EpochReport {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
 
 export interface TrainOptions {
   readonly seed: number;
@@ -31,7 +36,12 @@ export type TrainResult =
       readonly seconds: number;
       readonly model?: tf.LayersModel;
     }
-  | { readonly status: 'failed'; readonly reason: string; readonly curve: readonly number[]; readonly seconds: number }
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      readonly curve: readonly number[];
+      readonly seconds: number;
+    }
   | { readonly status: 'cancelled'; readonly seconds: number };
 
 /** Learning rate of `epoch` (0-based) under a schedule. */
@@ -63,7 +73,12 @@ function setLearningRate(opt: tf.Optimizer, lr: number): void {
  * a bad candidate: NaN/Inf loss → `failed`; abort → `cancelled`. Leaves no tensors behind
  * (`tf.memory().numTensors` is back where it started unless `keepModel`).
  */
-export async function trainCandidate(graph: ArchGraph, data: Dataset, cfg: TrainConfig, options: TrainOptions): Promise<TrainResult> {
+export async function trainCandidate(
+  graph: ArchGraph,
+  data: Dataset,
+  cfg: TrainConfig,
+  options: TrainOptions,
+): Promise<TrainResult> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
   const model = buildModel(graph, { weightDecay: cfg.weightDecay, seed: options.seed });
@@ -74,7 +89,11 @@ export async function trainCandidate(graph: ArchGraph, data: Dataset, cfg: Train
   let best = -1;
   let bestEpoch = -1;
   let bestWeights: tf.Tensor[] | undefined;
-  const iterator = createBatchIterator(data.train, { batchSize: cfg.batch, seed: options.seed, ...(options.augmentation ? { augmentation: options.augmentation } : {}) });
+  const iterator = createBatchIterator(data.train, {
+    batchSize: cfg.batch,
+    seed: options.seed,
+    ...(options.augmentation ? { augmentation: options.augmentation } : {}),
+  });
   const buffers = allocateBatch(data.inputShape, cfg.batch);
   const [h, w, c] = data.inputShape;
   const finish = (r: TrainResult): TrainResult => {
@@ -105,17 +124,34 @@ export async function trainCandidate(graph: ArchGraph, data: Dataset, cfg: Train
         });
         const value = (await loss.data())[0]!;
         loss.dispose();
-        if (!Number.isFinite(value)) return finish({ status: 'failed', reason: `training diverged: loss is ${value} in epoch ${epoch + 1}`, curve, seconds: seconds() });
+        if (!Number.isFinite(value))
+          return finish({
+            status: 'failed',
+            reason: `training diverged: loss is ${value} in epoch ${epoch + 1}`,
+            curve,
+            seconds: seconds(),
+          });
         lossSum += value * n;
         seen += n;
         // Let cancellation and IPC messages through between batches.
         await new Promise<void>((r) => setImmediate(r));
       }
       // A clipped loss can stay finite while the weights run off to Inf/NaN: check them too.
-      if (await hasNonFinite(model)) return finish({ status: 'failed', reason: `training diverged: weights became NaN/Inf in epoch ${epoch + 1}`, curve, seconds: seconds() });
+      if (await hasNonFinite(model))
+        return finish({
+          status: 'failed',
+          reason: `training diverged: weights became NaN/Inf in epoch ${epoch + 1}`,
+          curve,
+          seconds: seconds(),
+        });
       const accuracy = await evaluate(model, data.validation, data, cfg.batch);
       curve.push(accuracy);
-      options.onEpoch?.({ epoch: epoch + 1, epochs: cfg.epochs, loss: lossSum / Math.max(1, seen), accuracy });
+      options.onEpoch?.({
+        epoch: epoch + 1,
+        epochs: cfg.epochs,
+        loss: lossSum / Math.max(1, seen),
+        accuracy,
+      });
       if (accuracy > best) {
         best = accuracy;
         bestEpoch = epoch + 1;
@@ -127,11 +163,21 @@ export async function trainCandidate(graph: ArchGraph, data: Dataset, cfg: Train
     if (bestWeights) model.setWeights(bestWeights);
     const testAccuracy = options.test ? await evaluate(model, data.test, data, cfg.batch) : undefined;
     return finish({
-      status: 'trained', accuracy: Math.max(0, best), bestEpoch, curve, seconds: seconds(),
-      ...(testAccuracy !== undefined ? { testAccuracy } : {}), ...(options.keepModel ? { model } : {}),
+      status: 'trained',
+      accuracy: Math.max(0, best),
+      bestEpoch,
+      curve,
+      seconds: seconds(),
+      ...(testAccuracy !== undefined ? { testAccuracy } : {}),
+      ...(options.keepModel ? { model } : {}),
     });
   } catch (e) {
-    return finish({ status: 'failed', reason: e instanceof Error ? e.message : String(e), curve, seconds: seconds() });
+    return finish({
+      status: 'failed',
+      reason: e instanceof Error ? e.message : String(e),
+      curve,
+      seconds: seconds(),
+    });
   }
 }
 
@@ -143,7 +189,12 @@ async function hasNonFinite(model: tf.LayersModel): Promise<boolean> {
 }
 
 /** Top-1 accuracy on a split, in batches, without augmentation. */
-export async function evaluate(model: tf.LayersModel, split: Split, data: Dataset, batchSize: number): Promise<number> {
+export async function evaluate(
+  model: tf.LayersModel,
+  split: Split,
+  data: Dataset,
+  batchSize: number,
+): Promise<number> {
   if (split.size === 0) return 0;
   const it = createBatchIterator(split, { batchSize, seed: 0, shuffle: false });
   const buffers = allocateBatch(data.inputShape, batchSize);

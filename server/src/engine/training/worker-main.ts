@@ -36,11 +36,19 @@ function dataset(job: TrainJob): Promise<Dataset> {
 
 async function saveWeights(model: tf.LayersModel, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    await writeFile(join(dir, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }));
-    await writeFile(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      await writeFile(
+        join(dir, 'model.json'),
+        JSON.stringify({
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        }),
+      );
+      await writeFile(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
 
 async function run(job: TrainJob): Promise<void> {
@@ -62,19 +70,32 @@ async function run(job: TrainJob): Promise<void> {
       // Failing to keep the weights does not undo the training: the result stands, without `saved`.
       let saved = false;
       try {
-        if (job.saveTo) { await saveWeights(model, job.saveTo); saved = true; }
+        if (job.saveTo) {
+          await saveWeights(model, job.saveTo);
+          saved = true;
+        }
       } catch (e) {
-        process.stderr.write(`could not save the weights of candidate ${job.id}: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(
+          `could not save the weights of candidate ${job.id}: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
       } finally {
         model.dispose();
       }
-      send({ type: 'result', id: job.id, result: { ...rest, ...(saved && job.saveTo ? { saved: job.saveTo } : {}) } });
+      send({
+        type: 'result',
+        id: job.id,
+        result: { ...rest, ...(saved && job.saveTo ? { saved: job.saveTo } : {}) },
+      });
     } else {
       send({ type: 'result', id: job.id, result: r.status === 'trained' ? { ...r } : r });
     }
   } catch (e) {
     // A dataset that cannot load fails every job the same way: say so plainly.
-    send({ type: 'result', id: job.id, result: { status: 'failed', reason: e instanceof Error ? e.message : String(e), curve: [], seconds: 0 } });
+    send({
+      type: 'result',
+      id: job.id,
+      result: { status: 'failed', reason: e instanceof Error ? e.message : String(e), curve: [], seconds: 0 },
+    });
   } finally {
     aborts.delete(job.id);
   }
@@ -83,8 +104,16 @@ async function run(job: TrainJob): Promise<void> {
 process.on('message', (m: ParentToWorker) => {
   if (m.type === 'init') {
     ready = initTrainingBackend(m.backend, m.wasmDir ? { wasmDir: m.wasmDir } : {})
-      .then((backend) => { send({ type: 'ready', backend }); })
-      .catch((e: unknown) => { send({ type: 'fatal', message: `no training backend: ${e instanceof Error ? e.message : String(e)}` }); process.exit(1); });
+      .then((backend) => {
+        send({ type: 'ready', backend });
+      })
+      .catch((e: unknown) => {
+        send({
+          type: 'fatal',
+          message: `no training backend: ${e instanceof Error ? e.message : String(e)}`,
+        });
+        process.exit(1);
+      });
   } else if (m.type === 'train') {
     void run(m.job);
   } else if (m.type === 'cancel') {

@@ -30,26 +30,39 @@ interface Slot {
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: { job: TrainJob; resolve: (r: WireResult) => void; onEpoch: ((r: EpochReport) => void) | undefined }[] = [];
+  private readonly queue: {
+    job: TrainJob;
+    resolve: (r: WireResult) => void;
+    onEpoch: ((r: EpochReport) => void) | undefined;
+  }[] = [];
   private closed = false;
   private readonly backendReady: Promise<BackendChoice>;
   private resolveBackend!: (b: BackendChoice) => void;
   private rejectBackend!: (e: Error) => void;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    this.backendReady = new Promise((res, rej) => { this.resolveBackend = res; this.rejectBackend = rej; });
+    this.backendReady = new Promise((res, rej) => {
+      this.resolveBackend = res;
+      this.rejectBackend = rej;
+    });
     // Unobserved rejections must not crash the parent: callers learn of it through `backend()`.
     this.backendReady.catch(() => undefined);
     for (let i = 0; i < Math.max(1, options.workers); i++) this.slots.push(this.spawn(i));
   }
 
-  get size(): number { return this.slots.length; }
+  get size(): number {
+    return this.slots.length;
+  }
 
   /** Process ids of the workers (to show them, and for tests that kill one). */
-  pids(): number[] { return this.slots.flatMap((s) => (s.proc.pid ? [s.proc.pid] : [])); }
+  pids(): number[] {
+    return this.slots.flatMap((s) => (s.proc.pid ? [s.proc.pid] : []));
+  }
 
   /** Which worker runs job `id`, if any. */
-  pidOf(id: number): number | undefined { return this.slots.find((s) => s.busy?.job.id === id)?.proc.pid; }
+  pidOf(id: number): number | undefined {
+    return this.slots.find((s) => s.busy?.job.id === id)?.proc.pid;
+  }
 
   /** Resolves when every worker has its backend (a search can start without waiting for this). */
   async allReady(): Promise<void> {
@@ -57,7 +70,9 @@ export class WorkerPool {
   }
 
   /** The backend the first worker settled on (all make the same choice). */
-  backend(): Promise<BackendChoice> { return this.backendReady; }
+  backend(): Promise<BackendChoice> {
+    return this.backendReady;
+  }
 
   train(job: TrainJob, onEpoch?: (r: EpochReport) => void): Promise<WireResult> {
     if (this.closed) return Promise.resolve({ status: 'cancelled', seconds: 0 });
@@ -77,45 +92,73 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const q of this.queue.splice(0)) q.resolve({ status: 'cancelled', seconds: 0 });
-    await Promise.all(this.slots.map((s) => new Promise<void>((res) => {
-      const b = s.busy;
-      s.busy = undefined;
-      b?.resolve({ status: 'cancelled', seconds: 0 });
-      if (s.proc.exitCode !== null || s.proc.signalCode !== null) { res(); return; }
-      s.proc.once('exit', () => res());
-      s.proc.kill('SIGKILL');
-    })));
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((res) => {
+            const b = s.busy;
+            s.busy = undefined;
+            b?.resolve({ status: 'cancelled', seconds: 0 });
+            if (s.proc.exitCode !== null || s.proc.signalCode !== null) {
+              res();
+              return;
+            }
+            s.proc.once('exit', () => res());
+            s.proc.kill('SIGKILL');
+          }),
+      ),
+    );
   }
 
   private spawn(index: number): Slot {
-    const proc = fork(this.options.script, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [...(this.options.execArgv ?? [])] });
+    const proc = fork(this.options.script, [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [...(this.options.execArgv ?? [])],
+    });
     let markReady!: () => void;
     let markFailed!: (e: Error) => void;
-    const ready = new Promise<void>((res, rej) => { markReady = res; markFailed = rej; });
+    const ready = new Promise<void>((res, rej) => {
+      markReady = res;
+      markFailed = rej;
+    });
     ready.catch(() => undefined);
     const slot: Slot = { proc, index, ready, markReady, markFailed };
     let stderr = '';
-    proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    proc.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
     proc.on('message', (m: WorkerToParent) => this.onMessage(slot, m));
     proc.on('exit', (code, signal) => {
       if (this.closed) return;
       const b = slot.busy;
       slot.busy = undefined;
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      b?.resolve({ status: 'failed', reason: `training process died (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`, curve: [], seconds: 0 });
+      b?.resolve({
+        status: 'failed',
+        reason: `training process died (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`,
+        curve: [],
+        seconds: 0,
+      });
       // Replace it, unless workers cannot even start (then every job would fail the same way).
       if (slot.backend) {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots[i] = this.spawn(slot.index);
         this.pump();
       } else {
-        const error = new Error(`training worker failed to start (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`);
+        const error = new Error(
+          `training worker failed to start (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`,
+        );
         slot.markFailed(error);
         this.rejectBackend(error);
-        for (const q of this.queue.splice(0)) q.resolve({ status: 'failed', reason: 'no training worker could start', curve: [], seconds: 0 });
+        for (const q of this.queue.splice(0))
+          q.resolve({ status: 'failed', reason: 'no training worker could start', curve: [], seconds: 0 });
       }
     });
-    this.post(slot, { type: 'init', backend: this.options.backend, ...(this.options.wasmDir ? { wasmDir: this.options.wasmDir } : {}) });
+    this.post(slot, {
+      type: 'init',
+      backend: this.options.backend,
+      ...(this.options.wasmDir ? { wasmDir: this.options.wasmDir } : {}),
+    });
     return slot;
   }
 

@@ -25,7 +25,9 @@ export type ParentToWorker =
   | { readonly type: 'cancel'; readonly id: number };
 
 /** A result as it crosses the process boundary: never the model itself. */
-export type WireResult = Exclude<TrainResult, { status: 'trained' }> | (Omit<Extract<TrainResult, { status: 'trained' }>, 'model'> & { readonly saved?: string });
+export type WireResult =
+  | Exclude<TrainResult, { status: 'trained' }>
+  | (Omit<Extract<TrainResult, { status: 'trained' }>, 'model'> & { readonly saved?: string });
 
 export type WorkerToParent =
   | { readonly type: 'ready'; readonly backend: BackendChoice }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { BOARDS, defaultReserve } from '../../../../server/src/engine/boards/catalogue.js';
-import { boardBudget, boardNames, findBoard, listBoards } from '../../../../server/src/engine/boards/lookup.js';
+import {
+  boardBudget,
+  boardNames,
+  findBoard,
+  listBoards,
+} from '../../../../server/src/engine/boards/lookup.js';
 import { CORES } from '../../../../server/src/engine/resources/cores.js';
 
 const KiB = 1024;

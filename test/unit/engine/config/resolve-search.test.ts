@@ -19,14 +19,23 @@ describe('resolveSearch', () => {
     expect(c.space).toEqual({ ...MUNAS_SPACE, input: [28, 28, 1], classes: 10 });
     expect(c.target.board).toBe('nucleo-f746zg');
     expect(c.objectives).toEqual(['error', 'ram', 'flash', 'macs']);
-    expect(c.strategy).toEqual({ kind: 'evolution', population: 100, sample: 25, rounds: 2000, workers: 0, seed: 0 });
+    expect(c.strategy).toEqual({
+      kind: 'evolution',
+      population: 100,
+      sample: 25,
+      rounds: 2000,
+      workers: 0,
+      seed: 0,
+    });
     expect(c.train).toMatchObject({ epochs: 10, batch: 128, optimizer: 'adam', lr: 0.001 });
     // The board's capacity less its reserve is a hard limit.
     expect(c.constraints.filter((x) => x.from === 'board').map((x) => x.metric)).toEqual(['arena', 'flash']);
   });
 
   it('converts units: KB = 1024 B, M = 10^6, latency in ms, error as a fraction', () => {
-    const r = resolveText('search s {\n  dataset mnist\n  space { }\n  constraints { ram <= 8 KB  macs <= 2 M soft  latency <= 50 ms  error <= 3% }\n}');
+    const r = resolveText(
+      'search s {\n  dataset mnist\n  space { }\n  constraints { ram <= 8 KB  macs <= 2 M soft  latency <= 50 ms  error <= 3% }\n}',
+    );
     if (!r.ok) throw new Error(r.errors.join());
     expect(r.config.constraints.filter((x) => x.from === 'file')).toEqual([
       { metric: 'ram', limit: 8192, mode: 'hard', from: 'file' },
@@ -39,7 +48,11 @@ describe('resolveSearch', () => {
   it('resolves relative dataset paths against the file and keeps baseline text', () => {
     const r = resolveText(readFileSync(join(examples, 'cifar10.unas'), 'utf8'), '/data/proj/cifar10.unas');
     if (!r.ok) throw new Error(r.errors.join());
-    expect(r.config.dataset.spec).toMatchObject({ kind: 'cifar10', path: '/data/proj/data/cifar-10-batches-bin', binary: false });
+    expect(r.config.dataset.spec).toMatchObject({
+      kind: 'cifar10',
+      path: '/data/proj/data/cifar-10-batches-bin',
+      binary: false,
+    });
     expect(r.config.space.layer.padding.map((p) => p.value)).toEqual(['valid', 'same']);
     expect(r.config.baselines.map((b) => b.name)).toEqual(['ds_cnn']);
     expect(r.config.baselines[0]!.text).toMatch(/^model ds_cnn \{[^]*softmax\n\}$/);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { drawTransform, IDENTITY_TRANSFORM, renderSample, type SampleTransform } from '../../../../server/src/engine/data/augment.js';
+import {
+  drawTransform,
+  IDENTITY_TRANSFORM,
+  renderSample,
+  type SampleTransform,
+} from '../../../../server/src/engine/data/augment.js';
 import type { InputShape } from '../../../../server/src/engine/data/dataset.js';
 import { normalisationTable } from '../../../../server/src/engine/data/normalisation.js';
 import { mulberry32 } from '../../../../server/src/engine/rng/seeded-rng.js';
@@ -10,7 +15,11 @@ const RAW = normalisationTable({ kind: 'raw' }, 2);
 const image = Uint8Array.from({ length: 60 }, (_, i) => 1 + i);
 const at = (y: number, x: number, c: number): number => (y * 6 + x) * 2 + c;
 
-function render(src: Uint8Array, t: Partial<SampleTransform>, interpolation: 'nearest' | 'bilinear' = 'bilinear'): Float32Array {
+function render(
+  src: Uint8Array,
+  t: Partial<SampleTransform>,
+  interpolation: 'nearest' | 'bilinear' = 'bilinear',
+): Float32Array {
   const out = new Float32Array(src.length);
   renderSample(src, 0, SHAPE, { ...IDENTITY_TRANSFORM, ...t }, interpolation, RAW, out, 0);
   return out;
@@ -19,12 +28,14 @@ function render(src: Uint8Array, t: Partial<SampleTransform>, interpolation: 'ne
 describe('augmentation', () => {
   it('shifts move every pixel by (dx, dy) and fill with zero', () => {
     const out = render(image, { dx: 2, dy: -1 });
-    for (let y = 0; y < 5; y++) for (let x = 0; x < 6; x++) for (let c = 0; c < 2; c++) {
-      const sy = y + 1;
-      const sx = x - 2;
-      const expected = sy < 5 && sx >= 0 ? image[at(sy, sx, c)]! : 0;
-      expect(out[at(y, x, c)]).toBe(expected);
-    }
+    for (let y = 0; y < 5; y++)
+      for (let x = 0; x < 6; x++)
+        for (let c = 0; c < 2; c++) {
+          const sy = y + 1;
+          const sx = x - 2;
+          const expected = sy < 5 && sx >= 0 ? image[at(sy, sx, c)]! : 0;
+          expect(out[at(y, x, c)]).toBe(expected);
+        }
   });
 
   it('a flip mirrors columns and is an involution', () => {
@@ -46,7 +57,16 @@ describe('augmentation', () => {
     const shape: InputShape = [3, 3, 1];
     const src = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const out = new Float32Array(9);
-    renderSample(src, 0, shape, { ...IDENTITY_TRANSFORM, angle: Math.PI / 2 }, 'nearest', normalisationTable({ kind: 'raw' }, 1), out, 0);
+    renderSample(
+      src,
+      0,
+      shape,
+      { ...IDENTITY_TRANSFORM, angle: Math.PI / 2 },
+      'nearest',
+      normalisationTable({ kind: 'raw' }, 1),
+      out,
+      0,
+    );
     expect(out[4]).toBe(5);
     expect(new Set(Array.from(out))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]));
     expect([out[0], out[2], out[6], out[8]].sort()).toEqual([1, 3, 7, 9]);

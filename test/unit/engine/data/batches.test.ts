@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { allocateBatch, createBatchIterator, epochOrder } from '../../../../server/src/engine/data/batches.js';
+import {
+  allocateBatch,
+  createBatchIterator,
+  epochOrder,
+} from '../../../../server/src/engine/data/batches.js';
 import { viewSplit } from '../../../../server/src/engine/data/dataset.js';
 import { labelledSplit } from './fixtures.js';
 
 /** 23 samples; every pixel of sample i holds i, so a batch slot tells which row it came from. */
 const split = labelledSplit([10, 8, 5]);
 
-function epochRows(seed: number, epoch: number, batchSize = 5): { rows: number[]; counts: number[]; labels: number[] } {
+function epochRows(
+  seed: number,
+  epoch: number,
+  batchSize = 5,
+): { rows: number[]; counts: number[]; labels: number[] } {
   const iterator = createBatchIterator(split, { batchSize, seed, normalisation: { kind: 'raw' } });
   const buffers = allocateBatch(split.shape, batchSize);
   const rows: number[] = [];
@@ -38,10 +46,16 @@ describe('batch iteration', () => {
   });
 
   it('any batch can be regenerated on its own', () => {
-    const iterator = createBatchIterator(split, { batchSize: 4, seed: 3, augmentation: { shift: 1, flip: true } });
+    const iterator = createBatchIterator(split, {
+      batchSize: 4,
+      seed: 3,
+      augmentation: { shift: 1, flip: true },
+    });
     const a = allocateBatch(split.shape, 4);
     const b = allocateBatch(split.shape, 4);
-    for (const _ of iterator.batches(2, a)) { /* leaves the last batch in a */ }
+    for (const _ of iterator.batches(2, a)) {
+      /* leaves the last batch in a */
+    }
     iterator.fill(0, 1, b);
     const n = iterator.fill(2, iterator.batchesPerEpoch - 1, b);
     expect(n).toBe(3);
@@ -70,7 +84,11 @@ describe('batch iteration', () => {
     const buffers = allocateBatch(split.shape, 1);
     createBatchIterator(one, { batchSize: 1, seed: 0 }).fill(0, 0, buffers);
     expect(buffers.inputs[0]).toBeCloseTo(17 / 255, 6);
-    createBatchIterator(one, { batchSize: 1, seed: 0, normalisation: { kind: 'standard', mean: [0.1], std: [0.5] } }).fill(0, 0, buffers);
+    createBatchIterator(one, {
+      batchSize: 1,
+      seed: 0,
+      normalisation: { kind: 'standard', mean: [0.1], std: [0.5] },
+    }).fill(0, 0, buffers);
     expect(buffers.inputs[0]).toBeCloseTo((17 / 255 - 0.1) / 0.5, 6);
   });
 

@@ -1,7 +1,12 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, decodeCifarRecords, loadCifar10 } from '../../../../server/src/engine/data/cifar10.js';
+import {
+  CIFAR_TEST_FILE,
+  CIFAR_TRAIN_FILES,
+  decodeCifarRecords,
+  loadCifar10,
+} from '../../../../server/src/engine/data/cifar10.js';
 import { DatasetError, imageAt, labelAt } from '../../../../server/src/engine/data/dataset.js';
 import { tempDir, writeFile } from './fixtures.js';
 
@@ -45,7 +50,9 @@ describe('CIFAR-10 binary batches', () => {
     const data = await loadCifar10(dir);
     expect(data.inputShape).toEqual([32, 32, 3]);
     expect([data.train.size, data.test.size, data.classes]).toEqual([10, 3, 10]);
-    expect(Array.from({ length: 10 }, (_, i) => labelAt(data.train, i))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from({ length: 10 }, (_, i) => labelAt(data.train, i))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     expect(Array.from(imageAt(data.train, 6).subarray(0, 3))).toEqual([60, 61, 62]);
     expect(data.classNames?.[9]).toBe('truck');
   });
@@ -55,20 +62,41 @@ describe('CIFAR-10 binary batches', () => {
     writeBatches(path.join(parent, 'cifar-10-batches-bin'));
     const data = await loadCifar10(parent, { binary: true });
     expect(data.classes).toBe(2);
-    expect(Array.from({ length: 10 }, (_, i) => labelAt(data.train, i))).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    expect(Array.from({ length: 10 }, (_, i) => labelAt(data.train, i))).toEqual([
+      0, 0, 0, 0, 0, 1, 1, 1, 1, 1,
+    ]);
     expect(Array.from({ length: 3 }, (_, i) => labelAt(data.test, i))).toEqual([1, 0, 1]);
   });
 
   const broken: Array<[string, (dir: string) => string, RegExp]> = [
-    ['missing batch', (dir) => { const f = path.join(dir, 'data_batch_3.bin'); rmSync(f); return f; }, /file not found/],
-    ['truncated batch', (dir) => writeFile(path.join(dir, 'data_batch_2.bin'), records([1, 2]).subarray(0, 5000)), /5000 bytes is not a whole number of 3073-byte records/],
-    ['bad label', (dir) => writeFile(path.join(dir, CIFAR_TEST_FILE), records([1, 12])), /label 12 in record 1 is out of range/],
+    [
+      'missing batch',
+      (dir) => {
+        const f = path.join(dir, 'data_batch_3.bin');
+        rmSync(f);
+        return f;
+      },
+      /file not found/,
+    ],
+    [
+      'truncated batch',
+      (dir) => writeFile(path.join(dir, 'data_batch_2.bin'), records([1, 2]).subarray(0, 5000)),
+      /5000 bytes is not a whole number of 3073-byte records/,
+    ],
+    [
+      'bad label',
+      (dir) => writeFile(path.join(dir, CIFAR_TEST_FILE), records([1, 12])),
+      /label 12 in record 1 is out of range/,
+    ],
   ];
   it.each(broken)('%s names the file', async (name, breakIt, detail) => {
     const dir = path.join(tmp.dir, name.replace(/ /g, '-'));
     writeBatches(dir);
     const bad = breakIt(dir);
-    const error = await loadCifar10(dir).then(() => undefined, (e: unknown) => e);
+    const error = await loadCifar10(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatasetError);
     expect((error as DatasetError).file).toBe(bad);
     expect((error as DatasetError).message.startsWith(`${bad}: `)).toBe(true);

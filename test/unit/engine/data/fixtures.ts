@@ -18,14 +18,26 @@ export function idxBytes(magic: number, dims: readonly number[], data: Uint8Arra
 }
 
 /** count images of h×w, pixel (i, p) = (i * 7 + p) & 255, label i % classes. */
-export function syntheticImages(count: number, h: number, w: number, classes = 10): { images: Uint8Array; labels: Uint8Array } {
+export function syntheticImages(
+  count: number,
+  h: number,
+  w: number,
+  classes = 10,
+): { images: Uint8Array; labels: Uint8Array } {
   const images = new Uint8Array(count * h * w);
   for (let i = 0; i < count; i++) for (let p = 0; p < h * w; p++) images[i * h * w + p] = (i * 7 + p) & 255;
   const labels = Uint8Array.from({ length: count }, (_, i) => i % classes);
   return { images, labels };
 }
 
-export function writeIdxPair(dir: string, prefix: string, count: number, h: number, w: number, gzip = false): { images: string; labels: string; data: ReturnType<typeof syntheticImages> } {
+export function writeIdxPair(
+  dir: string,
+  prefix: string,
+  count: number,
+  h: number,
+  w: number,
+  gzip = false,
+): { images: string; labels: string; data: ReturnType<typeof syntheticImages> } {
   const data = syntheticImages(count, h, w);
   const ext = gzip ? '.gz' : '';
   const images = path.join(dir, `${prefix}-images-idx3-ubyte${ext}`);

@@ -12,7 +12,10 @@ afterAll(tmp.remove);
 
 /** Runs `load` and returns the DatasetError it must throw. */
 async function datasetError(load: () => Promise<unknown>): Promise<DatasetError> {
-  const error = await load().then(() => undefined, (e: unknown) => e);
+  const error = await load().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DatasetError);
   return error as DatasetError;
 }
@@ -65,18 +68,89 @@ describe('corrupt IDX files name the file', () => {
   const images = write('ok-images', idxBytes(0x803, [4, 2, 2], good.images));
 
   const cases: Array<[string, () => { images: string; labels: string; bad: string }, RegExp]> = [
-    ['missing file', () => ({ images: path.join(tmp.dir, 'absent'), labels, bad: path.join(tmp.dir, 'absent') }), /file not found/],
+    [
+      'missing file',
+      () => ({ images: path.join(tmp.dir, 'absent'), labels, bad: path.join(tmp.dir, 'absent') }),
+      /file not found/,
+    ],
     ['a directory', () => ({ images: tmp.dir, labels, bad: tmp.dir }), /is a directory/],
-    ['header too short', () => { const f = write('short', new Uint8Array([0, 0, 8])); return { images: f, labels, bad: f }; }, /truncated: 3 bytes/],
-    ['dims cut off', () => { const f = write('cut-dims', idxBytes(0x803, [4, 2, 2], good.images).subarray(0, 10)); return { images: f, labels, bad: f }; }, /truncated: 10 bytes, the IDX header needs 16/],
-    ['data cut off', () => { const f = write('cut-data', idxBytes(0x803, [4, 2, 2], good.images).subarray(0, 20)); return { images: f, labels, bad: f }; }, /need 16 data bytes but the file has 4/],
-    ['trailing bytes', () => { const f = write('long', Buffer.concat([idxBytes(0x803, [4, 2, 2], good.images), Buffer.from([1, 2])])); return { images: f, labels, bad: f }; }, /2 unexpected bytes/],
-    ['labels given as images', () => ({ images: labels, labels, bad: labels }), /bad magic number 0x00000801 \(that is an IDX label file\), expected 0x00000803/],
-    ['images given as labels', () => ({ images, labels: images, bad: images }), /bad magic number 0x00000803.*expected 0x00000801/],
-    ['not IDX at all', () => { const f = write('png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0])); return { images: f, labels, bad: f }; }, /bad magic number 0x89504e47/],
-    ['count mismatch', () => { const f = write('three-labels', idxBytes(0x801, [3], good.labels.subarray(0, 3))); return { images, labels: f, bad: f }; }, new RegExp(`holds 3 labels but .*ok-images holds 4 images`)],
-    ['label out of range', () => { const f = write('bad-label', idxBytes(0x801, [4], Uint8Array.from([1, 2, 10, 0]))); return { images, labels: f, bad: f }; }, /label 10 at index 2 is out of range for 10 classes/],
-    ['corrupt gzip', () => { const f = write('cut.gz', gzipSync(idxBytes(0x803, [4, 2, 2], good.images)).subarray(0, 15)); return { images: f, labels, bad: f }; }, /corrupt or truncated gzip/],
+    [
+      'header too short',
+      () => {
+        const f = write('short', new Uint8Array([0, 0, 8]));
+        return { images: f, labels, bad: f };
+      },
+      /truncated: 3 bytes/,
+    ],
+    [
+      'dims cut off',
+      () => {
+        const f = write('cut-dims', idxBytes(0x803, [4, 2, 2], good.images).subarray(0, 10));
+        return { images: f, labels, bad: f };
+      },
+      /truncated: 10 bytes, the IDX header needs 16/,
+    ],
+    [
+      'data cut off',
+      () => {
+        const f = write('cut-data', idxBytes(0x803, [4, 2, 2], good.images).subarray(0, 20));
+        return { images: f, labels, bad: f };
+      },
+      /need 16 data bytes but the file has 4/,
+    ],
+    [
+      'trailing bytes',
+      () => {
+        const f = write(
+          'long',
+          Buffer.concat([idxBytes(0x803, [4, 2, 2], good.images), Buffer.from([1, 2])]),
+        );
+        return { images: f, labels, bad: f };
+      },
+      /2 unexpected bytes/,
+    ],
+    [
+      'labels given as images',
+      () => ({ images: labels, labels, bad: labels }),
+      /bad magic number 0x00000801 \(that is an IDX label file\), expected 0x00000803/,
+    ],
+    [
+      'images given as labels',
+      () => ({ images, labels: images, bad: images }),
+      /bad magic number 0x00000803.*expected 0x00000801/,
+    ],
+    [
+      'not IDX at all',
+      () => {
+        const f = write('png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]));
+        return { images: f, labels, bad: f };
+      },
+      /bad magic number 0x89504e47/,
+    ],
+    [
+      'count mismatch',
+      () => {
+        const f = write('three-labels', idxBytes(0x801, [3], good.labels.subarray(0, 3)));
+        return { images, labels: f, bad: f };
+      },
+      new RegExp(`holds 3 labels but .*ok-images holds 4 images`),
+    ],
+    [
+      'label out of range',
+      () => {
+        const f = write('bad-label', idxBytes(0x801, [4], Uint8Array.from([1, 2, 10, 0])));
+        return { images, labels: f, bad: f };
+      },
+      /label 10 at index 2 is out of range for 10 classes/,
+    ],
+    [
+      'corrupt gzip',
+      () => {
+        const f = write('cut.gz', gzipSync(idxBytes(0x803, [4, 2, 2], good.images)).subarray(0, 15));
+        return { images: f, labels, bad: f };
+      },
+      /corrupt or truncated gzip/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, setup, pattern) => {

@@ -36,7 +36,9 @@ describe('image decoding and resampling', () => {
   });
 
   it('rejects a file that is neither, naming it', () => {
-    expect(() => decodeImage(new Uint8Array([1, 2, 3, 4]), '/x/notes.png')).toThrow(/\/x\/notes\.png: not a PNG or JPEG/);
+    expect(() => decodeImage(new Uint8Array([1, 2, 3, 4]), '/x/notes.png')).toThrow(
+      /\/x\/notes\.png: not a PNG or JPEG/,
+    );
     expect(() => decodeImage(png(2, 2, RED).subarray(0, 30), '/x/cut.png')).toThrow(DatasetError);
   });
 
@@ -50,7 +52,13 @@ describe('image decoding and resampling', () => {
     resampleInto(image, [1, 4, 1], 'bilinear', bilinear, 0);
     expect(Array.from(bilinear)).toEqual([0, 64, 191, 255]);
     const luma = new Uint8Array(1);
-    resampleInto({ width: 1, height: 1, data: Uint8Array.from([255, 0, 0, 255]) }, [1, 1, 1], 'nearest', luma, 0);
+    resampleInto(
+      { width: 1, height: 1, data: Uint8Array.from([255, 0, 0, 255]) },
+      [1, 1, 1],
+      'nearest',
+      luma,
+      0,
+    );
     expect(luma[0]).toBe(76);
   });
 });
@@ -91,7 +99,10 @@ describe('image folders', () => {
 
   it('names the folder or file at fault', async () => {
     const fail = async (root: string, input: [number, number, number] = [2, 2, 1]): Promise<DatasetError> => {
-      const e = await loadImageFolder(root, { input, seed: 0 }).then(() => undefined, (x: unknown) => x);
+      const e = await loadImageFolder(root, { input, seed: 0 }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
       expect(e).toBeInstanceOf(DatasetError);
       return e as DatasetError;
     };

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classCounts } from '../../../../server/src/engine/data/dataset.js';
-import { proportionalQuota, stratifiedFraction, stratifiedTake } from '../../../../server/src/engine/data/stratify.js';
+import {
+  proportionalQuota,
+  stratifiedFraction,
+  stratifiedTake,
+} from '../../../../server/src/engine/data/stratify.js';
 import { labelledSplit } from './fixtures.js';
 
 describe('stratified sampling', () => {

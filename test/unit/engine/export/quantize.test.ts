@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 import {
-  activationParams, batchNormAffine, biasScales, dequantizeValue, foldBatchNorm, quantizeBias, quantizePerChannelFirst,
-  quantizePerChannelLast, quantizePerTensor, quantizeValue, roundHalfAwayFromZero,
+  activationParams,
+  batchNormAffine,
+  biasScales,
+  dequantizeValue,
+  foldBatchNorm,
+  quantizeBias,
+  quantizePerChannelFirst,
+  quantizePerChannelLast,
+  quantizePerTensor,
+  quantizeValue,
+  roundHalfAwayFromZero,
 } from '../../../../server/src/engine/export/quantize.js';
-import { activationQuantization, INPUT_PARAMS, quantizeGraph, SOFTMAX_PARAMS, transposeLastToFirst } from '../../../../server/src/engine/export/quantize-graph.js';
+import {
+  activationQuantization,
+  INPUT_PARAMS,
+  quantizeGraph,
+  SOFTMAX_PARAMS,
+  transposeLastToFirst,
+} from '../../../../server/src/engine/export/quantize-graph.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { mulberry32 } from '../resources/random-archs.js';
 import { randomBatchNorm, randomCalibration, randomGraph, randomParams } from './support.js';
@@ -16,7 +31,9 @@ import { randomBatchNorm, randomCalibration, randomGraph, randomParams } from '.
  */
 describe('rounding', () => {
   it('rounds halves away from zero, as std::round (Math.round would send −2.5 to −2)', () => {
-    expect([2.5, -2.5, 0.5, -0.5, 1.5, -1.5, 1.4999, -1.4999, 0].map(roundHalfAwayFromZero)).toEqual([3, -3, 1, -1, 2, -2, 1, -1, 0]);
+    expect([2.5, -2.5, 0.5, -0.5, 1.5, -1.5, 1.4999, -1.4999, 0].map(roundHalfAwayFromZero)).toEqual([
+      3, -3, 1, -1, 2, -2, 1, -1, 0,
+    ]);
     expect(Math.round(-2.5)).toBe(-2);
   });
 });
@@ -51,7 +68,7 @@ describe('activations: per-tensor asymmetric int8', () => {
     expect(activationParams(0, 0)).toEqual({ scale: 1, zeroPoint: 0 });
   });
 
-  it('softmax output: TFLite\'s fixed scale 1/256 and zero point −128', () => {
+  it("softmax output: TFLite's fixed scale 1/256 and zero point −128", () => {
     expect(SOFTMAX_PARAMS).toEqual({ scale: 0.00390625, zeroPoint: -128 });
   });
 });
@@ -125,8 +142,12 @@ describe('batch norm folding', () => {
       for (let o = 0; o < 2; o++) {
         let z = bias[o]!;
         let f = folded.bias[o]!;
-        for (let i = 0; i < 3; i++) { z += x[i]! * kernel[i * 2 + o]!; f += x[i]! * folded.weights[i * 2 + o]!; }
-        const reference = bn.gamma[o]! * (z - bn.mean[o]!) / Math.sqrt(bn.variance[o]! + bn.epsilon) + bn.beta[o]!;
+        for (let i = 0; i < 3; i++) {
+          z += x[i]! * kernel[i * 2 + o]!;
+          f += x[i]! * folded.weights[i * 2 + o]!;
+        }
+        const reference =
+          (bn.gamma[o]! * (z - bn.mean[o]!)) / Math.sqrt(bn.variance[o]! + bn.epsilon) + bn.beta[o]!;
         expect(f).toBeCloseTo(reference, 12);
         expect(z * multiplier[o]! + offset[o]!).toBeCloseTo(reference, 12);
       }
@@ -137,8 +158,24 @@ describe('batch norm folding', () => {
 describe('quantizeGraph', () => {
   it('lays conv weights out OHWI, depthwise 1HWC (axis 3), dense [out, in]; biases per channel / per tensor', () => {
     const b = new GraphBuilder([4, 4, 2]);
-    b.add({ kind: 'conv2d', filters: 3, kernel: [2, 2], stride: [1, 1], padding: 'valid', activation: 'relu', batchnorm: false });
-    b.add({ kind: 'dwconv2d', kernel: [2, 2], stride: [1, 1], padding: 'valid', multiplier: 1, activation: 'none', batchnorm: false });
+    b.add({
+      kind: 'conv2d',
+      filters: 3,
+      kernel: [2, 2],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'relu',
+      batchnorm: false,
+    });
+    b.add({
+      kind: 'dwconv2d',
+      kernel: [2, 2],
+      stride: [1, 1],
+      padding: 'valid',
+      multiplier: 1,
+      activation: 'none',
+      batchnorm: false,
+    });
     b.add({ kind: 'flatten' });
     b.add({ kind: 'dense', units: 2, activation: 'none', batchnorm: false });
     const g = b.build();
@@ -152,9 +189,14 @@ describe('quantizeGraph', () => {
     const k = params.get(1)!.kernel!; // Keras [kh, kw, cin, cout]
     const s = convW.quantization!.scale;
     // OHWI element (o, h, w, i) is Keras (h, w, i, o).
-    for (let o = 0; o < 3; o++) for (let h = 0; h < 2; h++) for (let w = 0; w < 2; w++) for (let i = 0; i < 2; i++) {
-      expect(convW.data![((o * 2 + h) * 2 + w) * 2 + i]).toBe(Math.max(-127, Math.min(127, roundHalfAwayFromZero(k[((h * 2 + w) * 2 + i) * 3 + o]! / s[o]!))));
-    }
+    for (let o = 0; o < 3; o++)
+      for (let h = 0; h < 2; h++)
+        for (let w = 0; w < 2; w++)
+          for (let i = 0; i < 2; i++) {
+            expect(convW.data![((o * 2 + h) * 2 + w) * 2 + i]).toBe(
+              Math.max(-127, Math.min(127, roundHalfAwayFromZero(k[((h * 2 + w) * 2 + i) * 3 + o]! / s[o]!))),
+            );
+          }
     const dwW = byName.get('dwconv2d_0/weights')!;
     expect(dwW.shape).toEqual([1, 2, 2, 3]);
     expect(dwW.quantization!.axis).toBe(3);
@@ -162,19 +204,55 @@ describe('quantizeGraph', () => {
     expect(fcW.shape).toEqual([2, 12]);
     expect(fcW.quantization!.scale).toHaveLength(1);
     expect(byName.get('dense_0/bias')!.type).toBe('int32');
-    expect(byName.get('dense_0/bias')!.quantization!.scale).toEqual(biasScales(byName.get('flatten_0')!.quantization!.scale[0]!, fcW.quantization!.scale));
+    expect(byName.get('dense_0/bias')!.quantization!.scale).toEqual(
+      biasScales(byName.get('flatten_0')!.quantization!.scale[0]!, fcW.quantization!.scale),
+    );
     expect(transposeLastToFirst([1, 2, 3, 4, 5, 6], 3)).toEqual(Float64Array.from([1, 4, 2, 5, 3, 6]));
   });
 
   it('ties pooling, reshape and concatenation to one set of parameters, the union of their ranges', () => {
     const b = new GraphBuilder([8, 8, 1]);
-    const c1 = b.add({ kind: 'conv2d', filters: 2, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', batchnorm: false })!;
-    const c2 = b.add({ kind: 'conv2d', filters: 2, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'relu', batchnorm: false }, [0])!;
+    const c1 = b.add({
+      kind: 'conv2d',
+      filters: 2,
+      kernel: [1, 1],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      batchnorm: false,
+    })!;
+    const c2 = b.add(
+      {
+        kind: 'conv2d',
+        filters: 2,
+        kernel: [1, 1],
+        stride: [1, 1],
+        padding: 'valid',
+        activation: 'relu',
+        batchnorm: false,
+      },
+      [0],
+    )!;
     const cat = b.add({ kind: 'concat' }, [c1, c2])!;
     const pool = b.add({ kind: 'pool', type: 'max', size: [2, 2], stride: [2, 2], padding: 'valid' })!;
-    const other = b.add({ kind: 'conv2d', filters: 2, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', batchnorm: false })!;
+    const other = b.add({
+      kind: 'conv2d',
+      filters: 2,
+      kernel: [1, 1],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      batchnorm: false,
+    })!;
     const g = b.build();
-    const ranges = new Map([[0, { min: 0, max: 1 }], [c1, { min: -2, max: 1 }], [c2, { min: 0, max: 3 }], [cat, { min: -1, max: 2 }], [pool, { min: -1, max: 2 }], [other, { min: -5, max: 5 }]]);
+    const ranges = new Map([
+      [0, { min: 0, max: 1 }],
+      [c1, { min: -2, max: 1 }],
+      [c2, { min: 0, max: 3 }],
+      [cat, { min: -1, max: 2 }],
+      [pool, { min: -1, max: 2 }],
+      [other, { min: -5, max: 5 }],
+    ]);
     const q = activationQuantization(g, { ranges });
     const union = activationParams(-2, 3);
     expect([q[c1], q[c2], q[cat], q[pool]]).toEqual([union, union, union, union]);
@@ -189,20 +267,38 @@ describe('quantizeGraph', () => {
       const m = quantizeGraph(g, randomParams(g, rng), randomCalibration(g, rng));
       const order = estimate(g, { convention: 'tflm' }).order;
       const outputs = m.operators.map((o) => m.tensors[o.outputs[0]!]!.name);
-      const expected = order.flatMap((id) => { const n = g.nodes[id]!; return n.op.kind === 'batchnorm' ? [`${n.name}/mul`, n.name] : [n.name]; });
+      const expected = order.flatMap((id) => {
+        const n = g.nodes[id]!;
+        return n.op.kind === 'batchnorm' ? [`${n.name}/mul`, n.name] : [n.name];
+      });
       expect(outputs).toEqual(expected);
-      const acts = m.tensors.map((t, k) => ({ t, k })).filter(({ t }) => !t.data && !t.name.endsWith('/mul')).map(({ k }) => k);
+      const acts = m.tensors
+        .map((t, k) => ({ t, k }))
+        .filter(({ t }) => !t.data && !t.name.endsWith('/mul'))
+        .map(({ k }) => k);
       expect(acts).toEqual([...acts].sort((a, b2) => a - b2));
     }
   });
 
   it('says which layer lacks weights', () => {
     const b = new GraphBuilder([4, 4, 1]);
-    b.add({ kind: 'conv2d', filters: 1, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', batchnorm: true });
+    b.add({
+      kind: 'conv2d',
+      filters: 1,
+      kernel: [1, 1],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      batchnorm: true,
+    });
     const g = b.build();
-    expect(() => quantizeGraph(g, new Map(), randomCalibration(g, mulberry32(1)))).toThrow(/no trained weights for conv2d_0/);
+    expect(() => quantizeGraph(g, new Map(), randomCalibration(g, mulberry32(1)))).toThrow(
+      /no trained weights for conv2d_0/,
+    );
     const p = randomParams(g, mulberry32(1));
     p.set(1, { kernel: p.get(1)!.kernel!, bias: p.get(1)!.bias! });
-    expect(() => quantizeGraph(g, p, randomCalibration(g, mulberry32(1)))).toThrow(/no batch norm statistics for conv2d_0/);
+    expect(() => quantizeGraph(g, p, randomCalibration(g, mulberry32(1)))).toThrow(
+      /no batch norm statistics for conv2d_0/,
+    );
   });
 });

@@ -5,11 +5,16 @@
  */
 import { type ArchGraph, elementCount } from '../../../../server/src/engine/arch/graph.js';
 import type { BatchNormParams } from '../../../../server/src/engine/export/quantize.js';
-import type { ActivationRange, Calibration, LayerParams } from '../../../../server/src/engine/export/quantize-graph.js';
+import type {
+  ActivationRange,
+  Calibration,
+  LayerParams,
+} from '../../../../server/src/engine/export/quantize-graph.js';
 import type { Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
 export { randomGraph } from '../../../support/random-graph.js';
 
-const uniform = (rng: Rng, n: number, scale: number): Float32Array => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
+const uniform = (rng: Rng, n: number, scale: number): Float32Array =>
+  Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
 
 export function randomBatchNorm(rng: Rng, c: number): BatchNormParams {
   return {
@@ -33,7 +38,11 @@ export function randomParams(graph: ArchGraph, rng: Rng): Map<number, LayerParam
     else if (op.kind === 'dwconv2d') weights = op.kernel[0] * op.kernel[1] * inShape[2]! * op.multiplier;
     else if (op.kind === 'dense') weights = elementCount(inShape) * op.units;
     if (weights && (op.kind === 'conv2d' || op.kind === 'dwconv2d' || op.kind === 'dense')) {
-      out.set(node.id, { kernel: uniform(rng, weights, 0.5), bias: uniform(rng, c, 0.2), ...(op.batchnorm ? { batchnorm: randomBatchNorm(rng, c) } : {}) });
+      out.set(node.id, {
+        kernel: uniform(rng, weights, 0.5),
+        bias: uniform(rng, c, 0.2),
+        ...(op.batchnorm ? { batchnorm: randomBatchNorm(rng, c) } : {}),
+      });
     } else if (op.kind === 'batchnorm') {
       out.set(node.id, { batchnorm: randomBatchNorm(rng, c) });
     }
@@ -48,7 +57,12 @@ export function randomCalibration(graph: ArchGraph, rng: Rng): Calibration {
   for (const node of graph.nodes) {
     const op = node.op;
     const relu = ('activation' in op && op.activation !== 'none') || op.kind === 'activation';
-    ranges.set(node.id, node.id === 0 ? { min: 0, max: 1 } : { min: relu ? 0 : -0.5 - 4 * rng.next(), max: 0.5 + 4 * rng.next() });
+    ranges.set(
+      node.id,
+      node.id === 0
+        ? { min: 0, max: 1 }
+        : { min: relu ? 0 : -0.5 - 4 * rng.next(), max: 0.5 + 4 * rng.next() },
+    );
     if (op.kind === 'batchnorm') innerRanges.set(node.id, { min: -1 - rng.next(), max: 1 + rng.next() });
   }
   return { ranges, innerRanges };

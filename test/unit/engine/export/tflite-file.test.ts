@@ -7,7 +7,12 @@ import type { ArchGraph } from '../../../../server/src/engine/arch/graph.js';
 import { quantizeGraph } from '../../../../server/src/engine/export/quantize-graph.js';
 import { estimateTflite, graphFromTflite } from '../../../../server/src/engine/export/tflite-graph.js';
 import { readTflite, TfliteFormatError } from '../../../../server/src/engine/export/tflite-reader.js';
-import { estimatedPayload, overheadCounts, payloadBytes, predictedOverhead } from '../../../../server/src/engine/export/tflite-size.js';
+import {
+  estimatedPayload,
+  overheadCounts,
+  payloadBytes,
+  predictedOverhead,
+} from '../../../../server/src/engine/export/tflite-size.js';
 import { writeTflite } from '../../../../server/src/engine/export/tflite-writer.js';
 import { TFLITE_FLATBUFFER, TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
@@ -21,7 +26,10 @@ const root = join(__dirname, '../../../..');
 /** Random graphs of every operator, μNAS-space samples, the reference nets and a recorded run's candidates. */
 function corpus(): { name: string; graph: ArchGraph }[] {
   const rng = mulberry32(21);
-  const out: { name: string; graph: ArchGraph }[] = [{ name: 'T1', graph: t1() }, { name: 'T4', graph: t4() }];
+  const out: { name: string; graph: ArchGraph }[] = [
+    { name: 'T1', graph: t1() },
+    { name: 'T4', graph: t4() },
+  ];
   for (let i = 0; i < 150; i++) out.push({ name: `random ${i}`, graph: randomGraph(rng) });
   for (let i = 0; i < 150; i++) out.push({ name: `μNAS space ${i}`, graph: sampleArch(muNasSpace(), rng) });
   const seen = new Set<string>();
@@ -31,7 +39,9 @@ function corpus(): { name: string; graph: ArchGraph }[] {
     if (seen.has(model.model)) continue;
     seen.add(model.model);
     // Recorded model texts are layer lists; a model block around them makes them parse.
-    const graph = graphOfModelText(/^\s*model\b/.test(model.model) ? model.model : `model candidate_${model.id} {\n${model.model}\n}`);
+    const graph = graphOfModelText(
+      /^\s*model\b/.test(model.model) ? model.model : `model candidate_${model.id} {\n${model.model}\n}`,
+    );
     if (graph) out.push({ name: `mnist-300 candidate ${model.id}`, graph });
   }
   return out;
@@ -39,7 +49,10 @@ function corpus(): { name: string; graph: ArchGraph }[] {
 
 const CORPUS = corpus();
 
-function exported(graph: ArchGraph, seed: number): { bytes: Uint8Array; model: ReturnType<typeof quantizeGraph> } {
+function exported(
+  graph: ArchGraph,
+  seed: number,
+): { bytes: Uint8Array; model: ReturnType<typeof quantizeGraph> } {
   const rng = mulberry32(seed);
   const model = quantizeGraph(graph, randomParams(graph, rng), randomCalibration(graph, rng));
   return { bytes: writeTflite(model), model };
@@ -71,16 +84,23 @@ describe('.tflite writer and reader', () => {
   it('unas estimate of the file reports the same RAM, arena, flash and MACs as the source graph', () => {
     for (const [i, { name, graph }] of CORPUS.entries()) {
       const { bytes } = exported(graph, i);
-      for (const options of [{ convention: 'tflm' as const }, { convention: 'tflm' as const, board: 'nucleo-f746zg' }, { convention: 'unas' as const }]) {
+      for (const options of [
+        { convention: 'tflm' as const },
+        { convention: 'tflm' as const, board: 'nucleo-f746zg' },
+        { convention: 'unas' as const },
+      ]) {
         const a = estimate(graph, options).totals;
         const b = estimateTflite(readTflite(bytes), options).totals;
         const arena = (t: typeof a) => ({ ...t.arena, order: 'any' });
-        expect([b.peakRam, arena(b), b.flash, b.params, b.macs, b.latencyMs], `${name} ${JSON.stringify(options)}`).toEqual([a.peakRam, arena(a), a.flash, a.params, a.macs, a.latencyMs]);
+        expect(
+          [b.peakRam, arena(b), b.flash, b.params, b.macs, b.latencyMs],
+          `${name} ${JSON.stringify(options)}`,
+        ).toEqual([a.peakRam, arena(a), a.flash, a.params, a.macs, a.latencyMs]);
       }
     }
   });
 
-  it('the file\'s operator order is the RAM-optimal one, so its arena is the estimate\'s', () => {
+  it("the file's operator order is the RAM-optimal one, so its arena is the estimate's", () => {
     for (const [i, { name, graph }] of CORPUS.entries()) {
       const { fileOrder, graph: back } = graphFromTflite(readTflite(exported(graph, i).bytes));
       const { order: _custom, ...fromFile } = estimate(back, { order: fileOrder }).totals.arena;
@@ -126,20 +146,50 @@ describe('.tflite writer and reader', () => {
 
 describe('generated flatbuffer accessors', () => {
   const schema = join(root, '../shared/tflite/schema.fbs');
-  const flatc = (() => { try { execFileSync('flatc', ['--version']); return true; } catch { return false; } })();
-  const why = !flatc ? 'flatc is not installed (apt-get install flatbuffers-compiler; scripts/setup.sh does)' : !existsSync(schema) ? `${schema} is missing` : '';
-
-  it.skipIf(why !== '')(`are what scripts/generate-tflite-schema.sh generates now${why ? ` — SKIPPED: ${why}` : ''}`, () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'tflite-schema-'));
+  const flatc = (() => {
     try {
-      execFileSync('bash', [join(root, 'scripts/generate-tflite-schema.sh'), join(tmp, 'generated')], { cwd: root, stdio: 'pipe' });
-      const list = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? list(join(dir, f)) : [join(dir, f)]));
-      const committed = join(root, 'server/src/engine/export/generated');
-      const fresh = list(join(tmp, 'generated')).map((f) => relative(join(tmp, 'generated'), f)).sort();
-      expect(list(committed).map((f) => relative(committed, f)).sort()).toEqual(fresh);
-      for (const f of fresh) expect(readFileSync(join(committed, f), 'utf8'), `${f} is stale: run bash scripts/generate-tflite-schema.sh`).toBe(readFileSync(join(tmp, 'generated', f), 'utf8'));
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      execFileSync('flatc', ['--version']);
+      return true;
+    } catch {
+      return false;
     }
-  });
+  })();
+  const why = !flatc
+    ? 'flatc is not installed (apt-get install flatbuffers-compiler; scripts/setup.sh does)'
+    : !existsSync(schema)
+      ? `${schema} is missing`
+      : '';
+
+  it.skipIf(why !== '')(
+    `are what scripts/generate-tflite-schema.sh generates now${why ? ` — SKIPPED: ${why}` : ''}`,
+    () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'tflite-schema-'));
+      try {
+        execFileSync('bash', [join(root, 'scripts/generate-tflite-schema.sh'), join(tmp, 'generated')], {
+          cwd: root,
+          stdio: 'pipe',
+        });
+        const list = (dir: string): string[] =>
+          readdirSync(dir).flatMap((f) =>
+            statSync(join(dir, f)).isDirectory() ? list(join(dir, f)) : [join(dir, f)],
+          );
+        const committed = join(root, 'server/src/engine/export/generated');
+        const fresh = list(join(tmp, 'generated'))
+          .map((f) => relative(join(tmp, 'generated'), f))
+          .sort();
+        expect(
+          list(committed)
+            .map((f) => relative(committed, f))
+            .sort(),
+        ).toEqual(fresh);
+        for (const f of fresh)
+          expect(
+            readFileSync(join(committed, f), 'utf8'),
+            `${f} is stale: run bash scripts/generate-tflite-schema.sh`,
+          ).toBe(readFileSync(join(tmp, 'generated', f), 'utf8'));
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
 });

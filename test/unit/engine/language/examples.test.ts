@@ -10,7 +10,9 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.unas'));
 
 describe('examples', () => {
   it('there are at least the four documented examples', () => {
-    expect(files).toEqual(expect.arrayContaining(['mnist.unas', 'fashion-mnist.unas', 'cifar10.unas', 'tiny-budget.unas']));
+    expect(files).toEqual(
+      expect.arrayContaining(['mnist.unas', 'fashion-mnist.unas', 'cifar10.unas', 'tiny-budget.unas']),
+    );
   });
 
   it.each(files)('%s parses and validates with zero diagnostics', (f) => {

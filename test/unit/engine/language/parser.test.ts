@@ -30,13 +30,25 @@ describe('parser', () => {
   it('lexes ranges, shapes, percentages and signed numbers', () => {
     const t = parseSyntax('x 1..4 28x28x1 90% -2 1e-3 .5 "a \\"b\\""');
     expect(t.statements[0]!.args.map((a) => `${a.kind}:${a.text}`)).toEqual([
-      'number:1', 'dotdot:..', 'number:4', 'shape:28x28x1', 'number:90', 'percent:%', 'number:-2', 'number:1e-3', 'number:.5', 'string:"a \\"b\\""',
+      'number:1',
+      'dotdot:..',
+      'number:4',
+      'shape:28x28x1',
+      'number:90',
+      'percent:%',
+      'number:-2',
+      'number:1e-3',
+      'number:.5',
+      'string:"a \\"b\\""',
     ]);
   });
 
   it('keeps hyphenated words whole', () => {
     const t = parseSyntax('target nucleo-f746zg\nearly-stop 3');
-    expect(t.statements.map((s) => [s.head.text, ...s.args.map((a) => a.text)])).toEqual([['target', 'nucleo-f746zg'], ['early-stop', '3']]);
+    expect(t.statements.map((s) => [s.head.text, ...s.args.map((a) => a.text)])).toEqual([
+      ['target', 'nucleo-f746zg'],
+      ['early-stop', '3'],
+    ]);
   });
 
   it('reports several errors in one pass and still produces the rest of the tree', () => {
@@ -49,7 +61,11 @@ describe('parser', () => {
       ['{', "missing '}' to close this block"],
       ['{', "missing '}' to close this block"],
     ]);
-    expect(heads(t.statements)).toEqual([{ search: ['dataset'] }, { model: ['input', 'gap'] }, { search: [{ train: [] }] }]);
+    expect(heads(t.statements)).toEqual([
+      { search: ['dataset'] },
+      { model: ['input', 'gap'] },
+      { search: [{ train: [] }] },
+    ]);
   });
 
   it('records comments separately and ignores them', () => {
@@ -70,7 +86,9 @@ describe('parser', () => {
 describe('parser: options that are also layers', () => {
   it('reads relu / bn mid-line as options of the layer, and at a line start as layers', () => {
     const t = parseSyntax('model m {\n  conv2d 8 k3 relu bn\n  relu\n  maxpool 2 conv2d 4 k1\n}');
-    const layers = t.statements[0]!.block!.statements.map((s) => [s.head.text, ...s.args.map((a) => a.text)].join(' '));
+    const layers = t.statements[0]!.block!.statements.map((s) =>
+      [s.head.text, ...s.args.map((a) => a.text)].join(' '),
+    );
     expect(layers).toEqual(['conv2d 8 k3 relu bn', 'relu', 'maxpool 2', 'conv2d 4 k1']);
   });
 });

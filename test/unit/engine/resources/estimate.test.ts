@@ -57,7 +57,9 @@ describe('estimate()', () => {
     expect(lone.totals.peakRam).toBe(0);
     expect(lone.order).toEqual([]);
     expect(lone.totals.arena.tensors).toBe(16);
-    const dropped = estimate(graphOf([6], [[dense(4)], [{ kind: 'dropout', rate: 0.5 }]]), { convention: 'tflm' });
+    const dropped = estimate(graphOf([6], [[dense(4)], [{ kind: 'dropout', rate: 0.5 }]]), {
+      convention: 'tflm',
+    });
     expect(dropped.totals.peakRam).toBe(10);
     expect(dropped.layers[2]!.aliasOf).toBe(1);
   });
@@ -71,7 +73,18 @@ describe('estimate()', () => {
 
   describe('arena order', () => {
     // Two branches (see peak-ram.test.ts): the optimal order keeps one 1 024 B map live at a time.
-    const g = graphOf([8, 8, 1], [[conv(16, 1), [0]], [conv(16, 1), [0]], [maxpool(8), [1]], [maxpool(8), [2]], [add, [3, 4]], [flatten], [dense(2)]]);
+    const g = graphOf(
+      [8, 8, 1],
+      [
+        [conv(16, 1), [0]],
+        [conv(16, 1), [0]],
+        [maxpool(8), [1]],
+        [maxpool(8), [2]],
+        [add, [3, 4]],
+        [flatten],
+        [dense(2)],
+      ],
+    );
 
     it('plans the RAM-optimal order by default and the file order on request', () => {
       const best = estimate(g);

@@ -44,7 +44,10 @@ describe('flash in the tflm convention', () => {
 
 describe('MACs', () => {
   it('are additive over layers and independent of the convention', () => {
-    const g = graphOf([12, 12, 2], [[conv(4, 3, 1, 'same')], [maxpool(3, 2)], [dw(3)], [flatten], [dense(5)]]);
+    const g = graphOf(
+      [12, 12, 2],
+      [[conv(4, 3, 1, 'same')], [maxpool(3, 2)], [dw(3)], [flatten], [dense(5)]],
+    );
     const a = estimate(g, { convention: 'tflm' });
     const b = estimate(g, { convention: 'unas' });
     // conv 'same' 12·12·4·9·2 = 10 368; pool 3/2 → ⌊(12 − 3)/2⌋ + 1 = 5: 5·5·4·9 = 900; dw 3×3 → 3·3·4·9 = 324; dense 36·5 = 180.

@@ -31,7 +31,11 @@ const cases: readonly Case[] = [
     // DS-CNN style, 'same': 10×10×3 → conv3·16 /2 (5×5×16 = 400) → dw3 (400) → 1×1·32 (800) → global avg (32) → dense 4.
     // unas: 400 | 800 | 1 200 | 832 | 36.   tflm: 300 + 400 = 700 | 800 | 1 200 | 832 | 36 (no flatten).
     name: 'depthwise-separable net',
-    graph: () => graphOf([10, 10, 3], [[conv(16, 3, 2, 'same')], [dw(3, 1, 'same')], [conv(32, 1)], [globalAvg], [dense(4)]]),
+    graph: () =>
+      graphOf(
+        [10, 10, 3],
+        [[conv(16, 3, 2, 'same')], [dw(3, 1, 'same')], [conv(32, 1)], [globalAvg], [dense(4)]],
+      ),
     unas: [400, 800, 1200, 832, 36],
     tflm: [700, 800, 1200, 832, 36],
     // 5·5·16·27 = 10 800; 5·5·16·9 = 3 600; 5·5·32·16 = 12 800; 800; 32·4 = 128.
@@ -97,15 +101,18 @@ describe.each(cases)('$name', (c) => {
  * pool to 1×1×16 (16 B); add; dense 2. The file lists both convs first.
  */
 function twoBranches(): ArchGraph {
-  return graphOf([8, 8, 1], [
-    [conv(16, 1), [0]], // 1: a
-    [conv(16, 1), [0]], // 2: b
-    [maxpool(8), [1]], // 3: a2
-    [maxpool(8), [2]], // 4: b2
-    [add, [3, 4]], // 5
-    [flatten], // 6
-    [dense(2)], // 7
-  ]);
+  return graphOf(
+    [8, 8, 1],
+    [
+      [conv(16, 1), [0]], // 1: a
+      [conv(16, 1), [0]], // 2: b
+      [maxpool(8), [1]], // 3: a2
+      [maxpool(8), [2]], // 4: b2
+      [add, [3, 4]], // 5
+      [flatten], // 6
+      [dense(2)], // 7
+    ],
+  );
 }
 
 describe('a branching net where the best order beats the file order', () => {
@@ -118,7 +125,11 @@ describe('a branching net where the best order beats the file order', () => {
     expect(e.order).toEqual([1, 3, 2, 4, 5, 7]);
     expect(e.layers.map((l) => l.ram)).toEqual([null, 1024, 1040, 1040, 1056, 32, null, 18]);
     expect(e.peakNode).toBe(4);
-    expect(e.peakTensors.map((t) => [t.name, t.bytes])).toEqual([['conv2d_1', 1024], ['maxpool_0', 16], ['maxpool_1', 16]]);
+    expect(e.peakTensors.map((t) => [t.name, t.bytes])).toEqual([
+      ['conv2d_1', 1024],
+      ['maxpool_0', 16],
+      ['maxpool_1', 16],
+    ]);
   });
 
   it('tflm: the input counts, the add is not in place — file 2 112 B, optimum 1 104 B', () => {

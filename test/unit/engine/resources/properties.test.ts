@@ -17,7 +17,9 @@ describe('the exact search finds the true optimum', () => {
     const g = randomDag(mulberry32(1000 + seed), 3 + (seed % 5));
     for (const conv of conventions) {
       const mg = buildMemoryGraph(g, conv);
-      const inputs = Array.from({ length: mg.n }, (_, t) => mg.inList.slice(mg.inStart[t]!, mg.inStart[t + 1]!));
+      const inputs = Array.from({ length: mg.n }, (_, t) =>
+        mg.inList.slice(mg.inStart[t]!, mg.inStart[t + 1]!),
+      );
       let brute = Infinity;
       for (const order of topologicalOrders(inputs)) brute = Math.min(brute, simulateOrder(mg, order).peak);
       const best = optimalOrder(mg);
@@ -55,7 +57,9 @@ describe('properties over random μNAS architectures (with branches)', () => {
       const file = estimate(g, { convention: 'tflm', order: 'file' });
       expect(file.totals.arena.tensors).toBeGreaterThanOrEqual(file.totals.peakRamFileOrder);
       // Alignment and fragmentation only add: never more than the sum of every aligned buffer.
-      const sum = best.layers.filter((l) => l.aliasOf === null).reduce((s, l) => s + Math.ceil(l.outputBytes / 16) * 16, 0);
+      const sum = best.layers
+        .filter((l) => l.aliasOf === null)
+        .reduce((s, l) => s + Math.ceil(l.outputBytes / 16) * 16, 0);
       expect(best.totals.arena.tensors).toBeLessThanOrEqual(sum);
     }
   });
@@ -75,11 +79,16 @@ describe('properties over random μNAS architectures (with branches)', () => {
       const convs = g.nodes.filter((n) => n.op.kind === 'conv2d');
       for (const target of convs.slice(0, 3)) {
         // Widen one conv; an add fed by it keeps shapes equal only if its partner follows, so skip those.
-        if (g.nodes.some((n) => n.inputs.includes(target.id) && (n.op.kind === 'add' || n.op.kind === 'concat'))) continue;
+        if (
+          g.nodes.some((n) => n.inputs.includes(target.id) && (n.op.kind === 'add' || n.op.kind === 'concat'))
+        )
+          continue;
         const wider = widen(g, target.id, 3);
         if (!wider) continue;
         for (const conv of conventions) {
-          expect(estimate(wider, { convention: conv }).totals.flash).toBeGreaterThan(estimate(g, { convention: conv }).totals.flash);
+          expect(estimate(wider, { convention: conv }).totals.flash).toBeGreaterThan(
+            estimate(g, { convention: conv }).totals.flash,
+          );
         }
       }
     }
@@ -88,7 +97,9 @@ describe('properties over random μNAS architectures (with branches)', () => {
 
 /** The same graph with `extra` more filters in conv node `id`, shapes re-derived; undefined if it no longer builds. */
 function widen(g: ArchGraph, id: number, extra: number): ArchGraph | undefined {
-  const nodes = g.nodes.map((n) => (n.id === id && n.op.kind === 'conv2d' ? { ...n, op: { ...n.op, filters: n.op.filters + extra } } : n));
+  const nodes = g.nodes.map((n) =>
+    n.id === id && n.op.kind === 'conv2d' ? { ...n, op: { ...n.op, filters: n.op.filters + extra } } : n,
+  );
   // Rebuild shapes with the shared shape function via the builder.
   return rebuild({ nodes, output: g.output });
 }

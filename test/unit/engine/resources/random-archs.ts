@@ -33,17 +33,35 @@ export function randomDag(rng: Rng, ops: number): ArchGraph {
     if (r < 0.3 && b.last >= 1) {
       const x = pick();
       const same: number[] = [];
-      for (let j = 0; j <= b.last; j++) if (j !== x && b.shapeOf(j).join() === b.shapeOf(x).join()) same.push(j);
-      if (same.length) { b.add({ kind: 'add' }, [x, same[rng.int(same.length)]!]); continue; }
+      for (let j = 0; j <= b.last; j++)
+        if (j !== x && b.shapeOf(j).join() === b.shapeOf(x).join()) same.push(j);
+      if (same.length) {
+        b.add({ kind: 'add' }, [x, same[rng.int(same.length)]!]);
+        continue;
+      }
     }
     if (r < 0.45) {
       b.add({ kind: 'pool', type: 'max', size: [1, 1], stride: [1, 1], padding: 'valid' }, [pick()]);
       continue;
     }
-    b.add({ kind: 'conv2d', filters: 1 + rng.int(6), kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'relu', batchnorm: false }, [pick()]);
+    b.add(
+      {
+        kind: 'conv2d',
+        filters: 1 + rng.int(6),
+        kernel: [1, 1],
+        stride: [1, 1],
+        padding: 'valid',
+        activation: 'relu',
+        batchnorm: false,
+      },
+      [pick()],
+    );
   }
   const read = new Set(b.build().nodes.flatMap((n) => n.inputs));
-  const open = b.build().nodes.filter((n) => !read.has(n.id)).map((n) => n.id);
+  const open = b
+    .build()
+    .nodes.filter((n) => !read.has(n.id))
+    .map((n) => n.id);
   if (open.length > 1) b.add({ kind: 'concat' }, open);
   return b.build();
 }
@@ -55,7 +73,10 @@ export function* topologicalOrders(inputs: readonly (readonly number[])[]): Gene
   done[0] = true;
   const order: number[] = [];
   function* go(): Generator<number[]> {
-    if (order.length === n - 1) { yield order.slice(); return; }
+    if (order.length === n - 1) {
+      yield order.slice();
+      return;
+    }
     for (let v = 1; v < n; v++) {
       if (done[v] || !inputs[v]!.every((i) => done[i])) continue;
       done[v] = true;
@@ -88,7 +109,12 @@ export function muNasSpace(over: Partial<SearchSpace> = {}): SearchSpace {
       relu: 0.9,
     },
     branch: 0,
-    pool: [{ value: null, weight: 0.1 }, { value: { type: 'avg', size: 2 }, weight: 0.3 }, { value: { type: 'max', size: 4 }, weight: 0.3 }, { value: { type: 'avg', size: 6 }, weight: 0.3 }],
+    pool: [
+      { value: null, weight: 0.1 },
+      { value: { type: 'avg', size: 2 }, weight: 0.3 },
+      { value: { type: 'max', size: 4 }, weight: 0.3 },
+      { value: { type: 'avg', size: 6 }, weight: 0.3 },
+    ],
     dense: { min: 1, max: 2 },
     units: { min: 10, max: 64 },
     dropout: 0.1,
@@ -118,14 +144,46 @@ export function sampleArch(space: SearchSpace, rng: Rng): ArchGraph {
     const k = type === 'conv1x1' ? 1 : Math.min(draw(rng, L.kernels), h, wd);
     const s = type === 'conv1x1' ? 1 : draw(rng, L.strides);
     const padding = draw(rng, L.padding);
-    const activation = rng.next() < L.relu ? 'relu' as const : 'none' as const;
+    const activation = rng.next() < L.relu ? ('relu' as const) : ('none' as const);
     if (type === 'dwconv2d') {
-      x = must(b.add({ kind: 'dwconv2d', kernel: [k, k], stride: [s, s], padding, multiplier: 1, activation, batchnorm: false }, [x]));
-      if (forced !== undefined) x = must(b.add({ kind: 'conv2d', filters: forced, kernel: [1, 1], stride: [1, 1], padding: 'valid', activation: 'none', batchnorm: false }, [x]));
+      x = must(
+        b.add(
+          {
+            kind: 'dwconv2d',
+            kernel: [k, k],
+            stride: [s, s],
+            padding,
+            multiplier: 1,
+            activation,
+            batchnorm: false,
+          },
+          [x],
+        ),
+      );
+      if (forced !== undefined)
+        x = must(
+          b.add(
+            {
+              kind: 'conv2d',
+              filters: forced,
+              kernel: [1, 1],
+              stride: [1, 1],
+              padding: 'valid',
+              activation: 'none',
+              batchnorm: false,
+            },
+            [x],
+          ),
+        );
       return x;
     }
     const filters = forced ?? between(rng, L.channels.min, L.channels.max);
-    return must(b.add({ kind: 'conv2d', filters, kernel: [k, k], stride: [s, s], padding, activation, batchnorm: false }, [x]));
+    return must(
+      b.add(
+        { kind: 'conv2d', filters, kernel: [k, k], stride: [s, s], padding, activation, batchnorm: false },
+        [x],
+      ),
+    );
   };
   const tie = (xs: number[]): number => {
     if (xs.length === 1) return xs[0]!;
@@ -136,7 +194,18 @@ export function sampleArch(space: SearchSpace, rng: Rng): ArchGraph {
       if (h === th && wd === tw) return x;
       const sh = Math.floor(h / th);
       const sw = Math.floor(wd / tw);
-      return must(b.add({ kind: 'pool', type: 'max', size: [h - (th - 1) * sh, wd - (tw - 1) * sw], stride: [sh, sw], padding: 'valid' }, [x]));
+      return must(
+        b.add(
+          {
+            kind: 'pool',
+            type: 'max',
+            size: [h - (th - 1) * sh, wd - (tw - 1) * sw],
+            stride: [sh, sw],
+            padding: 'valid',
+          },
+          [x],
+        ),
+      );
     });
     return must(b.add({ kind: 'add' }, pooled));
   };
@@ -168,8 +237,23 @@ export function sampleArch(space: SearchSpace, rng: Rng): ArchGraph {
   const dense = between(rng, space.dense.min, space.dense.max);
   for (let i = 0; i < dense; i++) {
     if (space.dropout > 0) x = must(b.add({ kind: 'dropout', rate: space.dropout }, [x]));
-    x = must(b.add({ kind: 'dense', units: between(rng, space.units.min, space.units.max), activation: 'relu', batchnorm: false }, [x]));
+    x = must(
+      b.add(
+        {
+          kind: 'dense',
+          units: between(rng, space.units.min, space.units.max),
+          activation: 'relu',
+          batchnorm: false,
+        },
+        [x],
+      ),
+    );
   }
-  must(b.add({ kind: 'dense', units: space.classes === 2 ? 1 : space.classes, activation: 'none', batchnorm: false }, [x]));
+  must(
+    b.add(
+      { kind: 'dense', units: space.classes === 2 ? 1 : space.classes, activation: 'none', batchnorm: false },
+      [x],
+    ),
+  );
   return b.build();
 }

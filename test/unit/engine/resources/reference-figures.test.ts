@@ -16,7 +16,12 @@ describe('T1 (tflite-tools example) in the unas convention', () => {
 
   it('reproduces every per-operator working set and the 26 944 B peak', () => {
     expect(ops.map((l) => [l.op, l.ram])).toEqual([
-      ['conv2d', 17472], ['conv2d', 26944], ['pool', 15680], ['dense', 3264], ['dense', 138], ['softmax', 20],
+      ['conv2d', 17472],
+      ['conv2d', 26944],
+      ['pool', 15680],
+      ['dense', 3264],
+      ['dense', 138],
+      ['softmax', 20],
     ]);
     expect(e.totals.peakRam).toBe(26944);
     expect(e.totals.exact).toBe(true);
@@ -33,13 +38,17 @@ describe('T1 (tflite-tools example) in the unas convention', () => {
 
   it('reproduces MACs 2 610 368', () => {
     // 30·30·16·27 = 388 800; 28·28·16·144 = 1 806 336; pool 14·14·16·4 = 12 544; 3 136·128 = 401 408; 128·10 = 1 280.
-    expect(e.layers.filter((l) => l.macs > 0).map((l) => l.macs)).toEqual([388800, 1806336, 12544, 401408, 1280]);
+    expect(e.layers.filter((l) => l.macs > 0).map((l) => l.macs)).toEqual([
+      388800, 1806336, 12544, 401408, 1280,
+    ]);
     expect(e.totals.macs).toBe(2610368);
   });
 
   it('excluding the input (the μNAS default) only changes the first step', () => {
     const x = estimate(t1(), { convention: 'unas' });
-    expect(x.layers.filter((l) => l.ram !== null).map((l) => l.ram)).toEqual([14400, 26944, 15680, 3264, 138, 20]);
+    expect(x.layers.filter((l) => l.ram !== null).map((l) => l.ram)).toEqual([
+      14400, 26944, 15680, 3264, 138, 20,
+    ]);
   });
 });
 

@@ -5,7 +5,13 @@
 import type { Activation, ArchGraph, Padding, Pair } from '../../../../server/src/engine/arch/graph.js';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 
-export const conv = (filters: number, k: number | Pair, s: number | Pair = 1, padding: Padding = 'valid', activation: Activation = 'none') => ({
+export const conv = (
+  filters: number,
+  k: number | Pair,
+  s: number | Pair = 1,
+  padding: Padding = 'valid',
+  activation: Activation = 'none',
+) => ({
   kind: 'conv2d' as const,
   filters,
   kernel: (typeof k === 'number' ? [k, k] : k) as Pair,
@@ -15,11 +21,34 @@ export const conv = (filters: number, k: number | Pair, s: number | Pair = 1, pa
   batchnorm: false,
 });
 export const dw = (k: number, s = 1, padding: Padding = 'valid', activation: Activation = 'none') => ({
-  kind: 'dwconv2d' as const, kernel: [k, k] as Pair, stride: [s, s] as Pair, padding, multiplier: 1, activation, batchnorm: false,
+  kind: 'dwconv2d' as const,
+  kernel: [k, k] as Pair,
+  stride: [s, s] as Pair,
+  padding,
+  multiplier: 1,
+  activation,
+  batchnorm: false,
 });
-export const maxpool = (p: number, s = p, padding: Padding = 'valid') => ({ kind: 'pool' as const, type: 'max' as const, size: [p, p] as Pair, stride: [s, s] as Pair, padding });
-export const avgpool = (p: number, s = p) => ({ kind: 'pool' as const, type: 'avg' as const, size: [p, p] as Pair, stride: [s, s] as Pair, padding: 'valid' as const });
-export const dense = (units: number, activation: Activation = 'none') => ({ kind: 'dense' as const, units, activation, batchnorm: false });
+export const maxpool = (p: number, s = p, padding: Padding = 'valid') => ({
+  kind: 'pool' as const,
+  type: 'max' as const,
+  size: [p, p] as Pair,
+  stride: [s, s] as Pair,
+  padding,
+});
+export const avgpool = (p: number, s = p) => ({
+  kind: 'pool' as const,
+  type: 'avg' as const,
+  size: [p, p] as Pair,
+  stride: [s, s] as Pair,
+  padding: 'valid' as const,
+});
+export const dense = (units: number, activation: Activation = 'none') => ({
+  kind: 'dense' as const,
+  units,
+  activation,
+  batchnorm: false,
+});
 export const flatten = { kind: 'flatten' as const };
 export const softmax = { kind: 'softmax' as const };
 export const add = { kind: 'add' as const };
@@ -63,7 +92,10 @@ export function t4(): ArchGraph {
 }
 
 /** Builds a graph from a list of [op, inputs?] steps; inputs default to the previous node. */
-export function graphOf(input: readonly number[], steps: readonly (readonly [Parameters<GraphBuilder['add']>[0], (readonly number[])?])[]): ArchGraph {
+export function graphOf(
+  input: readonly number[],
+  steps: readonly (readonly [Parameters<GraphBuilder['add']>[0], (readonly number[])?])[],
+): ArchGraph {
   const b = new GraphBuilder(input);
   for (const [op, ins] of steps) b.add(op, ins ? [...ins] : undefined);
   return must(b);

@@ -9,9 +9,21 @@ const only = <T>(value: T) => [{ value, weight: 1 }];
 describe('space bounds: a space of one architecture', () => {
   // 8×8×1 → exactly one block of one 3×3 conv with 2 filters, valid → 6×6×2 = 72 → no pool → flatten → dense 4 → dense 3.
   const space = muNasSpace({
-    input: [8, 8, 1], classes: 3, blocks: { min: 1, max: 1 }, layers: { min: 1, max: 1 },
-    layer: { ...muNasSpace().layer, types: only('conv2d' as const), kernels: only(3), strides: only(1), channels: { min: 2, max: 2 }, prepool: { probability: 0, size: 2 } },
-    pool: only(null), dense: { min: 1, max: 1 }, units: { min: 4, max: 4 },
+    input: [8, 8, 1],
+    classes: 3,
+    blocks: { min: 1, max: 1 },
+    layers: { min: 1, max: 1 },
+    layer: {
+      ...muNasSpace().layer,
+      types: only('conv2d' as const),
+      kernels: only(3),
+      strides: only(1),
+      channels: { min: 2, max: 2 },
+      prepool: { probability: 0, size: 2 },
+    },
+    pool: only(null),
+    dense: { min: 1, max: 1 },
+    units: { min: 4, max: 4 },
   });
   it('min = max = the estimate of that architecture', () => {
     // unas: RAM max(72, 72 + 4, 4 + 3) = 76; flash 3·3·2 + 2 = 20, 72·4 + 4 = 292, 4·3 + 3 = 15 → 327;
@@ -36,9 +48,27 @@ describe('space bounds: the smallest network is not the smallest of each field',
     // 1×1 conv keeps 16×16×4 = 1 024 B; 3×3 /2 gives 7×7×4 = 196 B; so the minimum is the strided conv
     // (input excluded): max(196, 196 + 10, 10 + 10) = 206.
     const space = muNasSpace({
-      input: [16, 16, 1], classes: 10, blocks: { min: 1, max: 1 }, layers: { min: 1, max: 1 },
-      layer: { ...muNasSpace().layer, types: [{ value: 'conv1x1', weight: 0.5 }, { value: 'conv2d', weight: 0.5 }], kernels: only(3), strides: [{ value: 1, weight: 0.5 }, { value: 2, weight: 0.5 }], channels: { min: 4, max: 8 }, prepool: { probability: 0, size: 2 } },
-      pool: only(null), dense: { min: 1, max: 1 }, units: { min: 10, max: 10 },
+      input: [16, 16, 1],
+      classes: 10,
+      blocks: { min: 1, max: 1 },
+      layers: { min: 1, max: 1 },
+      layer: {
+        ...muNasSpace().layer,
+        types: [
+          { value: 'conv1x1', weight: 0.5 },
+          { value: 'conv2d', weight: 0.5 },
+        ],
+        kernels: only(3),
+        strides: [
+          { value: 1, weight: 0.5 },
+          { value: 2, weight: 0.5 },
+        ],
+        channels: { min: 4, max: 8 },
+        prepool: { probability: 0, size: 2 },
+      },
+      pool: only(null),
+      dense: { min: 1, max: 1 },
+      units: { min: 10, max: 10 },
     });
     expect(spaceBounds(space, { convention: 'unas' }).peakRam.min).toBe(206);
   });
@@ -46,16 +76,36 @@ describe('space bounds: the smallest network is not the smallest of each field',
   it('more blocks can make a smaller model: flash is dominated by the first dense layer', () => {
     const one = muNasSpace({ input: [32, 32, 3], blocks: { min: 1, max: 1 } });
     const many = muNasSpace({ input: [32, 32, 3], blocks: { min: 1, max: 4 } });
-    expect(spaceBounds(many, { convention: 'unas' }).flash.min).toBeLessThanOrEqual(spaceBounds(one, { convention: 'unas' }).flash.min);
+    expect(spaceBounds(many, { convention: 'unas' }).flash.min).toBeLessThanOrEqual(
+      spaceBounds(one, { convention: 'unas' }).flash.min,
+    );
   });
 });
 
 describe('space bounds hold for sampled architectures', () => {
   const spaces: [string, SearchSpace][] = [
     ['CIFAR-like, no branches', muNasSpace({ input: [20, 20, 3] })],
-    ['MNIST-like, same and valid padding', muNasSpace({ input: [14, 14, 1], layer: { ...muNasSpace().layer, padding: [{ value: 'valid', weight: 0.5 }, { value: 'same', weight: 0.5 }] } })],
-    ['speech-like, non-square, with branches', muNasSpace({ input: [25, 10, 1], branch: 0.5, blocks: { min: 1, max: 5 } })],
-    ['CIFAR-like, with branches, 2 classes', muNasSpace({ input: [16, 16, 3], branch: 0.7, classes: 2, blocks: { min: 2, max: 5 } })],
+    [
+      'MNIST-like, same and valid padding',
+      muNasSpace({
+        input: [14, 14, 1],
+        layer: {
+          ...muNasSpace().layer,
+          padding: [
+            { value: 'valid', weight: 0.5 },
+            { value: 'same', weight: 0.5 },
+          ],
+        },
+      }),
+    ],
+    [
+      'speech-like, non-square, with branches',
+      muNasSpace({ input: [25, 10, 1], branch: 0.5, blocks: { min: 1, max: 5 } }),
+    ],
+    [
+      'CIFAR-like, with branches, 2 classes',
+      muNasSpace({ input: [16, 16, 3], branch: 0.7, classes: 2, blocks: { min: 2, max: 5 } }),
+    ],
   ];
   it.each(spaces)('%s', (_, space) => {
     const rng = mulberry32(7);

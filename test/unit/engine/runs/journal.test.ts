@@ -32,7 +32,10 @@ describe('journal', () => {
   });
 
   it('skips corrupt lines in the middle and says where', () => {
-    expect(parseJournal('{"a":1}\nnot json\n{"b":2}\n', 'j')).toEqual({ records: [{ a: 1 }, { b: 2 }], warnings: ['j:2: corrupt line skipped'] });
+    expect(parseJournal('{"a":1}\nnot json\n{"b":2}\n', 'j')).toEqual({
+      records: [{ a: 1 }, { b: 2 }],
+      warnings: ['j:2: corrupt line skipped'],
+    });
   });
 
   it('reads a missing journal as empty', async () => {

@@ -14,7 +14,11 @@ const fixture = readFileSync(join(__dirname, '../../../fixtures/search/tiny-mnis
 
 function config(extraStrategy = ''): SearchConfig {
   // Full training 3 epochs, so a 1-epoch cheap training is told apart.
-  const a = analyze(fixture.replace('train { epochs 1 ', 'train { epochs 3 ').replace('seed 5 }', `seed 5 ${extraStrategy} }`));
+  const a = analyze(
+    fixture
+      .replace('train { epochs 1 ', 'train { epochs 3 ')
+      .replace('seed 5 }', `seed 5 ${extraStrategy} }`),
+  );
   expect(a.diagnostics).toEqual([]);
   const r = resolveSearch(a.document, a.document.searches[0]!, '/tmp/x.unas');
   if (!r.ok) throw new Error(r.errors.join());
@@ -25,7 +29,8 @@ function config(extraStrategy = ''): SearchConfig {
 function stubEvaluator(): Evaluator & { jobs: TrainJob[] } {
   const jobs: TrainJob[] = [];
   return {
-    jobs, size: 2,
+    jobs,
+    size: 2,
     backend: async () => ({ name: 'cpu', reason: 'stub' }),
     cancel: () => undefined,
     train: async (job): Promise<WireResult> => {
@@ -41,7 +46,14 @@ async function run(c: SearchConfig) {
   const store = await RunStore.create(mkdtempSync(join(tmpdir(), 'unas-runner-')), c);
   const events: RunEvent[] = [];
   const evaluator = stubEvaluator();
-  const summary = await runSearch({ config: c, store, evaluator, baseDir: '/tmp', finalRetrain: false, onEvent: (e) => events.push(e) });
+  const summary = await runSearch({
+    config: c,
+    store,
+    evaluator,
+    baseDir: '/tmp',
+    finalRetrain: false,
+    onEvent: (e) => events.push(e),
+  });
   store.close();
   const finished = events.flatMap((e) => (e.type === 'candidate-finished' ? [e.candidate] : []));
   return { summary, events, finished, jobs: evaluator.jobs };
@@ -62,14 +74,22 @@ describe('search runner', () => {
 
   it('successive halving: a cheap training for all, full training only for the best half so far', async () => {
     const r = await run(config('halving epochs 1 subset 100 keep 50%'));
-    const trained = r.finished.filter((c): c is CandidateSummary & { lowFidelityError: number } => c.status === 'trained' && c.lowFidelityError !== undefined);
+    const trained = r.finished.filter(
+      (c): c is CandidateSummary & { lowFidelityError: number } =>
+        c.status === 'trained' && c.lowFidelityError !== undefined,
+    );
     expect(trained).toHaveLength(12);
     // Cheap jobs: 1 epoch on min(100, 300) images; full jobs: the file's settings.
     const cheap = r.jobs.filter((j) => j.train.epochs === 1);
     expect(cheap).toHaveLength(12);
     expect(cheap.every((j) => (j.dataset.spec as { subset?: number }).subset === 100)).toBe(true);
     const full = r.jobs.filter((j) => j.train.epochs !== 1);
-    expect(full.map((j) => j.id).sort()).toEqual(trained.filter((c) => c.fidelity === 'full').map((c) => c.id).sort());
+    expect(full.map((j) => j.id).sort()).toEqual(
+      trained
+        .filter((c) => c.fidelity === 'full')
+        .map((c) => c.id)
+        .sort(),
+    );
     // The rule, replayed in the order the cheap trainings came back (the stub answers in call order):
     // promoted iff within the best half of the cheap errors so far.
     const seen: number[] = [];

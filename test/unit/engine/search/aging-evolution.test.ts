@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Resources } from '../../../../protocol/src/run-events.js';
-import { AgingEvolution, type AgingEvolutionOptions } from '../../../../server/src/engine/search/aging-evolution.js';
+import {
+  AgingEvolution,
+  type AgingEvolutionOptions,
+} from '../../../../server/src/engine/search/aging-evolution.js';
 import { drive, SPACES, stubEvaluate } from './fixtures.js';
 
-const options: AgingEvolutionOptions = { space: SPACES.mnist!, seed: 5, objectives: ['error', 'ram', 'flash', 'macs'], population: 10, sample: 3 };
+const options: AgingEvolutionOptions = {
+  space: SPACES.mnist!,
+  seed: 5,
+  objectives: ['error', 'ram', 'flash', 'macs'],
+  population: 10,
+  sample: 3,
+};
 const resources = (x: number): Resources => ({ ram: x, arena: x, flash: x, macs: x, latency: x });
 
 describe('AgingEvolution', () => {
@@ -53,13 +62,28 @@ describe('AgingEvolution', () => {
   it('picks the parent that wins under every scalarisation when one member dominates', () => {
     const s = new AgingEvolution({ ...options, population: 5, sample: 40 });
     const ps = Array.from({ length: 5 }, () => s.ask());
-    ps.forEach((p, i) => s.tell(p.id, { status: 'trained', error: i === 2 ? 0.01 : 0.5 + i / 10, resources: resources(i === 2 ? 10 : 1000 + i) }));
+    ps.forEach((p, i) =>
+      s.tell(p.id, {
+        status: 'trained',
+        error: i === 2 ? 0.01 : 0.5 + i / 10,
+        resources: resources(i === 2 ? 10 : 1000 + i),
+      }),
+    );
     const parents = Array.from({ length: 20 }, () => s.ask().parent);
     expect(new Set(parents)).toEqual(new Set([ps[2]!.id]));
   });
 
   it('draws a fresh scalarisation per selection: on a two-point trade-off both ends get picked', () => {
-    const s = new AgingEvolution({ ...options, objectives: ['error', 'flash'], constraints: [{ metric: 'flash', limit: 1000, mode: 'soft' }, { metric: 'error', limit: 0.1, mode: 'soft' }], population: 2, sample: 8 });
+    const s = new AgingEvolution({
+      ...options,
+      objectives: ['error', 'flash'],
+      constraints: [
+        { metric: 'flash', limit: 1000, mode: 'soft' },
+        { metric: 'error', limit: 0.1, mode: 'soft' },
+      ],
+      population: 2,
+      sample: 8,
+    });
     const [a, b] = [s.ask(), s.ask()];
     s.tell(a!.id, { status: 'trained', error: 0.05, resources: resources(2000) }); // accurate, big
     s.tell(b!.id, { status: 'trained', error: 0.2, resources: resources(500) }); // small, inaccurate
@@ -71,7 +95,13 @@ describe('AgingEvolution', () => {
 
   it('beats random search on the stub problem', () => {
     const best = (kind: 'evolution' | 'random') => {
-      const s = new AgingEvolution({ ...options, objectives: ['error'], population: kind === 'random' ? 10_000 : 20, sample: 5, seed: 8 });
+      const s = new AgingEvolution({
+        ...options,
+        objectives: ['error'],
+        population: kind === 'random' ? 10_000 : 20,
+        sample: 5,
+        seed: 8,
+      });
       let min = 1;
       for (let i = 0; i < 200; i++) {
         const p = s.ask();

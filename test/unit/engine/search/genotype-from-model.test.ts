@@ -22,10 +22,15 @@ describe('genotypeFromLayers', () => {
       const space = SPACES[names[i % names.length]!]!;
       const g = sampleGenotype(space, rng);
       const { input, layers } = model(genotypeToModelText(g, 'm'));
-      const back = genotypeFromLayers(input, layers, { maxLayers: space.layers.max, prepoolSize: space.layer.prepool.size });
+      const back = genotypeFromLayers(input, layers, {
+        maxLayers: space.layers.max,
+        prepoolSize: space.layer.prepool.size,
+      });
       expect(back.ok, back.ok ? '' : `${back.reason}\n${genotypeToModelText(g, 'm')}`).toBe(true);
       if (!back.ok) continue;
-      expect(graphSignature(genotypeToGraph(back.genotype).graph)).toBe(graphSignature(genotypeToGraph(g).graph));
+      expect(graphSignature(genotypeToGraph(back.genotype).graph)).toBe(
+        graphSignature(genotypeToGraph(g).graph),
+      );
       // The network, not the genotype, comes back: chains may be cut into blocks differently, a
       // clipped final pool reads as its clipped size, a conv2d k1 as a conv1x1.
     }
@@ -49,19 +54,44 @@ describe('genotypeFromLayers', () => {
     const r = genotypeFromLayers(input, layers);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.genotype.blocks.map((b) => b.layers.map((l) => l.type))).toEqual([['conv2d', 'dwconv2d', 'conv1x1'], ['conv2d']]);
+    expect(r.genotype.blocks.map((b) => b.layers.map((l) => l.type))).toEqual([
+      ['conv2d', 'dwconv2d', 'conv1x1'],
+      ['conv2d'],
+    ]);
     expect(r.genotype.blocks[0]!.layers[1]).toMatchObject({ prepool: true, batchnorm: true, relu: false });
-    expect(r.genotype).toMatchObject({ pool: { type: 'max', size: 2 }, dense: [32], dropout: 0.1, classes: 10, prepoolSize: 2 });
+    expect(r.genotype).toMatchObject({
+      pool: { type: 'max', size: 2 },
+      dense: [32],
+      dropout: 0.1,
+      classes: 10,
+      prepoolSize: 2,
+    });
     expect(inSpace(r.genotype, { ...SPACES.mnist!, dropout: 0.1 })).toBe(true);
   });
 
   it('says why a model is not in the μNAS family', () => {
-    const reason = (text: string) => { const { input, layers } = model(text); const r = genotypeFromLayers(input, layers); return r.ok ? 'ok' : r.reason; };
-    expect(reason('model m { input 49x10x1; conv2d 64 k3 s2 same relu; gap; dense 12; softmax }')).toMatch(/expected flatten.*global-pool/);
-    expect(reason('model m { input 8x8x1; conv2d 4 k3; add { path { conv2d 4 k3 } path { } }; flatten; dense 2; softmax }')).toMatch(/identity path/);
-    expect(reason('model m { input 8x8x1; conv2d 4 k3; add { path { conv2d 4 k3 } path { dwconv2d k3 } }; flatten; dense 2; softmax }')).toMatch(/does not rebuild/);
+    const reason = (text: string) => {
+      const { input, layers } = model(text);
+      const r = genotypeFromLayers(input, layers);
+      return r.ok ? 'ok' : r.reason;
+    };
+    expect(reason('model m { input 49x10x1; conv2d 64 k3 s2 same relu; gap; dense 12; softmax }')).toMatch(
+      /expected flatten.*global-pool/,
+    );
+    expect(
+      reason(
+        'model m { input 8x8x1; conv2d 4 k3; add { path { conv2d 4 k3 } path { } }; flatten; dense 2; softmax }',
+      ),
+    ).toMatch(/identity path/);
+    expect(
+      reason(
+        'model m { input 8x8x1; conv2d 4 k3; add { path { conv2d 4 k3 } path { dwconv2d k3 } }; flatten; dense 2; softmax }',
+      ),
+    ).toMatch(/does not rebuild/);
     expect(reason('model m { input 8x8x1; conv2d 4 k3; flatten; dense 2 }')).toMatch(/softmax/);
-    expect(reason('model m { input 8x8x1; conv2d 4 k3; flatten; dropout 0.2; dense 2; softmax }')).toMatch(/dropout before the classifier/);
+    expect(reason('model m { input 8x8x1; conv2d 4 k3; flatten; dropout 0.2; dense 2; softmax }')).toMatch(
+      /dropout before the classifier/,
+    );
     expect(reason('model m { input 4x4x1; conv2d 4 k5; flatten; dense 2; softmax }')).toMatch(/shape errors/);
   });
 });

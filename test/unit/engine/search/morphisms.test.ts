@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SearchSpace } from '../../../../server/src/engine/arch/space.js';
-import { genotypeToGraph, graphSignature, type Genotype, type LayerGene } from '../../../../server/src/engine/search/genotype.js';
+import {
+  genotypeToGraph,
+  graphSignature,
+  type Genotype,
+  type LayerGene,
+} from '../../../../server/src/engine/search/genotype.js';
 import { spaceViolations } from '../../../../server/src/engine/search/in-space.js';
 import { legalMorphs, morphEdits, mutate } from '../../../../server/src/engine/search/morphisms.js';
 import { sampleGenotype } from '../../../../server/src/engine/search/sample.js';
@@ -10,7 +15,12 @@ import { paperSpace, SPACES } from './fixtures.js';
 const signature = (g: Genotype) => graphSignature(genotypeToGraph(g).graph);
 
 /** Random walks: mutate the last child, restarting from a fresh sample every 40 steps. */
-function walk(space: SearchSpace, steps: number, seed: number, check: (parent: Genotype, child: Genotype, label: string) => void): void {
+function walk(
+  space: SearchSpace,
+  steps: number,
+  seed: number,
+  check: (parent: Genotype, child: Genotype, label: string) => void,
+): void {
   const rng = new SerialisableRng(seed);
   let g = sampleGenotype(space, rng);
   for (let i = 0; i < steps; i++) {
@@ -22,7 +32,12 @@ function walk(space: SearchSpace, steps: number, seed: number, check: (parent: G
   }
 }
 
-const kinds = (label: string) => label.replace(/\(.*\)/, '').replace(/(conv2d|conv1x1|dwconv2d|avg|max)/g, 'T').replace(/\d+(\.\d+)?/g, '#').trim();
+const kinds = (label: string) =>
+  label
+    .replace(/\(.*\)/, '')
+    .replace(/(conv2d|conv1x1|dwconv2d|avg|max)/g, 'T')
+    .replace(/\d+(\.\d+)?/g, '#')
+    .trim();
 
 describe('mutate', () => {
   it('keeps 10,000 seeded children of the μNAS space inside it, shape-valid and different from their parents', () => {
@@ -35,22 +50,50 @@ describe('mutate', () => {
     });
     // Every kind of edit of domain.md came up.
     for (const k of [
-      'network: remove block #', 'network: append block #', 'network: append branch block #', 'block #: branch on', 'block #: branch off', 'block #: remove',
-      'block #: remove layer #', 'block #: insert T as layer #', 'layer #: batch norm on', 'layer #: batch norm off', 'layer #: ReLU on', 'layer #: ReLU off',
-      'layer #: pre-pool on', 'layer #: pre-pool off', 'layer #: type T → T', 'layer #: filters +#', 'layer #: filters -#', 'layer #: kernel +#', 'layer #: kernel -#',
-      'layer #: stride # → #', 'pool: on', 'pool: off', 'pool: T → T', 'pool: size +#', 'pool: size -#', 'dense: remove dense #', 'dense: append dense #',
-      'dense #: units +#', 'dense #: units -#',
-    ]) expect(labels, k).toContain(k);
+      'network: remove block #',
+      'network: append block #',
+      'network: append branch block #',
+      'block #: branch on',
+      'block #: branch off',
+      'block #: remove',
+      'block #: remove layer #',
+      'block #: insert T as layer #',
+      'layer #: batch norm on',
+      'layer #: batch norm off',
+      'layer #: ReLU on',
+      'layer #: ReLU off',
+      'layer #: pre-pool on',
+      'layer #: pre-pool off',
+      'layer #: type T → T',
+      'layer #: filters +#',
+      'layer #: filters -#',
+      'layer #: kernel +#',
+      'layer #: kernel -#',
+      'layer #: stride # → #',
+      'pool: on',
+      'pool: off',
+      'pool: T → T',
+      'pool: size +#',
+      'pool: size -#',
+      'dense: remove dense #',
+      'dense: append dense #',
+      'dense #: units +#',
+      'dense #: units -#',
+    ])
+      expect(labels, k).toContain(k);
   });
 
-  it.each(['cifar', 'kws', 'tiny', 'same', 'plain', 'fixed'])('keeps children of the %s space inside it and shape-valid (3,000 mutations)', (name) => {
-    const space = SPACES[name]!;
-    walk(space, 3000, 7, (parent, child, label) => {
-      expect(spaceViolations(child, space), label).toEqual([]);
-      expect(genotypeToGraph(child).errors, label).toEqual([]);
-      expect(signature(child), label).not.toBe(signature(parent));
-    });
-  });
+  it.each(['cifar', 'kws', 'tiny', 'same', 'plain', 'fixed'])(
+    'keeps children of the %s space inside it and shape-valid (3,000 mutations)',
+    (name) => {
+      const space = SPACES[name]!;
+      walk(space, 3000, 7, (parent, child, label) => {
+        expect(spaceViolations(child, space), label).toEqual([]);
+        expect(genotypeToGraph(child).errors, label).toEqual([]);
+        expect(signature(child), label).not.toBe(signature(parent));
+      });
+    },
+  );
 
   it('draws uniformly among the legal morphs', () => {
     const { space, g } = small();
@@ -70,9 +113,19 @@ describe('mutate', () => {
 
   it('returns undefined when no edit is legal', () => {
     const space = paperSpace([8, 8, 1], 2, {
-      blocks: { min: 1, max: 1 }, layers: { min: 1, max: 1 }, branch: 0,
-      layer: { ...paperSpace([8, 8, 1], 2).layer, types: [{ value: 'conv1x1', weight: 1 }], channels: { min: 4, max: 4 }, batchnorm: 1, relu: 1, prepool: { probability: 0, size: 2 } },
-      pool: [{ value: null, weight: 1 }], dense: { min: 0, max: 0 },
+      blocks: { min: 1, max: 1 },
+      layers: { min: 1, max: 1 },
+      branch: 0,
+      layer: {
+        ...paperSpace([8, 8, 1], 2).layer,
+        types: [{ value: 'conv1x1', weight: 1 }],
+        channels: { min: 4, max: 4 },
+        batchnorm: 1,
+        relu: 1,
+        prepool: { probability: 0, size: 2 },
+      },
+      pool: [{ value: null, weight: 1 }],
+      dense: { min: 0, max: 0 },
     });
     const g = sampleGenotype(space, new SerialisableRng(1));
     expect(mutate(g, space, new SerialisableRng(1))).toBeUndefined();
@@ -85,13 +138,45 @@ function small(): { space: SearchSpace; g: Genotype } {
   const space = paperSpace([12, 12, 1], 3, {
     blocks: { min: 1, max: 2 },
     layers: { min: 1, max: 2 },
-    layer: { ...base.layer, types: [{ value: 'conv2d', weight: 0.5 }, { value: 'dwconv2d', weight: 0.5 }], kernels: [{ value: 3, weight: 0.5 }, { value: 5, weight: 0.5 }], channels: { min: 4, max: 8 } },
-    pool: [{ value: null, weight: 0.5 }, { value: { type: 'max', size: 2 }, weight: 0.25 }, { value: { type: 'max', size: 4 }, weight: 0.25 }],
+    layer: {
+      ...base.layer,
+      types: [
+        { value: 'conv2d', weight: 0.5 },
+        { value: 'dwconv2d', weight: 0.5 },
+      ],
+      kernels: [
+        { value: 3, weight: 0.5 },
+        { value: 5, weight: 0.5 },
+      ],
+      channels: { min: 4, max: 8 },
+    },
+    pool: [
+      { value: null, weight: 0.5 },
+      { value: { type: 'max', size: 2 }, weight: 0.25 },
+      { value: { type: 'max', size: 4 }, weight: 0.25 },
+    ],
     dense: { min: 0, max: 1 },
     units: { min: 10, max: 12 },
   });
-  const layer: LayerGene = { type: 'conv2d', filters: 5, kernel: 3, stride: 1, padding: 'valid', prepool: false, batchnorm: false, relu: true };
-  const g: Genotype = { input: [12, 12, 1], classes: 3, blocks: [{ branch: false, layers: [layer] }], pool: { type: 'max', size: 2 }, dense: [11], dropout: 0, prepoolSize: 2 };
+  const layer: LayerGene = {
+    type: 'conv2d',
+    filters: 5,
+    kernel: 3,
+    stride: 1,
+    padding: 'valid',
+    prepool: false,
+    batchnorm: false,
+    relu: true,
+  };
+  const g: Genotype = {
+    input: [12, 12, 1],
+    classes: 3,
+    blocks: [{ branch: false, layers: [layer] }],
+    pool: { type: 'max', size: 2 },
+    dense: [11],
+    dropout: 0,
+    prepoolSize: 2,
+  };
   return { space, g };
 }
 
@@ -101,12 +186,21 @@ describe('morphEdits', () => {
     expect(morphEdits(g, space).map((e) => e.label)).toEqual([
       'network: append a block',
       'block 1: insert a layer',
-      'layer 1.1: batch norm on', 'layer 1.1: ReLU off', 'layer 1.1: pre-pool on',
+      'layer 1.1: batch norm on',
+      'layer 1.1: ReLU off',
+      'layer 1.1: pre-pool on',
       'layer 1.1: type conv2d → dwconv2d',
-      'layer 1.1: filters -1', 'layer 1.1: filters +1', 'layer 1.1: filters +3',
-      'layer 1.1: kernel +2', 'layer 1.1: stride 1 → 2',
-      'pool: off', 'pool: max → avg', 'pool: size +2',
-      'dense: remove a layer', 'dense 1: units -1', 'dense 1: units +1',
+      'layer 1.1: filters -1',
+      'layer 1.1: filters +1',
+      'layer 1.1: filters +3',
+      'layer 1.1: kernel +2',
+      'layer 1.1: stride 1 → 2',
+      'pool: off',
+      'pool: max → avg',
+      'pool: size +2',
+      'dense: remove a layer',
+      'dense 1: units -1',
+      'dense 1: units +1',
     ]);
     // max → avg leaves the space (no avg pool in it); the rest are legal.
     const legal = legalMorphs(g, space, new SerialisableRng(2)).map((m) => m.label);
@@ -122,7 +216,11 @@ describe('morphEdits', () => {
     const child = edit.realise(new SerialisableRng(1)).child;
     expect(child.blocks).toEqual([{ branch: false, layers: g.blocks[0]!.layers }]);
     // The forced last layer of a branch has no filter edits (they would change nothing).
-    expect(morphEdits(two, space).map((e) => e.label).filter((l) => l.startsWith('layer 2.1: filters'))).toEqual([]);
+    expect(
+      morphEdits(two, space)
+        .map((e) => e.label)
+        .filter((l) => l.startsWith('layer 2.1: filters')),
+    ).toEqual([]);
   });
 
   it('never mutates its parent', () => {

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { Resources } from '../../../../protocol/src/run-events.js';
 import {
-  boundOf, drawLambdas, excess, feasible, formatMetric, median, objectiveValues, resolveNormalisers, scalarise, violations, type Constraint,
+  boundOf,
+  drawLambdas,
+  excess,
+  feasible,
+  formatMetric,
+  median,
+  objectiveValues,
+  resolveNormalisers,
+  scalarise,
+  violations,
+  type Constraint,
 } from '../../../../server/src/engine/search/objectives.js';
 import { SerialisableRng } from '../../../../server/src/engine/search/serialisable-rng.js';
 
-const res = (over: Partial<Resources> = {}): Resources => ({ ram: 9318, arena: 10_000, flash: 12_000, macs: 2_100_000, latency: 61, ...over });
+const res = (over: Partial<Resources> = {}): Resources => ({
+  ram: 9318,
+  arena: 10_000,
+  flash: 12_000,
+  macs: 2_100_000,
+  latency: 61,
+  ...over,
+});
 
 describe('scalarisation', () => {
   it('is −max_i min(m_i / b_i, 10) / λ_i', () => {
@@ -23,10 +40,19 @@ describe('scalarisation', () => {
   });
 
   it('normalises by the tightest bound, else by the population median, else by 1', () => {
-    const cs: Constraint[] = [{ metric: 'ram', limit: 8192, mode: 'hard' }, { metric: 'ram', limit: 4096, mode: 'soft' }, { metric: 'error', limit: 0.05, mode: 'soft' }];
+    const cs: Constraint[] = [
+      { metric: 'ram', limit: 8192, mode: 'hard' },
+      { metric: 'ram', limit: 4096, mode: 'soft' },
+      { metric: 'error', limit: 0.05, mode: 'soft' },
+    ];
     expect(boundOf('ram', cs)).toBe(4096);
     expect(boundOf('flash', cs)).toBeUndefined();
-    const population = [[0.1, 1000, 30], [0.2, 2000, 10], [0.3, 3000, 20], [0.4, 5000, 40]];
+    const population = [
+      [0.1, 1000, 30],
+      [0.2, 2000, 10],
+      [0.3, 3000, 20],
+      [0.4, 5000, 40],
+    ];
     expect(resolveNormalisers(['error', 'ram', 'macs'], cs, population)).toEqual([0.05, 4096, 25]);
     expect(resolveNormalisers(['macs'], [], [])).toEqual([1]);
     expect(median([3, 1, 2])).toBe(2);
@@ -49,7 +75,11 @@ describe('hard limits', () => {
 
   it('lists the broken ones readably; soft limits and unknown errors are not violations', () => {
     expect(violations(res(), undefined, cs)).toEqual(['ram 9.1 KB > 8 KB', 'latency 61 ms > 50 ms']);
-    expect(violations(res(), 0.042, cs)).toEqual(['ram 9.1 KB > 8 KB', 'latency 61 ms > 50 ms', 'error 4.2% > 3%']);
+    expect(violations(res(), 0.042, cs)).toEqual([
+      'ram 9.1 KB > 8 KB',
+      'latency 61 ms > 50 ms',
+      'error 4.2% > 3%',
+    ]);
     expect(feasible(res(), undefined, cs)).toBe(false);
     expect(feasible(res({ ram: 8192, latency: 50 }), 0.03, cs)).toBe(true);
     expect(feasible(res({ ram: 8192, latency: 50 }), 0.031, cs)).toBe(false);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Resources } from '../../../../protocol/src/run-events.js';
-import { dominates, hypervolume, nonDominated, ParetoArchive } from '../../../../server/src/engine/search/pareto.js';
+import {
+  dominates,
+  hypervolume,
+  nonDominated,
+  ParetoArchive,
+} from '../../../../server/src/engine/search/pareto.js';
 import { SerialisableRng } from '../../../../server/src/engine/search/serialisable-rng.js';
 
 /** Inclusion–exclusion over every subset: exact, exponential, fine for ≤ 10 points. */
@@ -21,28 +26,81 @@ describe('Pareto dominance', () => {
     expect(dominates([1, 2], [1, 3])).toBe(true);
     expect(dominates([1, 3], [1, 3])).toBe(false);
     expect(dominates([0, 4], [1, 3])).toBe(false);
-    expect(nonDominated([[1, 3], [2, 2], [2, 3], [3, 1], [3, 1], [4, 4]])).toEqual([0, 1, 3, 4]);
+    expect(
+      nonDominated([
+        [1, 3],
+        [2, 2],
+        [2, 3],
+        [3, 1],
+        [3, 1],
+        [4, 4],
+      ]),
+    ).toEqual([0, 1, 3, 4]);
   });
 });
 
 describe('hypervolume', () => {
   it('2-D staircase by hand', () => {
     // Reference (4, 4): slabs 3·1 + 2·1 + 1·1.
-    expect(hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4])).toBe(6);
-    expect(hypervolume([[1, 3], [2, 2], [3, 1], [3, 3]], [4, 4])).toBe(6);
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+        ],
+        [4, 4],
+      ),
+    ).toBe(6);
+    expect(
+      hypervolume(
+        [
+          [1, 3],
+          [2, 2],
+          [3, 1],
+          [3, 3],
+        ],
+        [4, 4],
+      ),
+    ).toBe(6);
     expect(hypervolume([], [4, 4])).toBe(0);
   });
 
   it('3-D by hand', () => {
     expect(hypervolume([[1, 1, 1]], [2, 2, 2])).toBe(1);
     // Two boxes of 2·1·1 that overlap in (1..2)^3: 2 + 2 − 1.
-    expect(hypervolume([[0, 1, 1], [1, 0, 1]], [2, 2, 2])).toBe(3);
+    expect(
+      hypervolume(
+        [
+          [0, 1, 1],
+          [1, 0, 1],
+        ],
+        [2, 2, 2],
+      ),
+    ).toBe(3);
     // Three unit-thick slabs of a 2×2×2 cube around the corner (1,1,1): 8 − 1 − … = 7 with the corner point.
-    expect(hypervolume([[0, 0, 1], [0, 1, 0], [1, 0, 0]], [2, 2, 2])).toBe(7);
+    expect(
+      hypervolume(
+        [
+          [0, 0, 1],
+          [0, 1, 0],
+          [1, 0, 0],
+        ],
+        [2, 2, 2],
+      ),
+    ).toBe(7);
   });
 
   it('clips points at or beyond the reference', () => {
-    expect(hypervolume([[1, 1], [0.5, 5]], [2, 2])).toBe(1);
+    expect(
+      hypervolume(
+        [
+          [1, 1],
+          [0.5, 5],
+        ],
+        [2, 2],
+      ),
+    ).toBe(1);
     expect(hypervolume([[2, 0]], [2, 2])).toBe(0);
   });
 
@@ -51,7 +109,9 @@ describe('hypervolume', () => {
     for (let t = 0; t < 60; t++) {
       const d = 3 + (t % 4);
       const n = 1 + rng.int(9);
-      const points = Array.from({ length: n }, () => Array.from({ length: d }, () => Math.round(rng.next() * 20) / 10));
+      const points = Array.from({ length: n }, () =>
+        Array.from({ length: d }, () => Math.round(rng.next() * 20) / 10),
+      );
       const ref = Array.from({ length: d }, () => 2);
       expect(hypervolume(points, ref)).toBeCloseTo(bruteForce(points, ref), 9);
     }
@@ -78,7 +138,13 @@ describe('ParetoArchive', () => {
   const r = (ram: number, flash: number): Resources => ({ ram, arena: ram, flash, macs: 1000, latency: 1 });
 
   it('keeps the feasible front, normalises by the bounds and measures against 2× them', () => {
-    const a = new ParetoArchive(['error', 'ram'], [{ metric: 'ram', limit: 1000, mode: 'hard' }, { metric: 'error', limit: 0.5, mode: 'soft' }]);
+    const a = new ParetoArchive(
+      ['error', 'ram'],
+      [
+        { metric: 'ram', limit: 1000, mode: 'hard' },
+        { metric: 'error', limit: 0.5, mode: 'soft' },
+      ],
+    );
     expect(a.add(1, 0.5, r(500, 1))).toBe(true); // (1, 0.5) normalised
     expect(a.hypervolume()).toBeCloseTo(1 * 1.5, 12);
     expect(a.add(2, 0.6, r(600, 1))).toBe(false); // dominated
@@ -107,7 +173,13 @@ describe('ParetoArchive', () => {
 
   it('agrees with recomputing the front from scratch as results arrive', () => {
     const rng = new SerialisableRng(3);
-    const a = new ParetoArchive(['error', 'ram', 'flash'], [{ metric: 'ram', limit: 800, mode: 'hard' }, { metric: 'flash', limit: 1000, mode: 'soft' }]);
+    const a = new ParetoArchive(
+      ['error', 'ram', 'flash'],
+      [
+        { metric: 'ram', limit: 800, mode: 'hard' },
+        { metric: 'flash', limit: 1000, mode: 'soft' },
+      ],
+    );
     const seen: number[][] = [];
     for (let id = 1; id <= 300; id++) {
       const error = rng.next();

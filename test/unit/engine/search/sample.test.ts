@@ -29,7 +29,9 @@ describe('sampleGenotype', () => {
     expect(values(layersOf(gs).flatMap((l) => (l.type === 'dwconv2d' ? [] : [l.filters])))).toEqual([1, 128]);
     expect(values(gs.map((g) => g.dense.length))).toEqual([1, 3]);
     expect(values(gs.flatMap((g) => [...g.dense]))).toEqual([10, 256]);
-    expect(new Set(layersOf(gs).flatMap((l) => (l.type === 'conv1x1' ? [] : [l.kernel])))).toEqual(new Set([3, 5, 7]));
+    expect(new Set(layersOf(gs).flatMap((l) => (l.type === 'conv1x1' ? [] : [l.kernel])))).toEqual(
+      new Set([3, 5, 7]),
+    );
     expect(new Set(gs.map((g) => (g.pool ? `${g.pool.type}${g.pool.size}` : 'none'))).size).toBe(7);
   });
 
@@ -49,8 +51,20 @@ describe('sampleGenotype', () => {
   });
 
   it('is a function of the seed', () => {
-    const a = Array.from({ length: 20 }, ((r) => () => sampleGenotype(SPACES.kws!, r))(new SerialisableRng(5)));
-    const b = Array.from({ length: 20 }, ((r) => () => sampleGenotype(SPACES.kws!, r))(new SerialisableRng(5)));
+    const a = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          sampleGenotype(SPACES.kws!, r)
+      )(new SerialisableRng(5)),
+    );
+    const b = Array.from(
+      { length: 20 },
+      (
+        (r) => () =>
+          sampleGenotype(SPACES.kws!, r)
+      )(new SerialisableRng(5)),
+    );
     expect(b).toEqual(a);
   });
 
@@ -60,7 +74,18 @@ describe('sampleGenotype', () => {
       blocks: { min: 1, max: 8 },
       layers: { min: 2, max: 3 },
       branch: 0,
-      layer: { ...paperSpace([7, 7, 1], 3).layer, types: [{ value: 'conv2d', weight: 1 }], kernels: [{ value: 3, weight: 0.5 }, { value: 5, weight: 0.5 }], strides: [{ value: 2, weight: 0.5 }, { value: 3, weight: 0.5 }] },
+      layer: {
+        ...paperSpace([7, 7, 1], 3).layer,
+        types: [{ value: 'conv2d', weight: 1 }],
+        kernels: [
+          { value: 3, weight: 0.5 },
+          { value: 5, weight: 0.5 },
+        ],
+        strides: [
+          { value: 2, weight: 0.5 },
+          { value: 3, weight: 0.5 },
+        ],
+      },
     });
     const rng = new SerialisableRng(1);
     for (let i = 0; i < 50; i++) {
@@ -69,11 +94,19 @@ describe('sampleGenotype', () => {
       expect(spaceViolations(g, space)).toEqual([]);
     }
     const shrunk = shrinkToFit(drawGenotype(space, new SerialisableRng(4)), space)!;
-    expect(shrunk.blocks.flatMap((b) => b.layers).every((l) => l.type === 'conv2d' && l.kernel === 3 && l.stride === 2)).toBe(true);
+    expect(
+      shrunk.blocks
+        .flatMap((b) => b.layers)
+        .every((l) => l.type === 'conv2d' && l.kernel === 3 && l.stride === 2),
+    ).toBe(true);
   });
 
   it('throws with the reason when the space has no shape-valid architecture', () => {
-    const space = paperSpace([2, 2, 1], 3, { layer: { ...paperSpace([2, 2, 1], 3).layer, types: [{ value: 'conv2d', weight: 1 }] } });
-    expect(() => sampleGenotype(space, new SerialisableRng(1), { maxTries: 5 })).toThrow(/no shape-valid architecture for input 2x2x1/);
+    const space = paperSpace([2, 2, 1], 3, {
+      layer: { ...paperSpace([2, 2, 1], 3).layer, types: [{ value: 'conv2d', weight: 1 }] },
+    });
+    expect(() => sampleGenotype(space, new SerialisableRng(1), { maxTries: 5 })).toThrow(
+      /no shape-valid architecture for input 2x2x1/,
+    );
   });
 });

@@ -44,7 +44,13 @@ describe.each(Object.entries(implementations))('%s keeps the SearchStrategy cont
     expect(s.outstanding().map((p) => p.id)).toEqual([b!.id]);
     expect(() => s.tell(a!.id, stubEvaluate(a!.genotype))).toThrow(/not outstanding/);
     expect(() => s.tell(999, { status: 'rejected' })).toThrow(/not outstanding/);
-    expect(() => s.tell(b!.id, { status: 'trained', error: Number.NaN, resources: stubProfiler({ nodes: [], output: 0 } as never) })).toThrow(RangeError);
+    expect(() =>
+      s.tell(b!.id, {
+        status: 'trained',
+        error: Number.NaN,
+        resources: stubProfiler({ nodes: [], output: 0 } as never),
+      }),
+    ).toThrow(RangeError);
     s.tell(b!.id, { status: 'rejected' });
     expect(s.stats()).toMatchObject({ asked: 3, trained: 1, failed: 1, rejected: 1, outstanding: 0 });
   });
@@ -80,14 +86,20 @@ describe.each(Object.entries(implementations))('%s keeps the SearchStrategy cont
   it('refuses a snapshot of another kind or other settings', () => {
     const s = make(base);
     s.ask();
-    const other = s.kind === 'aging-evolution' ? new RandomSearch(base) : new AgingEvolution({ ...base, population: 12, sample: 4 });
+    const other =
+      s.kind === 'aging-evolution'
+        ? new RandomSearch(base)
+        : new AgingEvolution({ ...base, population: 12, sample: 4 });
     expect(() => other.restore(s.snapshot())).toThrow(/snapshot is of/);
     const changed = make({ ...base, objectives: ['error', 'ram'] });
     expect(() => changed.restore(s.snapshot())).toThrow(/settings/);
   });
 
   it('pre-screens against hard resource limits, redraws, and counts the trainings saved', () => {
-    const constraints: Constraint[] = [{ metric: 'flash', limit: 20_000, mode: 'hard' }, { metric: 'macs', limit: 1e9, mode: 'soft' }];
+    const constraints: Constraint[] = [
+      { metric: 'flash', limit: 20_000, mode: 'hard' },
+      { metric: 'macs', limit: 1e9, mode: 'soft' },
+    ];
     const s = make({ ...base, profiler: stubProfiler, constraints });
     const log: string[] = [];
     drive(s, 40, 2, log);
@@ -113,7 +125,12 @@ describe.each(Object.entries(implementations))('%s keeps the SearchStrategy cont
   it('proposes the baselines first, in order, without redrawing them', () => {
     const rng = new SerialisableRng(1);
     const baselines = [sampleGenotype(space, rng), sampleGenotype(space, rng)];
-    const s = make({ ...base, baselines, profiler: stubProfiler, constraints: [{ metric: 'flash', limit: 1, mode: 'hard' }] });
+    const s = make({
+      ...base,
+      baselines,
+      profiler: stubProfiler,
+      constraints: [{ metric: 'flash', limit: 1, mode: 'hard' }],
+    });
     const [a, b] = [s.ask(), s.ask()];
     expect([a!.origin, b!.origin]).toEqual(['baseline', 'baseline']);
     expect([a!.genotype, b!.genotype]).toEqual(baselines);

@@ -11,7 +11,9 @@ import { defaultWasmDirs, findWasmDir } from '../../../../server/src/engine/trai
 describe('initTrainingBackend', () => {
   const emptyDir = mkdtempSync(join(tmpdir(), 'unas-wasm-'));
   const packageDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  afterAll(async () => { await tf.setBackend('cpu'); });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
 
   it('finds the wasm binaries in the installed package, not in an empty folder', () => {
     expect(defaultWasmDirs()).toContain(packageDist);
@@ -20,7 +22,9 @@ describe('initTrainingBackend', () => {
   });
 
   it('rejects an explicit wasm request when the binaries are missing', async () => {
-    await expect(initTrainingBackend('wasm', { wasmDir: emptyDir })).rejects.toThrow(/tfjs-backend-wasm\.wasm/);
+    await expect(initTrainingBackend('wasm', { wasmDir: emptyDir })).rejects.toThrow(
+      /tfjs-backend-wasm\.wasm/,
+    );
   });
 
   it('auto falls back to cpu and says why when neither tfjs-node nor wasm can load', async () => {
@@ -32,14 +36,26 @@ describe('initTrainingBackend', () => {
 
   it('auto picks wasm here, because tfjs-node is not installed', async () => {
     const choice = await initTrainingBackend('auto');
-    expect(choice).toEqual({ name: 'wasm', reason: 'tfjs-node not installed', wasmDir: packageDist, simd: true });
+    expect(choice).toEqual({
+      name: 'wasm',
+      reason: 'tfjs-node not installed',
+      wasmDir: packageDist,
+      simd: true,
+    });
     expect(tf.getBackend()).toBe('wasm');
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeDefined();
   });
 
   it('reports a tfjs-node that is installed but fails to load', async () => {
-    const choice = await initTrainingBackend('auto', { loadTfjsNode: () => { throw new Error('libtensorflow.so: cannot open'); } });
-    expect(choice).toMatchObject({ name: 'wasm', reason: 'tfjs-node failed to load: libtensorflow.so: cannot open' });
+    const choice = await initTrainingBackend('auto', {
+      loadTfjsNode: () => {
+        throw new Error('libtensorflow.so: cannot open');
+      },
+    });
+    expect(choice).toMatchObject({
+      name: 'wasm',
+      reason: 'tfjs-node failed to load: libtensorflow.so: cannot open',
+    });
   });
 
   it('honours an explicit cpu request and rejects an unmet tensorflow one', async () => {

@@ -12,7 +12,17 @@ import { initTrainingBackend } from '../../../../server/src/engine/training/back
 import { buildModel, layerShapes } from '../../../../server/src/engine/training/model-builder.js';
 import { learningRate, trainCandidate } from '../../../../server/src/engine/training/trainer.js';
 
-const CFG: TrainConfig = { epochs: 1, batch: 64, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: { kind: 'constant' }, earlyStop: 0, labelSmoothing: 0 };
+const CFG: TrainConfig = {
+  epochs: 1,
+  batch: 64,
+  optimizer: 'adam',
+  lr: 0.003,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: { kind: 'constant' },
+  earlyStop: 0,
+  labelSmoothing: 0,
+};
 
 function graphOf(text: string): ArchGraph {
   const a = analyze(text);
@@ -20,10 +30,14 @@ function graphOf(text: string): ArchGraph {
   return a.graphs.get(a.document.models[0]!)!;
 }
 
-const SMALL = graphOf('model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n dwconv2d k3 bn relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}');
+const SMALL = graphOf(
+  'model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n dwconv2d k3 bn relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}',
+);
 
 describe('model builder', () => {
-  beforeAll(async () => { await initTrainingBackend('wasm'); });
+  beforeAll(async () => {
+    await initTrainingBackend('wasm');
+  });
 
   it('builds every node with the shape the resource model computed (200 random graphs)', () => {
     const rng = mulberry32(7);
@@ -54,13 +68,22 @@ describe('trainer (wasm)', () => {
   });
 
   it('leaks no tensors over 20 candidates', async () => {
-    const tiny = { ...data, train: { ...data.train, rows: data.train.rows.subarray(0, 128), size: 128 }, validation: { ...data.validation, rows: data.validation.rows.subarray(0, 64), size: 64 } };
+    const tiny = {
+      ...data,
+      train: { ...data.train, rows: data.train.rows.subarray(0, 128), size: 128 },
+      validation: { ...data.validation, rows: data.validation.rows.subarray(0, 64), size: 64 },
+    };
     const rng = mulberry32(3);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) {
       const g = randomGraph(rng);
       // Random graphs take their own input sizes; give them MNIST's.
-      const r = await trainCandidate(i % 2 ? SMALL : rebased(g), tiny, { ...CFG, batch: 32, weightDecay: i % 3 ? 0 : 1e-4 }, { seed: i });
+      const r = await trainCandidate(
+        i % 2 ? SMALL : rebased(g),
+        tiny,
+        { ...CFG, batch: 32, weightDecay: i % 3 ? 0 : 1e-4 },
+        { seed: i },
+      );
       expect(r.status).toBe('trained');
       expect(tf.memory().numTensors).toBe(before);
     }
@@ -71,13 +94,21 @@ describe('trainer (wasm)', () => {
     const g = graphOf('model m { input 28x28x1; flatten; dense 10; softmax }');
     const r = await trainCandidate(g, data, { ...CFG, optimizer: 'sgd', lr: 1e39, momentum: 0 }, { seed: 1 });
     expect(r.status).toBe('failed');
-    if (r.status === 'failed') expect(r.reason).toMatch(/^training diverged: (loss is (NaN|Infinity)|weights became NaN\/Inf) in epoch 1$/);
+    if (r.status === 'failed')
+      expect(r.reason).toMatch(
+        /^training diverged: (loss is (NaN|Infinity)|weights became NaN\/Inf) in epoch 1$/,
+      );
   });
 
   it('stops cleanly when cancelled and leaves no tensors', async () => {
     const before = tf.memory().numTensors;
     const abort = new AbortController();
-    const p = trainCandidate(SMALL, data, { ...CFG, epochs: 5 }, { seed: 1, signal: abort.signal, onEpoch: () => undefined });
+    const p = trainCandidate(
+      SMALL,
+      data,
+      { ...CFG, epochs: 5 },
+      { seed: 1, signal: abort.signal, onEpoch: () => undefined },
+    );
     setTimeout(() => abort.abort(), 50);
     const r = await p;
     expect(r.status).toBe('cancelled');
@@ -90,8 +121,16 @@ describe('learning-rate schedules', () => {
     expect(learningRate(0.1, { kind: 'constant' }, 5, 10)).toBe(0.1);
     expect(learningRate(0.1, { kind: 'cosine' }, 0, 10)).toBeCloseTo(0.1);
     expect(learningRate(0.1, { kind: 'cosine' }, 5, 10)).toBeCloseTo(0.05);
-    const step = { kind: 'step' as const, steps: [{ epoch: 15, lr: 0.005 }, { epoch: 30, lr: 0.001 }] };
-    expect([0, 13, 14, 28, 29, 40].map((e) => learningRate(0.01, step, e, 45))).toEqual([0.01, 0.01, 0.005, 0.005, 0.001, 0.001]);
+    const step = {
+      kind: 'step' as const,
+      steps: [
+        { epoch: 15, lr: 0.005 },
+        { epoch: 30, lr: 0.001 },
+      ],
+    };
+    expect([0, 13, 14, 28, 29, 40].map((e) => learningRate(0.01, step, e, 45))).toEqual([
+      0.01, 0.01, 0.005, 0.005, 0.001, 0.001,
+    ]);
   });
 });
 
@@ -100,7 +139,10 @@ function rebased(g: ArchGraph): ArchGraph {
   const b = new GraphBuilder([28, 28, 1]);
   const map = new Map<number, number>([[0, 0]]);
   for (const n of g.nodes.slice(1)) {
-    const id = b.add(n.op, n.inputs.map((i) => map.get(i)!));
+    const id = b.add(
+      n.op,
+      n.inputs.map((i) => map.get(i)!),
+    );
     if (id === undefined) return SMALL;
     map.set(n.id, id);
   }

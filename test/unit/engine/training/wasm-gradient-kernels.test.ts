@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { mulberry32 as seededRng } from '../../../../server/src/engine/rng/seeded-rng.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/backend-selection.js';
-import { registerWasmGradientKernels, wasmKernelFixes } from '../../../../server/src/engine/training/backend/wasm-gradient-kernels.js';
+import {
+  registerWasmGradientKernels,
+  wasmKernelFixes,
+} from '../../../../server/src/engine/training/backend/wasm-gradient-kernels.js';
 
 // Each wasm result must match the cpu backend within TOLERANCE × max(1, max |cpu value|): float32 sums of
 // a few hundred products differ by rounding order only, far below this.
@@ -10,8 +13,17 @@ const TOLERANCE = 1e-4;
 
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 interface Case {
-  batch: number; h: number; w: number; inC: number; outC: number; mult: number;
-  kh: number; kw: number; sh: number; sw: number; pad: Pad;
+  batch: number;
+  h: number;
+  w: number;
+  inC: number;
+  outC: number;
+  mult: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  pad: Pad;
 }
 
 const mulberry32 = (seed: number): (() => number) => seededRng(seed).next;
@@ -26,11 +38,45 @@ function makeCases(): Case[] {
     { batch: 1, h: 7, w: 7, inC: 3, outC: 2, mult: 1, kh: 1, kw: 1, sh: 3, sw: 3, pad: 'same' },
     { batch: 3, h: 7, w: 9, inC: 2, outC: 2, mult: 3, kh: 1, kw: 2, sh: 2, sw: 3, pad: 'valid' },
     { batch: 2, h: 14, w: 14, inC: 4, outC: 4, mult: 1, kh: 3, kw: 3, sh: 2, sw: 2, pad: 'same' },
-    { batch: 1, h: 6, w: 6, inC: 1, outC: 1, mult: 1, kh: 2, kw: 2, sh: 1, sw: 1, pad: [[0, 0], [3, 0], [0, 2], [0, 0]] },
+    {
+      batch: 1,
+      h: 6,
+      w: 6,
+      inC: 1,
+      outC: 1,
+      mult: 1,
+      kh: 2,
+      kw: 2,
+      sh: 1,
+      sw: 1,
+      pad: [
+        [0, 0],
+        [3, 0],
+        [0, 2],
+        [0, 0],
+      ],
+    },
     // Pointwise convolutions take a matrix-product route, transposing x or dy, whichever is smaller.
     { batch: 3, h: 5, w: 6, inC: 2, outC: 4, mult: 1, kh: 1, kw: 1, sh: 1, sw: 1, pad: 'same' },
     { batch: 1, h: 4, w: 3, inC: 4, outC: 3, mult: 2, kh: 1, kw: 1, sh: 1, sw: 1, pad: 'valid' },
-    { batch: 2, h: 4, w: 4, inC: 3, outC: 2, mult: 1, kh: 1, kw: 1, sh: 1, sw: 1, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
+    {
+      batch: 2,
+      h: 4,
+      w: 4,
+      inC: 3,
+      outC: 2,
+      mult: 1,
+      kh: 1,
+      kw: 1,
+      sh: 1,
+      sw: 1,
+      pad: [
+        [0, 0],
+        [0, 2],
+        [1, 0],
+        [0, 0],
+      ],
+    },
   ];
   for (let i = 0; cases.length < 40; i++) {
     const kh = int(1, 7);
@@ -38,13 +84,31 @@ function makeCases(): Case[] {
     const sh = int(1, 3);
     const sw = rand() < 0.7 ? sh : int(1, 3);
     const r = rand();
-    const pad: Pad = r < 0.45 ? 'same' : r < 0.9 ? 'valid'
-      : [[0, 0], [int(0, kh), int(0, kh)], [int(0, kw), int(0, kw)], [0, 0]];
+    const pad: Pad =
+      r < 0.45
+        ? 'same'
+        : r < 0.9
+          ? 'valid'
+          : [
+              [0, 0],
+              [int(0, kh), int(0, kh)],
+              [int(0, kw), int(0, kw)],
+              [0, 0],
+            ];
     const minH = pad === 'valid' ? kh : 1;
     const minW = pad === 'valid' ? kw : 1;
     cases.push({
-      batch: rand() < 0.3 ? 1 : int(2, 3), h: int(minH, Math.max(minH, 12)), w: int(minW, Math.max(minW, 12)),
-      inC: int(1, 4), outC: int(1, 4), mult: int(1, 3), kh, kw, sh, sw, pad,
+      batch: rand() < 0.3 ? 1 : int(2, 3),
+      h: int(minH, Math.max(minH, 12)),
+      w: int(minW, Math.max(minW, 12)),
+      inC: int(1, 4),
+      outC: int(1, 4),
+      mult: int(1, 3),
+      kh,
+      kw,
+      sh,
+      sw,
+      pad,
     });
   }
   return cases;
@@ -77,7 +141,8 @@ function maxDiffOverScale(actual: Float32Array, expected: Float32Array): number 
   return diff / scale;
 }
 
-const t4 = (a: { values: Float32Array; shape: number[] }) => tf.tensor4d(a.values, a.shape as [number, number, number, number]);
+const t4 = (a: { values: Float32Array; shape: number[] }) =>
+  tf.tensor4d(a.values, a.shape as [number, number, number, number]);
 
 describe('wasm gradient kernels match cpu', () => {
   let previous: string | undefined;
@@ -122,14 +187,42 @@ describe('wasm gradient kernels match cpu', () => {
     const dwDy = randomArray(rand, dwOut);
     const engine = tf.engine();
 
-    await compare('Conv2DBackpropFilter', () => engine.runKernel(tf.Conv2DBackpropFilter,
-      { x: t4(x), dy: t4(dy) }, { strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape }) as tf.Tensor);
-    await compare('Conv2DBackpropInput', () => engine.runKernel(tf.Conv2DBackpropInput,
-      { dy: t4(dy), filter: t4(filter) }, { strides, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor);
-    await compare('DepthwiseConv2dNativeBackpropFilter', () => engine.runKernel(tf.DepthwiseConv2dNativeBackpropFilter,
-      { x: t4(x), dy: t4(dwDy) }, { strides, dilations: 1, pad: c.pad, filterShape: dwFilter.shape }) as tf.Tensor);
-    await compare('DepthwiseConv2dNativeBackpropInput', () => engine.runKernel(tf.DepthwiseConv2dNativeBackpropInput,
-      { dy: t4(dwDy), filter: t4(dwFilter) }, { strides, dilations: 1, pad: c.pad, inputShape: x.shape }) as tf.Tensor);
+    await compare(
+      'Conv2DBackpropFilter',
+      () =>
+        engine.runKernel(
+          tf.Conv2DBackpropFilter,
+          { x: t4(x), dy: t4(dy) },
+          { strides, pad: c.pad, dataFormat: 'NHWC', filterShape: filter.shape },
+        ) as tf.Tensor,
+    );
+    await compare(
+      'Conv2DBackpropInput',
+      () =>
+        engine.runKernel(
+          tf.Conv2DBackpropInput,
+          { dy: t4(dy), filter: t4(filter) },
+          { strides, pad: c.pad, dataFormat: 'NHWC', inputShape: x.shape },
+        ) as tf.Tensor,
+    );
+    await compare(
+      'DepthwiseConv2dNativeBackpropFilter',
+      () =>
+        engine.runKernel(
+          tf.DepthwiseConv2dNativeBackpropFilter,
+          { x: t4(x), dy: t4(dwDy) },
+          { strides, dilations: 1, pad: c.pad, filterShape: dwFilter.shape },
+        ) as tf.Tensor,
+    );
+    await compare(
+      'DepthwiseConv2dNativeBackpropInput',
+      () =>
+        engine.runKernel(
+          tf.DepthwiseConv2dNativeBackpropInput,
+          { dy: t4(dwDy), filter: t4(dwFilter) },
+          { strides, dilations: 1, pad: c.pad, inputShape: x.shape },
+        ) as tf.Tensor,
+    );
     // Values on a 0.1 grid so pooling windows hold ties: the gradient must go to the first maximum.
     const coarse = { values: x.values.map((v) => Math.round(v * 10) / 10), shape: x.shape };
     const poolPad = typeof c.pad === 'string' ? c.pad : 'same';
@@ -138,12 +231,28 @@ describe('wasm gradient kernels match cpu', () => {
       const input = t4(coarse);
       const output = tf.maxPool(input, pool, strides, poolPad);
       const poolDy = tf.randomUniform(output.shape, -1, 1, 'float32', i);
-      return engine.runKernel(tf.MaxPoolGrad, { dy: poolDy, input, output }, { filterSize: pool, strides, pad: poolPad }) as tf.Tensor;
+      return engine.runKernel(
+        tf.MaxPoolGrad,
+        { dy: poolDy, input, output },
+        { filterSize: pool, strides, pad: poolPad },
+      ) as tf.Tensor;
     });
-    await compare('grad conv2d', () => tf.grads((a: tf.Tensor, f: tf.Tensor) =>
-      tf.conv2d(a as tf.Tensor4D, f as tf.Tensor4D, strides, c.pad).mul(t4(dy)).sum())([t4(x), t4(filter)]));
-    await compare('grad depthwiseConv2d', () => tf.grads((a: tf.Tensor, f: tf.Tensor) =>
-      tf.depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, strides, c.pad).mul(t4(dwDy)).sum())([t4(x), t4(dwFilter)]));
+    await compare('grad conv2d', () =>
+      tf.grads((a: tf.Tensor, f: tf.Tensor) =>
+        tf
+          .conv2d(a as tf.Tensor4D, f as tf.Tensor4D, strides, c.pad)
+          .mul(t4(dy))
+          .sum(),
+      )([t4(x), t4(filter)]),
+    );
+    await compare('grad depthwiseConv2d', () =>
+      tf.grads((a: tf.Tensor, f: tf.Tensor) =>
+        tf
+          .depthwiseConv2d(a as tf.Tensor4D, f as tf.Tensor4D, strides, c.pad)
+          .mul(t4(dwDy))
+          .sum(),
+      )([t4(x), t4(dwFilter)]),
+    );
   });
 
   it('the gradients of every op a μNAS model trains with match cpu', async () => {
@@ -154,23 +263,60 @@ describe('wasm gradient kernels match cpu', () => {
       ['softmax', [[4, 5]], (x) => tf.softmax(x)],
       ['global avg pool', [X], (x) => tf.mean(x, [1, 2])],
       ['global max pool', [X], (x) => tf.max(x, [1, 2])],
-      ['batchNorm (batch stats)', [X, [3], [3]], (x, o, sc) => {
-        const m = tf.moments(x, [0, 1, 2]);
-        return tf.batchNorm(x, m.mean, m.variance, o, sc, 1e-3);
-      }],
+      [
+        'batchNorm (batch stats)',
+        [X, [3], [3]],
+        (x, o, sc) => {
+          const m = tf.moments(x, [0, 1, 2]);
+          return tf.batchNorm(x, m.mean, m.variance, o, sc, 1e-3);
+        },
+      ],
       ['maxPool 3/2 valid', [X], (x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 'valid')],
       ['maxPool 3/1 same', [X], (x) => tf.maxPool(x as tf.Tensor4D, 3, 1, 'same')],
       ['maxPool after relu (ties)', [X], (x) => tf.maxPool(tf.relu(x) as tf.Tensor4D, 2, 2, 'same')],
       ['avgPool 3/2 same', [X], (x) => tf.avgPool(x as tf.Tensor4D, 3, 2, 'same')],
-      ['fused conv2d', [X, [3, 3, 3, 4], [4]], (x, f, b) =>
-        tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu' })],
-      ['fused depthwise', [X, [3, 3, 3, 2], [6]], (x, f, b) =>
-        tf.fused.depthwiseConv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 2, pad: 'same', bias: b, activation: 'relu6' })],
-      ['fused matMul', [[4, 6], [6, 3], [3]], (a, b, c) =>
-        tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation: 'relu' })],
+      [
+        'fused conv2d',
+        [X, [3, 3, 3, 4], [4]],
+        (x, f, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: f as tf.Tensor4D,
+            strides: 2,
+            pad: 'same',
+            bias: b,
+            activation: 'relu',
+          }),
+      ],
+      [
+        'fused depthwise',
+        [X, [3, 3, 3, 2], [6]],
+        (x, f, b) =>
+          tf.fused.depthwiseConv2d({
+            x: x as tf.Tensor4D,
+            filter: f as tf.Tensor4D,
+            strides: 2,
+            pad: 'same',
+            bias: b,
+            activation: 'relu6',
+          }),
+      ],
+      [
+        'fused matMul',
+        [[4, 6], [6, 3], [3]],
+        (a, b, c) =>
+          tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, bias: c, activation: 'relu' }),
+      ],
       ['residual add', [X, X], (a, b) => tf.add(a, b)],
       ['concat', [X, X], (a, b) => tf.concat([a, b], 3)],
-      ['softmax cross-entropy', [[4, 5], [4, 5]], (a, b) => tf.losses.softmaxCrossEntropy(tf.softmax(b), a)],
+      [
+        'softmax cross-entropy',
+        [
+          [4, 5],
+          [4, 5],
+        ],
+        (a, b) => tf.losses.softmaxCrossEntropy(tf.softmax(b), a),
+      ],
     ];
     for (const [name, shapes, fn] of ops) {
       const rand = mulberry32(name.length);
@@ -178,8 +324,18 @@ describe('wasm gradient kernels match cpu', () => {
       await compare(`grad ${name}`, () => {
         const xs = args.map((a) => tf.tensor(a.values, a.shape));
         const y = fn(...xs);
-        const w = tf.tensor(Float32Array.from({ length: y.size }, (_, i) => Math.sin(i + 1)), y.shape);
-        return [y, ...tf.grads((...a: tf.Tensor[]) => fn(...a).mul(w).sum())(xs)];
+        const w = tf.tensor(
+          Float32Array.from({ length: y.size }, (_, i) => Math.sin(i + 1)),
+          y.shape,
+        );
+        return [
+          y,
+          ...tf.grads((...a: tf.Tensor[]) =>
+            fn(...a)
+              .mul(w)
+              .sum(),
+          )(xs),
+        ];
       });
     }
   });
@@ -192,11 +348,31 @@ describe('wasm gradient kernels match cpu', () => {
       const init = (seed: number) => tf.initializers.glorotUniform({ seed });
       const model = tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [10, 10, 2], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
-          tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', depthwiseInitializer: init(2) }),
+          tf.layers.conv2d({
+            inputShape: [10, 10, 2],
+            filters: 4,
+            kernelSize: 3,
+            padding: 'same',
+            activation: 'relu',
+            kernelInitializer: init(1),
+          }),
+          tf.layers.depthwiseConv2d({
+            kernelSize: 3,
+            depthMultiplier: 2,
+            strides: 2,
+            padding: 'same',
+            depthwiseInitializer: init(2),
+          }),
           tf.layers.batchNormalization(),
           tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 5, kernelSize: 1, strides: 1, padding: 'valid', activation: 'relu', kernelInitializer: init(3) }),
+          tf.layers.conv2d({
+            filters: 5,
+            kernelSize: 1,
+            strides: 1,
+            padding: 'valid',
+            activation: 'relu',
+            kernelInitializer: init(3),
+          }),
           tf.layers.averagePooling2d({ poolSize: 2, padding: 'same' }),
           tf.layers.flatten(),
           tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(4) }),

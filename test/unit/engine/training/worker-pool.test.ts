@@ -9,17 +9,40 @@ import { buildOnce } from '../../../support/build.js';
 
 const root = join(__dirname, '../../../..');
 const script = join(root, 'dist/worker.js');
-const a = analyze('model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}');
+const a = analyze(
+  'model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}',
+);
 const graph = a.graphs.get(a.document.models[0]!)!;
-const dataset: DatasetConfig = { spec: { kind: 'mnist', subset: 1500, validation: 0.05, seed: 1 }, input: [28, 28, 1], classes: 10, augment: {} };
-const train: TrainConfig = { epochs: 3, batch: 64, optimizer: 'adam', lr: 0.003, momentum: 0.9, weightDecay: 0, schedule: { kind: 'constant' }, earlyStop: 0, labelSmoothing: 0 };
+const dataset: DatasetConfig = {
+  spec: { kind: 'mnist', subset: 1500, validation: 0.05, seed: 1 },
+  input: [28, 28, 1],
+  classes: 10,
+  augment: {},
+};
+const train: TrainConfig = {
+  epochs: 3,
+  batch: 64,
+  optimizer: 'adam',
+  lr: 0.003,
+  momentum: 0.9,
+  weightDecay: 0,
+  schedule: { kind: 'constant' },
+  earlyStop: 0,
+  labelSmoothing: 0,
+};
 const job = (id: number): TrainJob => ({ id, graph, dataset, baseDir: root, train, seed: id });
 
 let pool: WorkerPool | undefined;
-afterEach(async () => { await pool?.close(); pool = undefined; });
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
 
 describe('worker pool', () => {
-  beforeAll(async () => { await buildOnce(); expect(existsSync(script)).toBe(true); }, 120_000);
+  beforeAll(async () => {
+    await buildOnce();
+    expect(existsSync(script)).toBe(true);
+  }, 120_000);
 
   it('trains two candidates at the same time in two processes', async () => {
     pool = new WorkerPool({ script, workers: 2, backend: 'wasm' });
@@ -27,7 +50,15 @@ describe('worker pool', () => {
     // Both processes up first: otherwise the second job would wait for its worker's start-up.
     await pool.allReady();
     const log: string[] = [];
-    const run = (id: number) => pool!.train(job(id), (e) => { if (e.epoch === 1) log.push(`epoch1:${id}`); }).then((r) => { log.push(`done:${id}`); return r; });
+    const run = (id: number) =>
+      pool!
+        .train(job(id), (e) => {
+          if (e.epoch === 1) log.push(`epoch1:${id}`);
+        })
+        .then((r) => {
+          log.push(`done:${id}`);
+          return r;
+        });
     const [r1, r2] = await Promise.all([run(1), run(2)]);
     expect(r1.status).toBe('trained');
     expect(r2.status).toBe('trained');
@@ -40,7 +71,10 @@ describe('worker pool', () => {
   it('fails only the candidate whose worker dies, and replaces the worker', async () => {
     pool = new WorkerPool({ script, workers: 1, backend: 'wasm' });
     await pool.backend();
-    const victim = pool.train(job(1), () => { const pid = pool!.pidOf(1); if (pid) process.kill(pid, 'SIGKILL'); });
+    const victim = pool.train(job(1), () => {
+      const pid = pool!.pidOf(1);
+      if (pid) process.kill(pid, 'SIGKILL');
+    });
     const r = await victim;
     expect(r).toMatchObject({ status: 'failed' });
     if (r.status === 'failed') expect(r.reason).toMatch(/^training process died \(signal SIGKILL\)/);

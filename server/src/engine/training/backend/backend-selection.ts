@@ -44,7 +44,8 @@ function requireTfjsNode(): void {
  * why it settled where it did; an explicit request that cannot be met throws with the cause.
  */
 export async function initTrainingBackend(
-  request: BackendRequest, options: BackendOptions = {},
+  request: BackendRequest,
+  options: BackendOptions = {},
 ): Promise<BackendChoice> {
   if (request === 'cpu') return useCpu('requested');
   if (request === 'tensorflow') {
@@ -112,11 +113,13 @@ async function wasmSimd(): Promise<boolean> {
 }
 
 function tfjsNodeFailure(e: unknown): string {
-  const missing = e instanceof Error && (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND'
-    && e.message.includes(`'${tfjsNodeModule}'`);
+  const missing =
+    e instanceof Error &&
+    (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+    e.message.includes(`'${tfjsNodeModule}'`);
   return missing ? 'tfjs-node not installed' : `tfjs-node failed to load: ${message(e)}`;
 }
 
 function message(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+  return e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
 }

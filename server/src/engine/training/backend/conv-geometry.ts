@@ -7,7 +7,12 @@ export type Shape4 = [number, number, number, number];
 export type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
 export function explicitPad(top: number, bottom: number, left: number, right: number): ExplicitPad {
-  return [[0, 0], [top, bottom], [left, right], [0, 0]];
+  return [
+    [0, 0],
+    [top, bottom],
+    [left, right],
+    [0, 0],
+  ];
 }
 
 /**
@@ -16,7 +21,12 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
  * Never negative: surplus outputs are cropped by the caller.
  */
 export function padAfterFor(
-  length: number, padBefore: number, taps: number, rate: number, step: number, outLength: number,
+  length: number,
+  padBefore: number,
+  taps: number,
+  rate: number,
+  step: number,
+  outLength: number,
 ): number {
   const span = (outLength - 1) * step + (taps - 1) * rate + 1;
   return Math.max(0, span - length - padBefore);

@@ -11,10 +11,17 @@ import { type KernelFuncBackend, runComposite } from './kernel-scope.js';
  */
 export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
+    attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs x and dy');
   const info = tf.backend_util.computeConv2DInfo(
-    shape4(x, 'x'), filterShape, strides, 1, pad, dimRoundingMode, false,
+    shape4(x, 'x'),
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   if (info.dataFormat !== 'channelsLast') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
@@ -23,8 +30,15 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
 
-  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && outH === inH && outW === inW
-    && padInfo.top === 0 && padInfo.left === 0;
+  const pointwise =
+    kh === 1 &&
+    kw === 1 &&
+    sh === 1 &&
+    sw === 1 &&
+    outH === inH &&
+    outW === inW &&
+    padInfo.top === 0 &&
+    padInfo.left === 0;
   if (pointwise) return pointwiseFilterGrad(backend, x, dy);
 
   return runComposite(backend, 'wasm', (k) => {
@@ -33,7 +47,9 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
     const bottom = padAfterFor(inH, padInfo.top, outH, sh, dh, kh);
     const right = padAfterFor(inW, padInfo.left, outW, sw, dw, kw);
     const grad = k.run('Conv2D', { x: xT, filter: dyT }, {
-      strides: [dh, dw], dilations: [sh, sw], dataFormat: 'NHWC',
+      strides: [dh, dw],
+      dilations: [sh, sw],
+      dataFormat: 'NHWC',
       pad: explicitPad(padInfo.top, bottom, padInfo.left, right),
     } as unknown as tf.NamedAttrMap);
     const exact = crop(k, grad, [0, 0, 0, 0], [inC, kh, kw, outC]);
@@ -54,11 +70,19 @@ function pointwiseFilterGrad(backend: KernelFuncBackend, x: tf.TensorInfo, dy: t
     const matMul = (a: tf.TensorInfo, b: tf.TensorInfo) =>
       k.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
     if (inC <= outC) {
-      const xT = k.run('Transpose', { x: k.run('Reshape', { x }, { shape: [1, n, inC] }) }, { perm: [0, 2, 1] });
+      const xT = k.run(
+        'Transpose',
+        { x: k.run('Reshape', { x }, { shape: [1, n, inC] }) },
+        { perm: [0, 2, 1] },
+      );
       const grad = matMul(xT, k.run('Reshape', { x: dy }, { shape: [1, n, outC] })); // [1, Ci, Co]
       return k.run('Reshape', { x: grad }, { shape: [1, 1, inC, outC] });
     }
-    const dyT = k.run('Transpose', { x: k.run('Reshape', { x: dy }, { shape: [1, n, outC] }) }, { perm: [0, 2, 1] });
+    const dyT = k.run(
+      'Transpose',
+      { x: k.run('Reshape', { x: dy }, { shape: [1, n, outC] }) },
+      { perm: [0, 2, 1] },
+    );
     const gradT = matMul(dyT, k.run('Reshape', { x }, { shape: [1, n, inC] })); // [1, Co, Ci]
     const grad = k.run('Transpose', { x: gradT }, { perm: [0, 2, 1] });
     return k.run('Reshape', { x: grad }, { shape: [1, 1, inC, outC] });

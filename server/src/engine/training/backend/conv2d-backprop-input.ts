@@ -14,12 +14,22 @@ import { runComposite } from './kernel-scope.js';
  */
 export const conv2dBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as tf.Conv2DBackpropInputInputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
+    attrs as unknown as tf.Conv2DBackpropInputAttrs;
   if (dy === undefined || filter === undefined) throw new Error('Conv2DBackpropInput needs dy and filter');
   const $dataFormat = tf.backend_util.convertConv2DDataFormat(dataFormat);
   if ($dataFormat !== 'channelsLast') throw new Error('wasm Conv2DBackpropInput supports NHWC only');
   const filterShape = shape4(filter, 'filter');
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, strides, 1, pad, dimRoundingMode, false, $dataFormat);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    $dataFormat,
+  );
   const [batch, inH, inW, inC] = inputShape;
   const [, outH, outW] = shape4(dy, 'dy');
   const [kh, kw, , outC] = filterShape;
@@ -31,16 +41,32 @@ export const conv2dBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
     // Filter → [Th, Tw, Co, sh, sw, Ci]: taps split into (t, phase), t reversed, phases next to Ci.
     let taps = filter;
     if (rows.taps * sh > kh || cols.taps * sw > kw) {
-      taps = k.run('PadV2', { x: filter }, {
-        paddings: [[0, rows.taps * sh - kh], [0, cols.taps * sw - kw], [0, 0], [0, 0]], constantValue: 0,
-      });
+      taps = k.run(
+        'PadV2',
+        { x: filter },
+        {
+          paddings: [
+            [0, rows.taps * sh - kh],
+            [0, cols.taps * sw - kw],
+            [0, 0],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
     }
     const split = k.run('Reshape', { x: taps }, { shape: [rows.taps, sh, cols.taps, sw, inC, outC] });
     const flipped = k.run('Reverse', { x: split }, { dims: [0, 2] });
     const phased = k.run('Transpose', { x: flipped }, { perm: [0, 2, 5, 1, 3, 4] });
-    const phaseFilter = k.run('Reshape', { x: phased }, { shape: [rows.taps, cols.taps, outC, sh * sw * inC] });
+    const phaseFilter = k.run(
+      'Reshape',
+      { x: phased },
+      { shape: [rows.taps, cols.taps, outC, sh * sw * inC] },
+    );
     const z = k.run('Conv2D', { x: dy, filter: phaseFilter }, {
-      strides: [1, 1], dilations: [1, 1], dataFormat: 'NHWC',
+      strides: [1, 1],
+      dilations: [1, 1],
+      dataFormat: 'NHWC',
       pad: explicitPad(rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter),
     } as unknown as tf.NamedAttrMap);
     const [, zh, zw] = shape4(z, 'phase output');

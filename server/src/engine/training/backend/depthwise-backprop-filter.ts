@@ -16,9 +16,16 @@ export const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs 
   const { x, dy } = inputs as tf.DepthwiseConv2dNativeBackpropFilterInputs;
   const { strides, dilations, pad, dimRoundingMode, filterShape } =
     attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
-  if (x === undefined || dy === undefined) throw new Error('DepthwiseConv2dNativeBackpropFilter needs x and dy');
+  if (x === undefined || dy === undefined)
+    throw new Error('DepthwiseConv2dNativeBackpropFilter needs x and dy');
   const info = tf.backend_util.computeConv2DInfo(
-    shape4(x, 'x'), filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true,
+    shape4(x, 'x'),
+    filterShape,
+    strides,
+    dilations ?? 1,
+    pad,
+    dimRoundingMode,
+    true,
   );
   const [batch, inH, inW, inC] = shape4(x, 'x');
   const [, outH, outW, outC] = shape4(dy, 'dy');
@@ -55,7 +62,8 @@ export const depthwiseBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs 
               for (let c = 0; c < inC; c++) {
                 const v = xs[xBase + c]!;
                 const o = c * mult;
-                for (let m = 0; m < mult; m++) acc[aBase + o + m] = acc[aBase + o + m]! + v * g[gBase + o + m]!;
+                for (let m = 0; m < mult; m++)
+                  acc[aBase + o + m] = acc[aBase + o + m]! + v * g[gBase + o + m]!;
               }
             }
           }

@@ -12,10 +12,17 @@ export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }
   const { dy, filter } = inputs as tf.DepthwiseConv2dNativeBackpropInputInputs;
   const { strides, dilations, pad, dimRoundingMode, inputShape } =
     attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
-  if (dy === undefined || filter === undefined) throw new Error('DepthwiseConv2dNativeBackpropInput needs dy and filter');
+  if (dy === undefined || filter === undefined)
+    throw new Error('DepthwiseConv2dNativeBackpropInput needs dy and filter');
   const filterShape = shape4(filter, 'filter');
   const info = tf.backend_util.computeConv2DInfo(
-    inputShape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true,
+    inputShape,
+    filterShape,
+    strides,
+    dilations ?? 1,
+    pad,
+    dimRoundingMode,
+    true,
   );
   const [batch, inH, inW, inC] = inputShape;
   const [, outH, outW, outC] = shape4(dy, 'dy');
@@ -26,9 +33,21 @@ export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }
     let spread = dy;
     if (sh > 1 || sw > 1) {
       const dy6 = k.run('Reshape', { x: dy }, { shape: [batch, outH, 1, outW, 1, outC] });
-      const padded = k.run('PadV2', { x: dy6 }, {
-        paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0,
-      });
+      const padded = k.run(
+        'PadV2',
+        { x: dy6 },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [0, sh - 1],
+            [0, 0],
+            [0, sw - 1],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
       spread = k.run('Reshape', { x: padded }, { shape: [batch, outH * sh, outW * sw, outC] });
     }
     const flipped = k.run('Reverse', { x: filter }, { dims: [0, 1] });
@@ -40,7 +59,8 @@ export const depthwiseBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }
     const bottom = inH + padInfo.top - outH * sh;
     const right = inW + padInfo.left - outW * sw;
     const full = k.run('DepthwiseConv2dNative', { x: spread, filter: perChannel }, {
-      strides: [1, 1], dilations: [dh, dw],
+      strides: [1, 1],
+      dilations: [dh, dw],
       pad: explicitPad(Math.max(0, top), Math.max(0, bottom), Math.max(0, left), Math.max(0, right)),
     } as unknown as tf.NamedAttrMap);
     const exact = crop(k, full, [0, Math.max(0, -top), Math.max(0, -left), 0], [batch, inH, inW, outC]);

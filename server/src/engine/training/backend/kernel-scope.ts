@@ -34,7 +34,8 @@ export function runComposite(
   let result: tf.TensorInfo | undefined;
   try {
     result = body(scope);
-    if (!owned.includes(result)) throw new Error('a composite kernel must return the output of a kernel it ran');
+    if (!owned.includes(result))
+      throw new Error('a composite kernel must return the output of a kernel it ran');
     return result;
   } finally {
     for (const t of owned) if (t !== result) (backend as tf.KernelBackend).disposeData(t.dataId);

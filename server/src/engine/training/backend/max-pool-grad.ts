@@ -13,7 +13,14 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, input } = inputs as tf.MaxPoolGradInputs;
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
   if (dy === undefined || input === undefined) throw new Error('MaxPoolGrad needs dy and input');
-  const info = tf.backend_util.computePool2DInfo(shape4(input, 'input'), filterSize, strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    shape4(input, 'input'),
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const wasm = backend as BackendWasm;
   const dx = wasm.makeOutput(input.shape, 'float32');
   // Views only after the last allocation: growing the wasm memory detaches older views.
@@ -22,7 +29,16 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const out = wasm.typedArrayFromHeap(dx);
   out.fill(0);
 
-  const { batchSize, inHeight: H, inWidth: W, inChannels: C, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const {
+    batchSize,
+    inHeight: H,
+    inWidth: W,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+  } = info;
   const { effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info; // pooling has no dilation
   const top = info.padInfo.top;
   const left = info.padInfo.left;

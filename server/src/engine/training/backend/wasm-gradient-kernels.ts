@@ -12,8 +12,11 @@ export interface WasmKernelFix {
   readonly fixes: 'missing' | 'wrong' | 'slow';
 }
 
-const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig =>
-  ({ kernelName, backendName: 'wasm', kernelFunc });
+const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc,
+});
 
 /**
  * Found for tfjs-backend-wasm 4.22 by checking `tf.getKernel(name, 'wasm')` for every kernel the
