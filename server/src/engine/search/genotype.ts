@@ -1,4 +1,4 @@
-import type { ArchGraph, GraphNode, Op, Padding, Shape } from '../arch/graph.js';
+import type { ArchGraph, GraphNode, Op, Padding, PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool } from '../arch/space.js';
 import { graphFromLayers } from '../arch/from-layers.js';
 import type { LayerDecl } from '../language/ast.js';
@@ -50,6 +50,12 @@ export interface Genotype {
   readonly blocks: readonly BlockGene[];
   /** Final pooling before flatten, or none. */
   readonly pool: FinalPool | null;
+  /**
+   * Global pooling (`gap` / `gmp`) in place of flatten: the head of a baseline such as the
+   * README's `lenet_tiny`. Spaces never draw it (their children switch to flatten); absent in
+   * genotypes journalled before it existed, which therefore flatten.
+   */
+  readonly globalPool?: PoolType;
   /** Units of the hidden dense layers (ReLU), before the classifier. */
   readonly dense: readonly number[];
   /** Dropout before each hidden dense layer; 0 = none. */
@@ -125,8 +131,8 @@ function convOp(gene: LayerGene, filters?: number): Op {
  * - the final pool is clipped to the map: size min(P, H, W), and left out when that is below 2
  *   (a 1×1 pool is the identity). A pool change that the clip hides builds the same graph, and
  *   the morphisms reject it as "no change";
- * - flatten, then per hidden dense layer an optional dropout and `dense U relu`, then
- *   `dense classes` and softmax.
+ * - flatten (or the global pool of a baseline's head), then per hidden dense layer an optional
+ *   dropout and `dense U relu`, then `dense classes` and softmax.
  *
  * Nodes carry no source origin (they came from no file); errors are located in genotype terms.
  */
@@ -209,7 +215,11 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
         ),
       );
   }
-  tail.push(op({ kind: 'flatten' }, 'flatten'));
+  tail.push(
+    g.globalPool
+      ? op({ kind: 'global-pool', type: g.globalPool }, 'global pool')
+      : op({ kind: 'flatten' }, 'flatten'),
+  );
   g.dense.forEach((units, i) => {
     if (g.dropout > 0) tail.push(op({ kind: 'dropout', rate: g.dropout }, `dense ${i + 1} dropout`));
     tail.push(op({ kind: 'dense', units, activation: 'relu', batchnorm: false }, `dense ${i + 1}`));
