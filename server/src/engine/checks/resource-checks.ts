@@ -4,6 +4,8 @@ import type { Diagnostic } from '../language/diagnostics.js';
 import type { Span } from '../language/syntax-tree.js';
 import { formatBytes, formatCount, formatSeconds } from '../language/units.js';
 import type { MetricBounds } from '../resources/space-bounds.js';
+import { resourcesOf } from '../runs/profiler.js';
+import { metricValue as objectiveValue } from '../search/objectives.js';
 import type { DocumentFacts } from './document-facts.js';
 import {
   modelEstimate,
@@ -191,20 +193,10 @@ function over(value: number, c: ConstraintDecl): boolean {
 }
 
 /** A model's figure for a constraint metric, in the constraint's canonical unit (seconds for latency). */
-export function metricValue(e: ModelEstimate, metric: ResourceMetric): number | undefined {
-  const t = e.estimate.totals;
-  switch (metric) {
-    case 'ram':
-      return t.peakRam;
-    case 'arena':
-      return t.arena.total;
-    case 'flash':
-      return t.flash;
-    case 'macs':
-      return t.macs;
-    case 'latency':
-      return t.latencyMs === null ? undefined : t.latencyMs / 1000;
-  }
+function metricValue(e: ModelEstimate, metric: ResourceMetric): number | undefined {
+  const ms = e.estimate.totals.latencyMs;
+  if (metric === 'latency') return ms === null ? undefined : ms / 1000;
+  return objectiveValue(metric, undefined, resourcesOf(e.estimate));
 }
 
 export function fmt(metric: string, value: number): string {

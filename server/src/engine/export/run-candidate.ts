@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateSummary } from '../../../../protocol/src/run-events.js';
+import { findCandidate, foldRunEvents } from '../../../../protocol/src/run-state.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { FILES, loadRun } from '../runs/run-store.js';
@@ -32,12 +33,9 @@ export async function findRunCandidate(runDir: string, id: number): Promise<RunC
   const run = await loadRun(runDir).catch((e: unknown) => {
     throw new ExportError(e instanceof Error ? e.message : String(e));
   });
-  let candidate: CandidateSummary | undefined;
-  let front: readonly number[] = [];
-  for (const e of run.events) {
-    if (e.type === 'candidate-finished' && e.candidate.id === id) candidate = e.candidate;
-    if (e.type === 'front') front = e.ids;
-  }
+  const state = foldRunEvents(run.events);
+  const candidate = findCandidate(state, id);
+  const front = state.front;
   const frontText = front.length
     ? `the front is ${[...front].sort((a, b) => a - b).join(', ')}`
     : 'the run has no front yet';

@@ -25,8 +25,9 @@ export interface UnasDocument {
 
 // ---- search ---------------------------------------------------------------------------------
 
-export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
-export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+// One Metric for the language, the search and the protocol.
+export { METRICS, type Metric } from '../../../../protocol/src/run-events.js';
+import type { Metric } from '../../../../protocol/src/run-events.js';
 
 export interface SearchDecl {
   readonly kind: 'search';
