@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
 import { loadRun, RunError, RunStore } from '../engine/runs/run-store.js';
-import { graphOfModelText } from '../engine/runs/search-runner.js';
+import { graphOfModelText } from '../engine/search/model-text.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
 import { findCandidate, foldRunEvents } from '../../../protocol/src/run-state.js';

@@ -7,7 +7,8 @@ import { arenaSize, cArrayFiles, cIdentifier } from './c-array.js';
 import { sampleImages } from './calibrate.js';
 import { exportInt8 } from './int8-export.js';
 import type { AffineParams } from './quantize.js';
-import { findRunCandidate, loadSavedModel, saveTfjsModel } from './run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../training/saved-model.js';
+import { findRunCandidate } from './run-candidate.js';
 import { payloadBytes } from './tflite-size.js';
 
 export type ExportFormat = 'tflite' | 'c' | 'tfjs';

@@ -1,7 +1,7 @@
 import type { Op, Shape } from '../arch/graph.js';
 import { graphFromLayers } from '../arch/from-layers.js';
 import type { FinalPool } from '../arch/space.js';
-import type { LayerDecl } from '../language/ast.js';
+import type { Layer } from '../arch/layers.js';
 import {
   genotypeToGraph,
   graphSignature,
@@ -13,7 +13,7 @@ import {
 export type FromModel =
   { readonly ok: true; readonly genotype: Genotype } | { readonly ok: false; readonly reason: string };
 
-type Decls = readonly LayerDecl[];
+type Decls = readonly Layer[];
 
 /**
  * A concrete model (a baseline) as a genotype, when it is a network of the μNAS family:
