@@ -3,6 +3,7 @@ import type { SearchSpace } from './engine/arch/space.js';
 import type { Board } from './engine/boards/catalogue.js';
 import { boardBudget, boardNames, findBoard, listBoards } from './engine/boards/lookup.js';
 import { analyze, type Analysis } from './engine/language/analyze.js';
+import { MAX_ESTIMATED_NODES } from './engine/arch/size-limits.js';
 import {
   estimate,
   spaceBounds,
@@ -129,6 +130,8 @@ function memoisedResources(): ResourceService {
       return computed;
     },
     estimate(graph, options) {
+      // The validator reports the skip (an information diagnostic on the model).
+      if (graph.nodes.length > MAX_ESTIMATED_NODES) return undefined;
       // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
       const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
       let hit = estimates.get(key);

@@ -1,4 +1,5 @@
 import { DEFAULT_BOARD, resolveSearch } from '../engine/config/resolve-search.js';
+import { MAX_ESTIMATED_NODES } from '../engine/arch/size-limits.js';
 import { analyze } from '../engine/language/analyze.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
@@ -42,6 +43,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   for (const m of a.document.models) {
     const g = a.graphs.get(m);
     if (!g || errors.some((d) => d.start >= m.span.start && d.end <= m.span.end)) continue;
+    if (g.nodes.length > MAX_ESTIMATED_NODES) {
+      io.stderr.write(
+        `${args.file}: model '${m.name.name}' has ${g.nodes.length - 1} layers: not estimated (at most ${MAX_ESTIMATED_NODES})\n`,
+      );
+      continue;
+    }
     const board = args.board ?? m.target?.name ?? DEFAULT_BOARD;
     models.push({
       name: m.name.name,
