@@ -15,6 +15,7 @@ const frame = (body: string, header?: string): Buffer => {
   return Buffer.concat([Buffer.from(header ?? `Content-Length: ${bytes.length}\r\n\r\n`, 'latin1'), bytes]);
 };
 const json = (m: unknown): Buffer => frame(JSON.stringify(m));
+const fields = (m: Message) => m as unknown as { method?: string; id?: unknown };
 
 /** Reads the frames a server writes (its own framing is trusted here: it is what we test against). */
 function responses(stream: NodeJS.ReadableStream): { messages: Message[]; next: () => Promise<Message> } {
@@ -74,7 +75,7 @@ describe('framing', () => {
     ]);
     for (let i = 0; i < bytes.length; i += 7) g.input.write(bytes.subarray(i, i + 7));
     expect(g.fatal).toEqual([]);
-    expect(g.passed.map((m) => (m as { method: string }).method)).toEqual(['initialize', 'x/é']);
+    expect(g.passed.map((m) => fields(m).method)).toEqual(['initialize', 'x/é']);
   });
 
   const broken: [string, Buffer][] = [
@@ -134,7 +135,7 @@ describe('lifecycle and malformed messages', () => {
       error: { code: -32600, message: "'textDocument/hover' after shutdown" },
     });
     g.input.write(json({ jsonrpc: '2.0', method: 'exit' }));
-    expect(g.passed.map((m) => [(m as { method: string }).method, (m as { id?: unknown }).id])).toEqual([
+    expect(g.passed.map((m) => [fields(m).method, fields(m).id])).toEqual([
       ['initialize', 1],
       ['shutdown', 10],
       ['exit', undefined],
