@@ -39,6 +39,11 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
       io.stderr.write(`unas search: ${e instanceof RunError ? e.message : String(e)}\n`);
       return EXIT.input;
     }
+    // Never re-use a candidate id or drop results silently: the journal is the record.
+    if (resume.resumeProblem) {
+      io.stderr.write(`unas search: cannot resume ${args.resume}: ${resume.resumeProblem}\n`);
+      return EXIT.input;
+    }
     for (const w of resume.warnings) io.stderr.write(`warning: ${w}\n`);
     config = resume.config;
     store = RunStore.reopen(resume.dir);

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CandidateSummary } from '../../../../protocol/src/run-events.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
+import { savedModelProblem } from '../runs/run-folder-checks.js';
 import { FILES, loadRun } from '../runs/run-store.js';
 import { graphOfModelText } from '../runs/search-runner.js';
 
@@ -70,7 +71,16 @@ interface SavedModel {
 
 /** Loads a tfjs layers model saved as `model.json` + `weights.bin` (the training worker's format). */
 export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as SavedModel;
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+  } catch (e) {
+    throw new ExportError(`${join(dir, 'model.json')}: unreadable: ${(e as Error).message}`);
+  }
+  // The run folder is untrusted: weight files it names must stay inside the weights folder.
+  const bad = savedModelProblem(value, dir);
+  if (bad) throw new ExportError(`${join(dir, 'model.json')}: ${bad}`);
+  const json = value as SavedModel;
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(
     json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))),
