@@ -12,7 +12,7 @@ import type { PanelToHost } from '../../protocol/src/panel-messages.js';
 import { COMMANDS, type CommandId } from './commands.js';
 import { readClientSettings, SETTINGS_SECTION } from '../../protocol/src/settings.js';
 import { PANEL_VIEW_TYPE, SearchPanel, type PanelActions } from './panel/search-panel.js';
-import { discoverRuns, isInside, readRunEvents } from './runs.js';
+import { confinedRun, discoverRuns, readRunEvents } from './runs.js';
 import { RunsView } from './runs-view.js';
 import { runsRoot, searchArgs, searchNames } from './search-args.js';
 import { SearchController } from './search-controller.js';
@@ -45,13 +45,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
-        SearchPanel.revive(panel, context.extensionUri, state, actions),
+        SearchPanel.revive(panel, context.extensionUri, state, actions, (run) => confinedRun(roots(), run)),
     }),
   );
 
   /** Paths from the panel or from arguments must stay inside a runs folder of this workspace. */
-  const trustedRun = (run: unknown): string | undefined =>
-    typeof run === 'string' && roots().some((r) => isInside(r, run)) ? run : undefined;
+  const trustedRun = (run: unknown): string | undefined => confinedRun(roots(), run);
 
   async function onPanelMessage(run: string, m: Exclude<PanelToHost, { type: 'ready' }>): Promise<void> {
     const dir = trustedRun(run);

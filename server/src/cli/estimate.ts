@@ -1,6 +1,7 @@
 import { DEFAULT_BOARD, resolveSearch } from '../engine/config/resolve-search.js';
 import { checkDocument } from '../engine/checks/check-document.js';
 import { defaultEnvironment } from '../engine/checks/environment.js';
+import { MAX_ESTIMATED_NODES } from '../engine/arch/size-limits.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
 import { findBoard } from '../engine/boards/lookup.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
@@ -45,6 +46,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   for (const m of a.document.models) {
     const g = a.graphs.get(m);
     if (!g || facts.hasErrorsIn(m.span)) continue;
+    if (g.nodes.length > MAX_ESTIMATED_NODES) {
+      io.stderr.write(
+        `${args.file}: model '${m.name.name}' has ${g.nodes.length - 1} layers: not estimated (at most ${MAX_ESTIMATED_NODES})\n`,
+      );
+      continue;
+    }
     const board = args.board ?? m.target?.name ?? DEFAULT_BOARD;
     models.push({
       name: m.name.name,
