@@ -5,6 +5,7 @@ import { buildMemoryGraph } from '../../../../server/src/engine/resources/memory
 import { TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { tflmArena } from '../../../../server/src/engine/resources/tflm-arena.js';
 import { tflmTail } from '../../../../server/src/engine/resources/tflm-tail.js';
+import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 import { t1 } from './reference-nets.js';
 
 const req = (size: number, first: number, last: number): BufferRequest => ({ size, first, last });
@@ -40,6 +41,22 @@ describe('planGreedy reproduces TFLM GreedyMemoryPlanner', () => {
 
   it('overlap case: arena 120', () => {
     expect(planGreedy([req(100, 0, 1), req(50, 2, 3), req(20, 1, 2)]).bytes).toBe(120);
+  });
+
+  // Hand-traced from greedy_memory_planner.cc: the sort array is filled from the tail, so equal sizes
+  // are placed latest-added first — D, C, B, A here. D@0; C [0,0] meets D → 16; B [1,2] meets D → 16;
+  // A [2,3] meets only B (16..32), and the gap below it fits → 0. Arena 32. (Placed A, B, C, D, the
+  // last one, D [0,1], would meet C@0 and B@16 and land at 32: arena 48.)
+  it('equal sizes: the buffer added last is placed first', () => {
+    const p = planGreedy([req(16, 2, 3), req(16, 1, 2), req(16, 0, 0), req(16, 0, 1)]);
+    expect([...p.offsets]).toEqual([0, 16, 16, 0]);
+    expect(p.bytes).toBe(32);
+  });
+
+  it('equal sizes and disjoint lifetimes: everything at offset 0', () => {
+    const p = planGreedy([req(32, 0, 0), req(32, 1, 1), req(32, 2, 2)]);
+    expect([...p.offsets]).toEqual([0, 0, 0]);
+    expect(p.bytes).toBe(32);
   });
 
   it('person detection model buffers: no overlaps, well under the 241 027 B sum', () => {
@@ -89,14 +106,16 @@ describe('planGreedy reproduces TFLM GreedyMemoryPlanner', () => {
 describe('the T1 arena', () => {
   // tflm lifetimes (op p runs in scope p + 1): input 3 072 [0,1]; conv1 14 400 [1,2]; conv2 12 544 [2,3];
   // pool 3 136 [3,4]; reshape 3 136 [4,5]; dense1 128 [5,6]; dense2 10→16 [6,7]; softmax 10→16 [7,7].
-  // Largest first: conv1@0; conv2 meets conv1 → 14 400; pool meets only conv2 → 0; reshape meets pool → 3 136;
-  // input meets conv1 → 14 400; dense1 → 0; dense2 → 128; softmax → 0. Top: conv2 14 400 + 12 544 = 26 944.
+  // Largest first, equal sizes latest-added first: conv1@0; conv2 meets conv1 → 14 400; reshape (added after
+  // pool) meets nothing placed → 0; pool meets reshape and conv2 → 3 136; input meets conv1 → 14 400;
+  // dense1 meets reshape → 3 136; softmax (added after dense2) → 0; dense2 meets softmax → 16.
+  // Top: conv2 14 400 + 12 544 = 26 944.
   it('plans to 26 944 B, the peak working set', () => {
     const mg = buildMemoryGraph(t1(), TFLM);
     const order = Int32Array.from({ length: mg.n - 1 }, (_, i) => i + 1);
     const a = tflmArena(mg, order);
     expect(a.tensors).toBe(26944);
-    expect([...a.offsets]).toEqual([14400, 0, 14400, 0, 3136, 0, 128, 0]);
+    expect([...a.offsets]).toEqual([14400, 0, 14400, 3136, 0, 3136, 16, 0]);
   });
 
   it('adds CMSIS-NN scratch (im2col 2·Cin·9·2 B per 3×3 conv) and the tail estimate', () => {
@@ -116,5 +135,32 @@ describe('the T1 arena', () => {
     expect(tail.tensors).toBe(17);
     expect(tail.operators).toBe(7);
     expect(tail.bytes).toBe(512 + 17 * 12 + 7 * 32 + 2 * (96 + 8 * 16) + 48 + 32 + 2 * 96 + 64);
+  });
+});
+
+describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
+  // input 4×4×1 → conv1x1 1 → add(input, conv): three 16 B tensors. Scopes: input [0,2] (read by the add
+  // in scope 2), conv [1,2], add [2,2] (the output lives to the last scope). The add is an in-place
+  // candidate — μNAS would accumulate into the conv's buffer — but TFLM's lifetimes are inclusive at
+  // both ends, so the output meets both inputs in scope 2. Placed add, conv, input (equal sizes, latest
+  // first): 0, 16, 32 → 48 B, where the μNAS working set is 32 B.
+  it('an add never reuses the buffer of an input it is the last reader of', () => {
+    const b = new GraphBuilder([4, 4, 1]);
+    const conv = b.add({
+      kind: 'conv2d',
+      filters: 1,
+      kernel: [1, 1],
+      stride: [1, 1],
+      padding: 'valid',
+      activation: 'none',
+      batchnorm: false,
+    })!;
+    b.add({ kind: 'add' }, [0, conv]);
+    const graph = b.build();
+    const mg = buildMemoryGraph(graph, TFLM);
+    const a = tflmArena(mg, [1, 2]);
+    expect([...a.offsets]).toEqual([32, 16, 0]);
+    expect(a.tensors).toBe(48);
+    expect(estimate(graph, { convention: 'unas', includeInput: true }).totals.peakRam).toBe(32);
   });
 });
