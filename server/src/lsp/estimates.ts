@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ArchGraph } from '../engine/arch/graph.js';
 import type { SearchSpace } from '../engine/arch/space.js';
 import type { Board } from '../engine/boards/catalogue.js';
+import type { KernelLibrary } from '../engine/resources/kernel-scratch.js';
 import { DEFAULT_BOARD, resolveSearch, resolveSpace } from '../engine/config/resolve-search.js';
 import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js';
 import { DATASETS } from '../engine/language/datasets.js';
@@ -28,6 +29,8 @@ export interface Target {
   readonly board?: Board;
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** The search target's `kernels` setting, when given. */
+  readonly kernels?: KernelLibrary;
   /** The model was given no target and gets the default board. */
   readonly isDefault: boolean;
 }
@@ -63,14 +66,17 @@ export function modelEstimate(
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}`,
     () => {
-      const options: EstimateOptions = target.board
-        ? { board: target.board }
-        : {
-            ...(target.core ? { core: target.core } : {}),
-            ...(target.clockHz ? { clockHz: target.clockHz } : {}),
-          };
+      const options: EstimateOptions = {
+        ...(target.board
+          ? { board: target.board }
+          : {
+              ...(target.core ? { core: target.core } : {}),
+              ...(target.clockHz ? { clockHz: target.clockHz } : {}),
+            }),
+        ...(target.kernels ? { kernels: target.kernels } : {}),
+      };
       const estimate = state.services.resources.estimate(graph, options);
       if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
       const byStatement = new Map<number, LayerEstimate[]>();
@@ -113,9 +119,10 @@ export function searchTarget(state: DocumentState, search: SearchDecl): SearchTa
     if (resolved.ok) {
       const t = resolved.config.target;
       const board = t.board === 'custom' ? undefined : state.services.boards.find(t.board);
+      const kernels = t.kernels ? { kernels: t.kernels } : {};
       const target: Target = board
-        ? { label: board.id, board, isDefault: !search.target }
-        : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
+        ? { label: board.id, board, ...kernels, isDefault: !search.target }
+        : { label: 'custom', core: t.core, clockHz: t.clockHz, ...kernels, isDefault: false };
       return {
         target,
         limits: [
@@ -147,6 +154,7 @@ export function searchTarget(state: DocumentState, search: SearchDecl): SearchTa
           label: 'custom',
           ...(core ? { core } : {}),
           ...(t?.clockHz ? { clockHz: t.clockHz.value } : {}),
+          ...(t?.kernels ? { kernels: t.kernels.value } : {}),
           isDefault: false,
         },
         limits,
@@ -156,7 +164,12 @@ export function searchTarget(state: DocumentState, search: SearchDecl): SearchTa
     if (!board) return undefined;
     const budget = state.services.boards.budget(board);
     return {
-      target: { label: board.id, board, isDefault: !search.target },
+      target: {
+        label: board.id,
+        board,
+        ...(search.target?.kernels ? { kernels: search.target.kernels.value } : {}),
+        isDefault: !search.target,
+      },
       limits: [
         { metric: 'arena', limit: budget.ram, capacity: board.ramBytes },
         { metric: 'flash', limit: budget.flash, capacity: board.flashBytes },

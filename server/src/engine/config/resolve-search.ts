@@ -195,6 +195,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
       name: 'custom target',
       core,
       clockHz: t.clockHz.value,
+      ...(t.kernels ? { kernels: t.kernels.value } : {}),
       ramBytes: t.ram.value,
       flashBytes: t.flash.value,
       ramReserve: t.ramReserve?.value ?? 0,
@@ -214,6 +215,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
     name: b.name,
     core: t?.core && isCoreId(t.core.value) ? t.core.value : b.core,
     clockHz: t?.clockHz?.value ?? b.clockHz,
+    ...(t?.kernels ? { kernels: t.kernels.value } : {}),
     ramBytes,
     flashBytes,
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.

@@ -8,7 +8,8 @@ import { cyclesToMs, nodeCycles } from './latency.js';
 import { nodeMacs } from './macs.js';
 import { buildMemoryGraph, type MemoryGraph } from './memory-graph.js';
 import { optimalOrder } from './peak-ram.js';
-import { scratchBytes, tflmArena } from './tflm-arena.js';
+import { type KernelLibrary, resolveKernels, scratchRequests } from './kernel-scratch.js';
+import { tflmArena } from './tflm-arena.js';
 import { tflmTail } from './tflm-tail.js';
 import { residentAt, simulateOrder } from './working-set.js';
 
@@ -27,6 +28,8 @@ export interface EstimateOptions {
   /** Core and clock, overriding the board's. */
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** TFLM kernel library (decides the scratch buffers); default by core (kernel-scratch.ts). */
+  readonly kernels?: KernelLibrary;
   /** Operator order for the arena: the RAM-optimal one (default), the file order, or node ids. */
   readonly order?: 'optimal' | 'file' | readonly number[];
   /** Search-state budget of the exact peak-RAM search. */
@@ -88,6 +91,8 @@ export interface Estimate {
     readonly board: string | null;
     readonly core: CoreId | null;
     readonly clockHz: number | null;
+    /** The kernel library the arena's scratch buffers were counted for. */
+    readonly kernels: KernelLibrary;
   };
   readonly totals: EstimateTotals;
   readonly layers: readonly LayerEstimate[];
@@ -153,9 +158,9 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
         ? fileOrder
         : best.order
       : expandOrder(tflmMg, nodeOrder);
-  const cmsis = core ? (core.cmsisNn ? core : null) : { dsp: true };
-  const scratch: number[] = new Array<number>(tflmMg.n).fill(0);
-  for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchBytes(graph, tflmMg.node[t]!, cmsis);
+  const kernels = resolveKernels(core, options.kernels);
+  const scratch: (readonly number[])[] = new Array<readonly number[]>(tflmMg.n).fill([]);
+  for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
   const arena = tflmArena(tflmMg, arenaOrder, scratch);
   const tail = tflmTail(graph, arenaConv).bytes;
 
@@ -218,7 +223,12 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
   return {
     convention: conv.name,
     includeInput: conv.includeInput,
-    target: { board: board?.id ?? null, core: coreId ?? null, clockHz: clockHz ?? null },
+    target: {
+      board: board?.id ?? null,
+      core: coreId ?? null,
+      clockHz: clockHz ?? null,
+      kernels: kernels.library,
+    },
     totals: {
       peakRam: best.peak,
       exact: best.exact,

@@ -118,12 +118,15 @@ describe('the T1 arena', () => {
     expect([...a.offsets]).toEqual([14400, 0, 14400, 3136, 0, 3136, 16, 0]);
   });
 
+  // Scratch requests follow every tensor: conv1's im2col 2·3·9·2 = 108 → 112 B [1,1], conv2's 2·16·9·2 = 576 B
+  // [2,2]. Sorted: conv1, conv2, reshape, pool, input, then conv2's scratch (576): it meets conv1 (0..14 400)
+  // and conv2 (14 400..26 944) → 26 944; conv1's scratch meets conv1 and the input (14 400..17 472) → 17 472.
+  // The plan grows to 27 520: scratch 576 B.
   it('adds CMSIS-NN scratch (im2col 2·Cin·9·2 B per 3×3 conv) and the tail estimate', () => {
     const e = estimate(t1(), { board: 'nucleo-f746zg' });
-    // Scratch of conv1 2·3·9·2 = 108 → 112 B, of conv2 2·16·9·2 = 576 B, each live during its operator only:
-    // the plan grows by at most the larger one.
+    expect(e.target.kernels).toBe('cmsis-nn');
     expect(e.totals.arena.tensors).toBe(26944);
-    expect(e.totals.arena.scratch).toBeLessThanOrEqual(2 * 16 * 9 * 2 + 16);
+    expect(e.totals.arena.scratch).toBe(576);
     expect(e.totals.arena.tail).toBe(tflmTail(t1(), TFLM).bytes);
     expect(e.totals.arena.total).toBe(e.totals.arena.tensors + e.totals.arena.scratch + e.totals.arena.tail);
   });
@@ -162,5 +165,37 @@ describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
     expect([...a.offsets]).toEqual([32, 16, 0]);
     expect(a.tensors).toBe(48);
     expect(estimate(graph, { convention: 'unas', includeInput: true }).totals.peakRam).toBe(32);
+  });
+
+  // input 4×4×2 (32 B) → global pooling → 2 values (16 B). REDUCE_MAX asks for 4·4 B (the input's dims)
+  // and 4·2 B (the axes), two buffers of 16 B in scope 1 whatever the kernel library; MEAN for 4·2 B of
+  // int32 sums. Placed input@0, then the 16 B buffers latest-added first: scratch 2 → 32, scratch 1 → 48,
+  // output → 64 (REDUCE_MAX: 80 B, 32 B of scratch); MEAN: scratch → 32, output → 48 (64 B, 16 B).
+  it('scratch requests: REDUCE_MAX two buffers, MEAN one, each its own planner buffer', () => {
+    for (const [type, scratch] of [
+      ['max', 32],
+      ['avg', 16],
+    ] as const) {
+      const b = new GraphBuilder([4, 4, 2]);
+      b.add({ kind: 'global-pool', type });
+      for (const kernels of ['reference', 'cmsis-nn'] as const) {
+        const e = estimate(b.build(), { kernels });
+        expect(e.totals.arena.tensors).toBe(48);
+        expect(e.totals.arena.scratch).toBe(scratch);
+      }
+    }
+  });
+
+  it('reference kernels request no CMSIS-NN scratch: the default off Arm cores, or asked for', () => {
+    expect(estimate(t1(), { board: 'nucleo-f746zg', kernels: 'reference' }).totals.arena.scratch).toBe(0);
+    const esp = estimate(t1(), { core: 'xtensa-lx7' });
+    expect(esp.target.kernels).toBe('reference');
+    expect(esp.totals.arena.scratch).toBe(0);
+    // An average pool: CMSIS-NN's buffer on DSP cores only.
+    const b = new GraphBuilder([8, 8, 4]);
+    b.add({ kind: 'pool', type: 'avg', size: [2, 2], stride: [2, 2], padding: 'valid' });
+    expect(estimate(b.build(), { core: 'cortex-m4' }).totals.arena.scratch).toBeGreaterThan(0);
+    expect(estimate(b.build(), { core: 'cortex-m0plus' }).totals.arena.scratch).toBe(0);
+    expect(estimate(b.build(), { core: 'cortex-m4', kernels: 'reference' }).totals.arena.scratch).toBe(0);
   });
 });
