@@ -142,7 +142,8 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     arenaKind = 'file';
     nodeOrder = nodeIds(mg, fileOrder);
   } else if (Array.isArray(options.order)) {
-    const problem = checkOrder(mg, options.order);
+    // An order of the convention's operators, or of TFLM's (a file's order lists its RESHAPEs).
+    const problem = checkOrder(mg, options.order) && checkOrder(tflmMg, options.order);
     if (problem) {
       warnings.push(`order ignored: ${problem}`);
       arenaKind = 'file';
@@ -152,12 +153,16 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
       nodeOrder = options.order;
     }
   }
+  // The default arena order is the tflm model's RAM-optimal one — the order the exporter writes —
+  // whatever convention the RAM figures use.
   const arenaOrder =
     tflmMg === mg && arenaKind !== 'custom'
       ? arenaKind === 'file'
         ? fileOrder
         : best.order
-      : expandOrder(tflmMg, nodeOrder);
+      : arenaKind === 'optimal'
+        ? optimalOrder(tflmMg, options.maxStates === undefined ? {} : { maxStates: options.maxStates }).order
+        : expandOrder(tflmMg, nodeOrder);
   const kernels = resolveKernels(core, options.kernels);
   const scratch: (readonly number[])[] = new Array<readonly number[]>(tflmMg.n).fill([]);
   for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
