@@ -10,7 +10,7 @@ import { buildMemoryGraph, type MemoryGraph } from './memory-graph.js';
 import { optimalOrder } from './peak-ram.js';
 import { type KernelLibrary, resolveKernels, scratchRequests } from './kernel-scratch.js';
 import { tflmArena } from './tflm-arena.js';
-import { tflmTail } from './tflm-tail.js';
+import { TFLM_TAIL_HOST64, tflmTail } from './tflm-tail.js';
 import { residentAt, simulateOrder } from './working-set.js';
 
 /**
@@ -66,6 +66,11 @@ export interface ArenaTotals {
   readonly tail: number;
   /** tensors + scratch + tail: the arena size to declare. */
   readonly total: number;
+  /**
+   * The same model on a 64-bit host (a PC, where users try it first): reference kernels' scratch
+   * (no CMSIS-NN there) and the tail with TFLM's pointers twice as wide (tflm-tail.ts).
+   */
+  readonly host64: { readonly scratch: number; readonly tail: number; readonly total: number };
 }
 
 export interface EstimateTotals {
@@ -168,6 +173,15 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
   for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
   const arena = tflmArena(tflmMg, arenaOrder, scratch);
   const tail = tflmTail(graph, arenaConv).bytes;
+  let hostWithScratch = arena.withScratch;
+  if (kernels.library !== 'reference') {
+    const reference = { library: 'reference', dsp: false } as const;
+    const hostScratch = scratch.map((_, t) =>
+      t > 0 ? scratchRequests(graph, tflmMg.node[t]!, reference) : [],
+    );
+    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch).withScratch;
+  }
+  const hostTail = tflmTail(graph, arenaConv, TFLM_TAIL_HOST64).bytes;
 
   // Per node.
   const posBest: number[] = new Array<number>(mg.n).fill(-1);
@@ -223,6 +237,11 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     scratch: arena.withScratch - arena.tensors,
     tail,
     total: arena.withScratch + tail,
+    host64: {
+      scratch: hostWithScratch - arena.tensors,
+      tail: hostTail,
+      total: hostWithScratch + hostTail,
+    },
   };
   const budget = board ? boardBudget(board) : null;
   return {

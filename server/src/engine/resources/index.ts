@@ -40,7 +40,7 @@ export {
   resolveKernels,
   scratchRequests,
 } from './kernel-scratch.js';
-export { type TailEstimate, type TailModel, TFLM_TAIL, tflmTail } from './tflm-tail.js';
+export { type TailEstimate, type TailModel, TFLM_TAIL, TFLM_TAIL_HOST64, tflmTail } from './tflm-tail.js';
 export { modelFlashOverhead, nodeFlash, nodeParams, operatorFlash, tfliteOperators } from './flash.js';
 export { nodeMacs } from './macs.js';
 export { cyclesToMs, nodeCycles } from './latency.js';

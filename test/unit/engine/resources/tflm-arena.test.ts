@@ -4,7 +4,7 @@ import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { buildMemoryGraph } from '../../../../server/src/engine/resources/memory-graph.js';
 import { TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { tflmArena } from '../../../../server/src/engine/resources/tflm-arena.js';
-import { tflmTail } from '../../../../server/src/engine/resources/tflm-tail.js';
+import { TFLM_TAIL_HOST64, tflmTail } from '../../../../server/src/engine/resources/tflm-tail.js';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 import { t1 } from './reference-nets.js';
 
@@ -138,6 +138,16 @@ describe('the T1 arena', () => {
     expect(tail.tensors).toBe(17);
     expect(tail.operators).toBe(7);
     expect(tail.bytes).toBe(512 + 17 * 12 + 7 * 32 + 2 * (96 + 8 * 16) + 48 + 32 + 2 * 96 + 64);
+  });
+
+  it('gives a 64-bit host figure: pointers double in TFLM structs, reference kernels (no CMSIS-NN scratch)', () => {
+    // 24 B per TfLiteEvalTensor, 64 B per NodeAndRegistration, +16 B per conv / dense / other OpData,
+    // +32 B softmax, +160 B fixed.
+    const host = tflmTail(t1(), TFLM, TFLM_TAIL_HOST64);
+    expect(host.bytes).toBe(672 + 17 * 24 + 7 * 64 + 2 * (112 + 8 * 16) + 48 + 48 + 2 * 112 + 96);
+    const e = estimate(t1(), { board: 'nucleo-f746zg' });
+    expect(e.totals.arena.host64).toEqual({ scratch: 0, tail: host.bytes, total: 26944 + host.bytes });
+    expect(e.totals.arena.host64.total).toBeGreaterThan(e.totals.arena.total);
   });
 });
 
