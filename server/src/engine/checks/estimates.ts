@@ -1,6 +1,7 @@
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { Board } from '../boards/catalogue.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import { DEFAULT_BOARD, resolveSpace, resolveTarget } from '../config/resolve-search.js';
 import type { ModelDecl, SearchDecl, SpaceDecl } from '../language/ast.js';
 import { DATASETS } from '../language/datasets.js';
@@ -22,6 +23,8 @@ export interface Target {
   readonly board?: Board;
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** The search target's `kernels` setting, when given. */
+  readonly kernels?: KernelLibrary;
   /** The model was given no target and gets the default board. */
   readonly isDefault: boolean;
 }
@@ -57,14 +60,17 @@ export function modelEstimate(
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}`,
     () => {
-      const options: EstimateOptions = target.board
-        ? { board: target.board }
-        : {
-            ...(target.core ? { core: target.core } : {}),
-            ...(target.clockHz ? { clockHz: target.clockHz } : {}),
-          };
+      const options: EstimateOptions = {
+        ...(target.board
+          ? { board: target.board }
+          : {
+              ...(target.core ? { core: target.core } : {}),
+              ...(target.clockHz ? { clockHz: target.clockHz } : {}),
+            }),
+        ...(target.kernels ? { kernels: target.kernels } : {}),
+      };
       const estimate = state.env.resources.estimate(graph, options);
       if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
       const byStatement = new Map<number, LayerEstimate[]>();
@@ -106,9 +112,10 @@ export function searchTarget(state: DocumentFacts, search: SearchDecl): SearchTa
     const t = resolveTarget(search, []);
     if (!t) return undefined;
     const board = t.board === 'custom' ? undefined : state.env.boards.find(t.board);
+    const kernels = t.kernels ? { kernels: t.kernels } : {};
     const target: Target = board
-      ? { label: board.id, board, isDefault: !search.target }
-      : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
+      ? { label: board.id, board, ...kernels, isDefault: !search.target }
+      : { label: 'custom', core: t.core, clockHz: t.clockHz, ...kernels, isDefault: false };
     return {
       target,
       limits: [

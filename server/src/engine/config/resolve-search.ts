@@ -196,6 +196,7 @@ export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfi
       name: 'custom target',
       core,
       clockHz: t.clockHz.value,
+      ...(t.kernels ? { kernels: t.kernels.value } : {}),
       ramBytes: t.ram.value,
       flashBytes: t.flash.value,
       ramReserve: t.ramReserve?.value ?? 0,
@@ -215,6 +216,7 @@ export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfi
     name: b.name,
     core: t?.core && isCoreId(t.core.value) ? t.core.value : b.core,
     clockHz: t?.clockHz?.value ?? b.clockHz,
+    ...(t?.kernels ? { kernels: t.kernels.value } : {}),
     ramBytes,
     flashBytes,
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.

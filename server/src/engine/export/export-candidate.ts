@@ -38,6 +38,8 @@ export interface ExportReport {
     readonly input: AffineParams;
     readonly output: AffineParams;
     readonly arenaSize: number;
+    /** The same on a 64-bit host (docs/export.md, "Arena"). */
+    readonly arenaSizeHost64: number;
     readonly calibrationImages: number;
   };
 }
@@ -69,6 +71,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
       const q = await exportInt8(c.graph, model, sample.images, sample.count, {
         description: `unas export: ${c.config.name} candidate ${o.id}`,
         ...(board ? { board } : {}),
+        ...(c.config.target.kernels ? { kernels: c.config.target.kernels } : {}),
       });
       if (o.formats.includes('tflite')) {
         const file = join(outDir, `${name}.tflite`);
@@ -98,6 +101,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
           input: q.input,
           output: q.output,
           arenaSize: arenaSize(q.estimate.totals.arena),
+          arenaSizeHost64: arenaSize(q.estimate.totals.arena, true),
           calibrationImages: sample.count,
         },
       };

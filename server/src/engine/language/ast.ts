@@ -2,6 +2,7 @@ import type { Layer } from '../arch/layers.js';
 import type { PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool, IntRange, LayerType, Weighted } from '../arch/space.js';
 import type { Padding } from '../arch/graph.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Located } from './args.js';
 import type { Span, SyntaxTree } from './syntax-tree.js';
 
@@ -84,6 +85,8 @@ export interface TargetDecl {
   readonly board?: Name;
   readonly core?: Located<string>;
   readonly clockHz?: Located<number>;
+  /** TFLite Micro kernel library (the arena's scratch buffers). */
+  readonly kernels?: Located<KernelLibrary>;
   readonly ram?: Located<number>;
   readonly flash?: Located<number>;
   readonly ramReserve?: Located<number>;
