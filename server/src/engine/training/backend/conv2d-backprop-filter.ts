@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { crop, explicitPad, padAfterFor, shape4 } from './conv-geometry.js';
 import { type KernelFuncBackend, runComposite } from './kernel-scope.js';
+import { heapOffset, simdKernels, withScratch } from './simd-module.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * Conv2DBackpropFilter as one forward Conv2D, so XNNPack does the work:
@@ -25,7 +27,7 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
   if (info.dataFormat !== 'channelsLast') throw new Error('wasm Conv2DBackpropFilter supports NHWC only');
-  const [, inH, inW, inC] = shape4(x, 'x');
+  const [batch, inH, inW, inC] = shape4(x, 'x');
   const [, outH, outW, outC] = shape4(dy, 'dy');
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
@@ -40,6 +42,20 @@ export const conv2dBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
     padInfo.top === 0 &&
     padInfo.left === 0;
   if (pointwise) return pointwiseFilterGrad(backend, x, dy);
+  if (process.env.UNAS_OLD_FILTER !== '1') {
+    const wasm = backend as BackendWasm;
+    const out = wasm.makeOutput(filterShape, 'float32');
+    withScratch(wasm, kh * kw * inC * outC * 8, (acc) =>
+      simdKernels(wasm).conv2d_backprop_filter(
+        heapOffset(wasm, x),
+        heapOffset(wasm, dy),
+        heapOffset(wasm, out),
+        acc,
+        ...[batch, inH, inW, inC, outH, outW, outC, kh, kw, sh, sw, dh, dw, padInfo.top, padInfo.left],
+      ),
+    );
+    return out;
+  }
 
   return runComposite(backend, 'wasm', (k) => {
     const xT = k.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]

@@ -4,6 +4,9 @@ import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInput } from './depthwise-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { reduceAdjacentAxes, tileLeading } from './reductions.js';
+// Registers the built-in wasm kernels, which the faster ones below fall back to outside their cases.
+import '@tensorflow/tfjs-backend-wasm';
 
 /** A kernel the wasm backend needs for training: absent from tfjs-backend-wasm, wrong, or too slow. */
 export interface WasmKernelFix {
@@ -18,6 +21,12 @@ const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig =>
   kernelFunc,
 });
 
+function builtIn(kernelName: string): tf.KernelConfig {
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (config === undefined) throw new Error(`tfjs-backend-wasm has no ${kernelName} kernel`);
+  return config;
+}
+
 /**
  * Found for tfjs-backend-wasm 4.22 by checking `tf.getKernel(name, 'wasm')` for every kernel the
  * gradients of conv2d, depthwise conv, pooling, batch norm and dense run, and by comparing each
@@ -29,6 +38,9 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
   { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
   { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
+  { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
+  { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
+  { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
 ];
 
 /**

@@ -1,0 +1,279 @@
+// WebAssembly SIMD kernels for training on tfjs-backend-wasm, run on that backend's heap.
+//
+// Built by scripts/generate-wasm-kernels.sh (clang --target=wasm32 -msimd128, memory imported from
+// the backend) into ../generated/. Every pointer is a byte offset into the backend's memory; tensors
+// are NHWC float32. The module has no data, no stack and no globals of its own (it shares memory it
+// does not manage): scratch space is passed in, allocated by the caller with the backend's malloc.
+//
+// Long sums are accumulated in doubles (a row of products in float32 first, then added into a double
+// scratch), so results match the cpu backend, which accumulates in JavaScript numbers.
+
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+static inline int max_i(int a, int b) { return a > b ? a : b; }
+static inline int min_i(int a, int b) { return a < b ? a : b; }
+// Ceiling division for a positive divisor and any numerator.
+static inline int ceil_div(int n, int d) { return n >= 0 ? (n + d - 1) / d : -((-n) / d); }
+
+// acc[0..3] += v, in doubles.
+static inline void add_promoted(double *acc, v128_t v) {
+  v128_t lo = wasm_f64x2_promote_low_f32x4(v);
+  v128_t hi = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  wasm_v128_store(acc, wasm_f64x2_add(wasm_v128_load(acc), lo));
+  wasm_v128_store(acc + 2, wasm_f64x2_add(wasm_v128_load(acc + 2), hi));
+}
+
+static void zero_f64(double *p, int n) {
+  for (int i = 0; i < n; i++) p[i] = 0;
+}
+
+static void store_scaled(float *out, const double *acc, int n, double scale) {
+  for (int i = 0; i < n; i++) out[i] = (float)(acc[i] * scale);
+}
+
+// out[c] = scale · Σ_r x[r·cols + c]: Sum and Mean over the leading axes (batch norm statistics and
+// their gradients, bias gradients). acc: cols doubles of scratch.
+EXPORT(sum_leading)
+void sum_leading(const float *x, int rows, int cols, float scale, double *acc, float *out) {
+  zero_f64(acc, cols);
+  for (int r = 0; r < rows; r++) {
+    const float *row = x + (long)r * cols;
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) add_promoted(acc + c, wasm_v128_load(row + c));
+    for (; c < cols; c++) acc[c] += row[c];
+  }
+  store_scaled(out, acc, cols, scale);
+}
+
+// The valid output columns [*lo, *hi) of a tap `shift` cells off, stepping `stride` over `width`.
+static inline void column_range(int shift, int stride, int width, int out_width, int *lo, int *hi) {
+  *lo = max_i(0, ceil_div(-shift, stride));
+  *hi = min_i(out_width, ceil_div(width - shift, stride));
+}
+
+// dW[p,q,ci,co] = Σ_{b,i,j} x[b, i·sh + p·dh − top, j·sw + q·dw − left, ci] · dy[b,i,j,co]
+// (Conv2DBackpropFilter). For each row of dy and each tap, a 4×8 (ci × co) register block runs along
+// the row; the block is then added into acc (kh·kw·ci·co doubles of scratch).
+EXPORT(conv2d_backprop_filter)
+void conv2d_backprop_filter(const float *x, const float *dy, float *out, double *acc, int batch, int H,
+                            int W, int ci_n, int OH, int OW, int co_n, int kh, int kw, int sh, int sw,
+                            int dh, int dw, int top, int left) {
+  zero_f64(acc, kh * kw * ci_n * co_n);
+  for (int b = 0; b < batch; b++) {
+    for (int i = 0; i < OH; i++) {
+      const float *g_row = dy + ((long)(b * OH + i) * OW) * co_n;
+      for (int p = 0; p < kh; p++) {
+        int h = i * sh + p * dh - top;
+        if (h < 0 || h >= H) continue;
+        const float *x_row = x + ((long)(b * H + h) * W) * ci_n;
+        for (int q = 0; q < kw; q++) {
+          int shift = q * dw - left, lo, hi;
+          column_range(shift, sw, W, OW, &lo, &hi);
+          if (lo >= hi) continue;
+          double *a = acc + (p * kw + q) * ci_n * co_n;
+          const int xs = sw * ci_n;
+          const float *x0 = x_row + (lo * sw + shift) * ci_n;
+          const float *g0 = g_row + lo * co_n;
+          int ci = 0;
+          for (; ci + 4 <= ci_n; ci += 4) {
+            int co = 0;
+            for (; co + 8 <= co_n; co += 8) {
+              v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00;
+              v128_t a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+              const float *xp = x0 + ci, *gp = g0 + co;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n) {
+                v128_t g_lo = wasm_v128_load(gp), g_hi = wasm_v128_load(gp + 4);
+                v128_t s0 = wasm_v128_load32_splat(xp), s1 = wasm_v128_load32_splat(xp + 1);
+                v128_t s2 = wasm_v128_load32_splat(xp + 2), s3 = wasm_v128_load32_splat(xp + 3);
+                a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g_lo));
+                a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g_hi));
+                a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g_lo));
+                a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g_hi));
+                a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g_lo));
+                a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g_hi));
+                a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g_lo));
+                a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g_hi));
+              }
+              double *ar = a + ci * co_n + co;
+              add_promoted(ar, a00);
+              add_promoted(ar + 4, a01);
+              add_promoted(ar + co_n, a10);
+              add_promoted(ar + co_n + 4, a11);
+              add_promoted(ar + 2 * co_n, a20);
+              add_promoted(ar + 2 * co_n + 4, a21);
+              add_promoted(ar + 3 * co_n, a30);
+              add_promoted(ar + 3 * co_n + 4, a31);
+            }
+            for (; co + 4 <= co_n; co += 4) {
+              v128_t a0 = wasm_f32x4_splat(0), a1 = a0, a2 = a0, a3 = a0;
+              const float *xp = x0 + ci, *gp = g0 + co;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n) {
+                v128_t g = wasm_v128_load(gp);
+                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(xp), g));
+                a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(xp + 1), g));
+                a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(xp + 2), g));
+                a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(xp + 3), g));
+              }
+              double *ar = a + ci * co_n + co;
+              add_promoted(ar, a0);
+              add_promoted(ar + co_n, a1);
+              add_promoted(ar + 2 * co_n, a2);
+              add_promoted(ar + 3 * co_n, a3);
+            }
+            for (; co < co_n; co++) {
+              // The last 1–3 output channels: four input channels at once, one vector.
+              v128_t s = wasm_f32x4_splat(0);
+              const float *xp = x0 + ci, *gp = g0 + co;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n)
+                s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load32_splat(gp)));
+              double *ar = a + ci * co_n + co;
+              ar[0] += wasm_f32x4_extract_lane(s, 0);
+              ar[co_n] += wasm_f32x4_extract_lane(s, 1);
+              ar[2 * co_n] += wasm_f32x4_extract_lane(s, 2);
+              ar[3 * co_n] += wasm_f32x4_extract_lane(s, 3);
+            }
+          }
+          for (; ci < ci_n; ci++) {
+            int co = 0;
+            for (; co + 4 <= co_n; co += 4) {
+              v128_t s = wasm_f32x4_splat(0);
+              const float *xp = x0 + ci, *gp = g0 + co;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n)
+                s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(xp), wasm_v128_load(gp)));
+              add_promoted(a + ci * co_n + co, s);
+            }
+            for (; co < co_n; co++) {
+              float s = 0;
+              const float *xp = x0 + ci, *gp = g0 + co;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n) s += *xp * *gp;
+              a[ci * co_n + co] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+  store_scaled(out, acc, kh * kw * ci_n * co_n, 1.0);
+}
+
+// dW[p,q,c,m] = Σ_{b,i,j} x[b, i·sh + p·dh − top, j·sw + q·dw − left, c] · dy[b,i,j,c·M+m]
+// (DepthwiseConv2dNativeBackpropFilter). acc: kh·kw·C·M doubles of scratch.
+EXPORT(depthwise_backprop_filter)
+void depthwise_backprop_filter(const float *x, const float *dy, float *out, double *acc, int batch,
+                               int H, int W, int C, int OH, int OW, int M, int kh, int kw, int sh,
+                               int sw, int dh, int dw, int top, int left) {
+  const int co_n = C * M;
+  zero_f64(acc, kh * kw * co_n);
+  for (int b = 0; b < batch; b++) {
+    for (int i = 0; i < OH; i++) {
+      const float *g_row = dy + ((long)(b * OH + i) * OW) * co_n;
+      for (int p = 0; p < kh; p++) {
+        int h = i * sh + p * dh - top;
+        if (h < 0 || h >= H) continue;
+        const float *x_row = x + ((long)(b * H + h) * W) * C;
+        for (int q = 0; q < kw; q++) {
+          int shift = q * dw - left, lo, hi;
+          column_range(shift, sw, W, OW, &lo, &hi);
+          if (lo >= hi) continue;
+          double *a = acc + (p * kw + q) * co_n;
+          const float *x0 = x_row + (lo * sw + shift) * C;
+          const float *g0 = g_row + lo * co_n;
+          const int xs = sw * C;
+          if (M == 1) {
+            int c = 0;
+            for (; c + 8 <= C; c += 8) {
+              v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+              const float *xp = x0 + c, *gp = g0 + c;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n) {
+                s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(gp)));
+                s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(xp + 4), wasm_v128_load(gp + 4)));
+              }
+              add_promoted(a + c, s0);
+              add_promoted(a + c + 4, s1);
+            }
+            for (; c + 4 <= C; c += 4) {
+              v128_t s = wasm_f32x4_splat(0);
+              const float *xp = x0 + c, *gp = g0 + c;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n)
+                s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load(xp), wasm_v128_load(gp)));
+              add_promoted(a + c, s);
+            }
+            for (; c < C; c++) {
+              float s = 0;
+              const float *xp = x0 + c, *gp = g0 + c;
+              for (int j = lo; j < hi; j++, xp += xs, gp += co_n) s += *xp * *gp;
+              a[c] += s;
+            }
+          } else {
+            for (int c = 0; c < C; c++) {
+              for (int m = 0; m < M; m++) {
+                float s = 0;
+                const float *xp = x0 + c, *gp = g0 + c * M + m;
+                for (int j = lo; j < hi; j++, xp += xs, gp += co_n) s += *xp * *gp;
+                a[c * M + m] += s;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  store_scaled(out, acc, kh * kw * co_n, 1.0);
+}
+
+// MaxPoolGrad: each dy goes to the first maximum of its window (as on the cpu backend and in
+// TensorFlow); four channels at a time, tracking each lane's first maximum.
+EXPORT(max_pool_grad)
+void max_pool_grad(const float *x, const float *dy, float *dx, int batch, int H, int W, int C, int OH,
+                   int OW, int kh, int kw, int sh, int sw, int top, int left) {
+  const long n = (long)batch * H * W * C;
+  for (long i = 0; i < n; i++) dx[i] = 0;
+  const float *g = dy;
+  for (int b = 0; b < batch; b++) {
+    const float *xb = x + (long)b * H * W * C;
+    float *db = dx + (long)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      int h_lo = max_i(0, oh * sh - top), h_hi = min_i(H, oh * sh - top + kh);
+      for (int ow = 0; ow < OW; ow++, g += C) {
+        int w_lo = max_i(0, ow * sw - left), w_hi = min_i(W, ow * sw - left + kw);
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_f32x4_splat(-__builtin_inff());
+          v128_t at = wasm_i32x4_splat(-1);
+          for (int h = h_lo; h < h_hi; h++) {
+            for (int w = w_lo; w < w_hi; w++) {
+              int idx = (h * W + w) * C + c;
+              v128_t v = wasm_v128_load(xb + idx);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              at = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(idx), wasm_i32x4_make(0, 1, 2, 3)),
+                                       at, gt);
+            }
+          }
+          int a0 = wasm_i32x4_extract_lane(at, 0), a1 = wasm_i32x4_extract_lane(at, 1);
+          int a2 = wasm_i32x4_extract_lane(at, 2), a3 = wasm_i32x4_extract_lane(at, 3);
+          if (a0 >= 0) db[a0] += g[c];
+          if (a1 >= 0) db[a1] += g[c + 1];
+          if (a2 >= 0) db[a2] += g[c + 2];
+          if (a3 >= 0) db[a3] += g[c + 3];
+        }
+        for (; c < C; c++) {
+          float best = -__builtin_inff();
+          int at = -1;
+          for (int h = h_lo; h < h_hi; h++) {
+            for (int w = w_lo; w < w_hi; w++) {
+              int idx = (h * W + w) * C + c;
+              if (xb[idx] > best) {
+                best = xb[idx];
+                at = idx;
+              }
+            }
+          }
+          if (at >= 0) db[at] += g[c];
+        }
+      }
+    }
+  }
+}
