@@ -5,6 +5,7 @@ import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInput } from './depthwise-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { reduceAdjacentAxes, tileLeading } from './reductions.js';
+import { castSharingSameType, identity } from './shared-data.js';
 // Registers the built-in wasm kernels, which the faster ones below fall back to outside their cases.
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -41,6 +42,8 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
   { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
   { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
+  { config: wasm(tf.Identity, identity), fixes: 'slow' },
+  { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
 ];
 
 /**
