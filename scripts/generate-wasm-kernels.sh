@@ -24,10 +24,17 @@ case "$CLANG_VERSION" in
 esac
 
 mkdir -p "$OUT"
-# No stack, data or libc: the module runs on memory that tfjs owns (see the C file's header).
+# No stack, data or libc: the module runs on memory that tfjs owns (see the C file's header). A zero-
+# sized stack placed first makes any stack use trap (address below 0) instead of writing over tfjs.
 clang --target=wasm32 -O3 -msimd128 -mbulk-memory -ffreestanding -nostdlib -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all \
+  -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all -Wl,--stack-first -Wl,-z,stack-size=0 \
   -o "$OUT/gradient-kernels.wasm" "$SRC_DIR/gradient-kernels.c"
+# Where llvm-objdump is installed (Debian llvm-14), also refuse code that touches the stack pointer.
+OBJDUMP="$(command -v llvm-objdump-14 || command -v llvm-objdump || true)"
+if [ -n "$OBJDUMP" ] && "$OBJDUMP" -d "$OUT/gradient-kernels.wasm" | grep -q 'global\.[gs]et'; then
+  echo "generate-wasm-kernels: the kernels use the stack (a local array?); they must not" >&2
+  exit 1
+fi
 SHA="$(sha256sum "$SRC_DIR/gradient-kernels.c" | cut -d' ' -f1)"
 cat > "$OUT/README.md" <<MD
 # Generated: WebAssembly SIMD training kernels

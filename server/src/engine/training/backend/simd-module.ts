@@ -12,6 +12,17 @@ export interface SimdKernels {
   conv2d_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
   depthwise_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
   max_pool_grad(x: number, dy: number, dx: number, ...geometry: number[]): void;
+  matmul_strided_a(
+    a: number,
+    b: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    am: number,
+    ak: number,
+  ): void;
+  matmul_bt(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }
 
 /** A WebAssembly.Memory: the engine's TypeScript lib has no WebAssembly types. */

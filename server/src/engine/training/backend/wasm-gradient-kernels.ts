@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
@@ -43,6 +44,7 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
   { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
   { config: wasm(tf.Identity, identity), fixes: 'slow' },
+  { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
   { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
 ];
 

@@ -277,3 +277,141 @@ void max_pool_grad(const float *x, const float *dy, float *dx, int batch, int H,
     }
   }
 }
+
+// C[m,n] = Σ_k A[m,k] · B[k,n], with A[m,k] at a[m·a_m + k·a_k] (so A may be stored transposed) and
+// B row-major: the dense layers' weight gradient xᵀ·dy, and plain products. A 4×8 register block runs
+// down k; float32 accumulation, like XNNPack's.
+EXPORT(matmul_strided_a)
+void matmul_strided_a(const float *a, const float *b, float *c, int M, int K, int N, int a_m, int a_k) {
+  int m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const float *a0 = a + (long)m * a_m, *a1 = a0 + a_m, *a2 = a1 + a_m, *a3 = a2 + a_m;
+    float *c0 = c + (long)m * N;
+    int n = 0;
+    for (; n + 8 <= N; n += 8) {
+      v128_t s00 = wasm_f32x4_splat(0), s01 = s00, s10 = s00, s11 = s00;
+      v128_t s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+      const float *bp = b + n;
+      for (long k = 0, ak = 0; k < K; k++, ak += a_k, bp += N) {
+        v128_t b_lo = wasm_v128_load(bp), b_hi = wasm_v128_load(bp + 4);
+        v128_t x0 = wasm_v128_load32_splat(a0 + ak), x1 = wasm_v128_load32_splat(a1 + ak);
+        v128_t x2 = wasm_v128_load32_splat(a2 + ak), x3 = wasm_v128_load32_splat(a3 + ak);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, b_lo));
+        s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, b_hi));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, b_lo));
+        s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, b_hi));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, b_lo));
+        s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, b_hi));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, b_lo));
+        s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, b_hi));
+      }
+      float *cp = c0 + n;
+      wasm_v128_store(cp, s00);
+      wasm_v128_store(cp + 4, s01);
+      wasm_v128_store(cp + N, s10);
+      wasm_v128_store(cp + N + 4, s11);
+      wasm_v128_store(cp + 2 * N, s20);
+      wasm_v128_store(cp + 2 * N + 4, s21);
+      wasm_v128_store(cp + 3 * N, s30);
+      wasm_v128_store(cp + 3 * N + 4, s31);
+    }
+    for (; n < N; n++) {
+      float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const float *bp = b + n;
+      for (long k = 0, ak = 0; k < K; k++, ak += a_k, bp += N) {
+        s0 += a0[ak] * *bp;
+        s1 += a1[ak] * *bp;
+        s2 += a2[ak] * *bp;
+        s3 += a3[ak] * *bp;
+      }
+      c0[n] = s0;
+      c0[N + n] = s1;
+      c0[2 * N + n] = s2;
+      c0[3 * N + n] = s3;
+    }
+  }
+  for (; m < M; m++) {
+    const float *a0 = a + (long)m * a_m;
+    float *c0 = c + (long)m * N;
+    int n = 0;
+    for (; n + 4 <= N; n += 4) {
+      v128_t s = wasm_f32x4_splat(0);
+      const float *bp = b + n;
+      for (long k = 0, ak = 0; k < K; k++, ak += a_k, bp += N)
+        s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ak), wasm_v128_load(bp)));
+      wasm_v128_store(c0 + n, s);
+    }
+    for (; n < N; n++) {
+      float s = 0;
+      const float *bp = b + n;
+      for (long k = 0, ak = 0; k < K; k++, ak += a_k, bp += N) s += a0[ak] * *bp;
+      c0[n] = s;
+    }
+  }
+}
+
+static inline float horizontal_sum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
+// C[m,n] = Σ_k A[m,k] · B[n,k], both row-major (B transposed): the dense layers' input gradient
+// dy·Wᵀ. Dot products along k, 4 rows of A against 2 rows of B at a time.
+EXPORT(matmul_bt)
+void matmul_bt(const float *a, const float *b, float *c, int M, int K, int N) {
+  for (int m = 0; m < M; m += 4) {
+    // Rows past the end repeat the last one (computed, never stored): no stack arrays in this module.
+    const int rows = min_i(4, M - m);
+    const float *a0 = a + (long)m * K, *a1 = a + (long)(m + min_i(1, rows - 1)) * K;
+    const float *a2 = a + (long)(m + min_i(2, rows - 1)) * K, *a3 = a + (long)(m + rows - 1) * K;
+    float *c0 = c + (long)m * N;
+    for (int n = 0; n < N; n += 2) {
+      const int cols = min_i(2, N - n);
+      const float *b0 = b + (long)n * K, *b1 = b + (long)(n + cols - 1) * K;
+      v128_t s00 = wasm_f32x4_splat(0), s01 = s00, s10 = s00, s11 = s00;
+      v128_t s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+      int k = 0;
+      for (; k + 4 <= K; k += 4) {
+        v128_t y0 = wasm_v128_load(b0 + k), y1 = wasm_v128_load(b1 + k);
+        v128_t x0 = wasm_v128_load(a0 + k), x1 = wasm_v128_load(a1 + k);
+        v128_t x2 = wasm_v128_load(a2 + k), x3 = wasm_v128_load(a3 + k);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, y0));
+        s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, y1));
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, y0));
+        s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, y1));
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, y0));
+        s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, y1));
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, y0));
+        s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, y1));
+      }
+      float t00 = horizontal_sum(s00), t01 = horizontal_sum(s01), t10 = horizontal_sum(s10);
+      float t11 = horizontal_sum(s11), t20 = horizontal_sum(s20), t21 = horizontal_sum(s21);
+      float t30 = horizontal_sum(s30), t31 = horizontal_sum(s31);
+      for (; k < K; k++) {
+        t00 += a0[k] * b0[k];
+        t01 += a0[k] * b1[k];
+        t10 += a1[k] * b0[k];
+        t11 += a1[k] * b1[k];
+        t20 += a2[k] * b0[k];
+        t21 += a2[k] * b1[k];
+        t30 += a3[k] * b0[k];
+        t31 += a3[k] * b1[k];
+      }
+      float *cp = c0 + n;
+      cp[0] = t00;
+      if (cols > 1) cp[1] = t01;
+      if (rows > 1) {
+        cp[N] = t10;
+        if (cols > 1) cp[N + 1] = t11;
+      }
+      if (rows > 2) {
+        cp[2 * N] = t20;
+        if (cols > 1) cp[2 * N + 1] = t21;
+      }
+      if (rows > 3) {
+        cp[3 * N] = t30;
+        if (cols > 1) cp[3 * N + 1] = t31;
+      }
+    }
+  }
+}
