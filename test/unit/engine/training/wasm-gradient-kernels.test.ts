@@ -278,6 +278,16 @@ describe('wasm gradient kernels match cpu', () => {
         { filterSize: pool, strides, pad: poolPad },
       ) as tf.Tensor;
     });
+    await compare('AvgPoolGrad', () => {
+      const input = t4(x);
+      const output = tf.avgPool(input, pool, strides, poolPad);
+      const poolDy = tf.randomUniform(output.shape, -1, 1, 'float32', i);
+      return engine.runKernel(
+        tf.AvgPoolGrad,
+        { dy: poolDy, input },
+        { filterSize: pool, strides, pad: poolPad },
+      ) as tf.Tensor;
+    });
     await compare('grad conv2d', () =>
       tf.grads((a: tf.Tensor, f: tf.Tensor) =>
         tf

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { avgPoolGrad } from './avg-pool-grad.js';
 import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
@@ -39,6 +40,7 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter), fixes: 'missing' },
   { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
   { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
+  { config: wasm(tf.AvgPoolGrad, avgPoolGrad), fixes: 'slow' },
   { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
   { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
   { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },

@@ -415,3 +415,32 @@ void matmul_bt(const float *a, const float *b, float *c, int M, int K, int N) {
     }
   }
 }
+
+// AvgPoolGrad: dx[b,h,w,c] = scale · Σ dy[b,i,j,c] over the windows (i,j) that cover (h,w), with
+// scale = 1 / (kh·kw) as on the cpu backend; four channels at a time.
+EXPORT(avg_pool_grad)
+void avg_pool_grad(const float *dy, float *dx, int batch, int H, int W, int C, int OH, int OW, int kh,
+                   int kw, int sh, int sw, int top, int left, float scale) {
+  const long n = (long)batch * H * W * C;
+  for (long i = 0; i < n; i++) dx[i] = 0;
+  const v128_t s = wasm_f32x4_splat(scale);
+  const float *g = dy;
+  for (int b = 0; b < batch; b++) {
+    float *db = dx + (long)b * H * W * C;
+    for (int oh = 0; oh < OH; oh++) {
+      int h_lo = max_i(0, oh * sh - top), h_hi = min_i(H, oh * sh - top + kh);
+      for (int ow = 0; ow < OW; ow++, g += C) {
+        int w_lo = max_i(0, ow * sw - left), w_hi = min_i(W, ow * sw - left + kw);
+        for (int h = h_lo; h < h_hi; h++) {
+          for (int w = w_lo; w < w_hi; w++) {
+            float *d = db + (long)(h * W + w) * C;
+            int c = 0;
+            for (; c + 4 <= C; c += 4)
+              wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c), wasm_f32x4_mul(wasm_v128_load(g + c), s)));
+            for (; c < C; c++) d[c] += g[c] * scale;
+          }
+        }
+      }
+    }
+  }
+}
