@@ -22,6 +22,7 @@ export interface SimdKernels {
     am: number,
     ak: number,
   ): void;
+  conv2d_backprop_input(dy: number, filter: number, dx: number, wt: number, ...geometry: number[]): void;
   avg_pool_grad(dy: number, dx: number, ...geometryAndScale: number[]): void;
   matmul_bt(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }

@@ -444,3 +444,226 @@ void avg_pool_grad(const float *dy, float *dx, int batch, int H, int W, int C, i
     }
   }
 }
+
+// Conv2DBackpropInput for few input channels: each dx pixel gathers its taps, four input channels at
+// a time as dot products along co.
+static void backprop_input_gather(const float *dy, const float *filter, float *dx, int batch, int H,
+                                  int W, int ci_n, int OH, int OW, int co_n, int kh, int kw, int sh,
+                                  int sw, int top, int left) {
+  for (int b = 0; b < batch; b++) {
+    for (int h = 0; h < H; h++) {
+      for (int w = 0; w < W; w++) {
+        float *d = dx + ((long)(b * H + h) * W + w) * ci_n;
+        int ci = 0;
+        for (; ci + 4 <= ci_n; ci += 4) {
+          v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+          float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+          for (int p = 0; p < kh; p++) {
+            int ti = h + top - p;
+            if (ti < 0 || ti % sh) continue;
+            int i = ti / sh;
+            if (i >= OH) continue;
+            for (int q = 0; q < kw; q++) {
+              int tj = w + left - q;
+              if (tj < 0 || tj % sw) continue;
+              int j = tj / sw;
+              if (j >= OW) continue;
+              const float *g = dy + ((long)(b * OH + i) * OW + j) * co_n;
+              const float *f0 = filter + ((long)(p * kw + q) * ci_n + ci) * co_n;
+              const float *f1 = f0 + co_n, *f2 = f1 + co_n, *f3 = f2 + co_n;
+              int co = 0;
+              for (; co + 4 <= co_n; co += 4) {
+                v128_t gv = wasm_v128_load(g + co);
+                s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(f0 + co), gv));
+                s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(f1 + co), gv));
+                s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load(f2 + co), gv));
+                s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load(f3 + co), gv));
+              }
+              for (; co < co_n; co++) {
+                t0 += f0[co] * g[co];
+                t1 += f1[co] * g[co];
+                t2 += f2[co] * g[co];
+                t3 += f3[co] * g[co];
+              }
+            }
+          }
+          d[ci] = horizontal_sum(s0) + t0;
+          d[ci + 1] = horizontal_sum(s1) + t1;
+          d[ci + 2] = horizontal_sum(s2) + t2;
+          d[ci + 3] = horizontal_sum(s3) + t3;
+        }
+        for (; ci < ci_n; ci++) {
+          v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+          float t = 0;
+          for (int p = 0; p < kh; p++) {
+            int ti = h + top - p;
+            if (ti < 0 || ti % sh) continue;
+            int i = ti / sh;
+            if (i >= OH) continue;
+            for (int q = 0; q < kw; q++) {
+              int tj = w + left - q;
+              if (tj < 0 || tj % sw) continue;
+              int j = tj / sw;
+              if (j >= OW) continue;
+              const float *g = dy + ((long)(b * OH + i) * OW + j) * co_n;
+              const float *f = filter + ((long)(p * kw + q) * ci_n + ci) * co_n;
+              int co = 0;
+              for (; co + 8 <= co_n; co += 8) {
+                s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(f + co), wasm_v128_load(g + co)));
+                s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(f + co + 4), wasm_v128_load(g + co + 4)));
+              }
+              for (; co < co_n; co++) t += f[co] * g[co];
+            }
+          }
+          d[ci] = horizontal_sum(wasm_f32x4_add(s0, s1)) + t;
+        }
+      }
+    }
+  }
+}
+
+// One dx pixel, input channels [ci, ci_n), every tap: acc over co of dy[pixel(tap), co] · wt[tap, co, ci].
+static void backprop_input_pixel(const float *dy_b, const float *wt, float *d, int ci, int ci_n, int OH,
+                                 int OW, int co_n, int kh, int kw, int sh, int sw, int ti0, int tj0) {
+  for (; ci + 4 <= ci_n; ci += 4) {
+    v128_t s = wasm_f32x4_splat(0);
+    for (int p = 0; p < kh; p++) {
+      int ti = ti0 - p;
+      if (ti < 0 || ti % sh || ti / sh >= OH) continue;
+      for (int q = 0; q < kw; q++) {
+        int tj = tj0 - q;
+        if (tj < 0 || tj % sw || tj / sw >= OW) continue;
+        const float *g = dy_b + ((long)(ti / sh) * OW + tj / sw) * co_n;
+        const float *f = wt + (long)(p * kw + q) * co_n * ci_n + ci;
+        for (int co = 0; co < co_n; co++, f += ci_n)
+          s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_v128_load32_splat(g + co), wasm_v128_load(f)));
+      }
+    }
+    wasm_v128_store(d + ci, s);
+  }
+  for (; ci < ci_n; ci++) {
+    float s = 0;
+    for (int p = 0; p < kh; p++) {
+      int ti = ti0 - p;
+      if (ti < 0 || ti % sh || ti / sh >= OH) continue;
+      for (int q = 0; q < kw; q++) {
+        int tj = tj0 - q;
+        if (tj < 0 || tj % sw || tj / sw >= OW) continue;
+        const float *g = dy_b + ((long)(ti / sh) * OW + tj / sw) * co_n;
+        const float *f = wt + (long)(p * kw + q) * co_n * ci_n + ci;
+        for (int co = 0; co < co_n; co++, f += ci_n) s += g[co] * *f;
+      }
+    }
+    d[ci] = s;
+  }
+}
+
+// dx[b,h,w,ci] = Σ_{p,q,co} dy[b,i,j,co] · W[p,q,ci,co] over the taps with h + top − p = i·sh and
+// w + left − q = j·sw (Conv2DBackpropInput; tfjs has no dilated conv2d gradient). With 8 or more input
+// channels, the filter is first transposed to wt[p,q,co,ci] (scratch, kh·kw·co·ci floats) and four dx
+// pixels of one stride phase — whose taps read four consecutive dy pixels — times eight input channels
+// are kept in registers, a matrix product along co. Float32 accumulation, like the forward conv.
+EXPORT(conv2d_backprop_input)
+void conv2d_backprop_input(const float *dy, const float *filter, float *dx, float *wt, int batch, int H,
+                           int W, int ci_n, int OH, int OW, int co_n, int kh, int kw, int sh, int sw,
+                           int top, int left) {
+  if (ci_n < 8) {
+    backprop_input_gather(dy, filter, dx, batch, H, W, ci_n, OH, OW, co_n, kh, kw, sh, sw, top, left);
+    return;
+  }
+  for (int t = 0; t < kh * kw; t++)
+    for (int ci = 0; ci < ci_n; ci++)
+      for (int co = 0; co < co_n; co++) wt[((long)t * co_n + co) * ci_n + ci] = filter[((long)t * ci_n + ci) * co_n + co];
+  for (int b = 0; b < batch; b++) {
+    const float *dy_b = dy + (long)b * OH * OW * co_n;
+    for (int h = 0; h < H; h++) {
+      float *d_row = dx + ((long)(b * H + h) * W) * ci_n;
+      const int ti0 = h + top;
+      for (int r = 0; r < sw; r++) {
+        const int count = r < W ? (W - r + sw - 1) / sw : 0;
+        int k = 0;
+        for (; k + 4 <= count; k += 4) {
+          const int w0 = r + k * sw;
+          const int tj0 = w0 + left;
+          int ci = 0;
+          for (; ci + 8 <= ci_n; ci += 8) {
+            v128_t a0 = wasm_f32x4_splat(0), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0, a3 = a0, b3 = a0;
+            for (int p = 0; p < kh; p++) {
+              int ti = ti0 - p;
+              if (ti < 0 || ti % sh || ti / sh >= OH) continue;
+              const float *g_row = dy_b + (long)(ti / sh) * OW * co_n;
+              for (int q = 0; q < kw; q++) {
+                int tj = tj0 - q; // the group's first pixel; the others are 1, 2, 3 dy columns on
+                if (tj < 0 ? (-tj) % sw : tj % sw) continue;
+                int j0 = tj >= 0 ? tj / sw : -((-tj) / sw);
+                const float *f = wt + (long)(p * kw + q) * co_n * ci_n + ci;
+                const float *g0 = g_row + (long)j0 * co_n;
+                if (j0 >= 0 && j0 + 3 < OW) {
+                  const float *g1 = g0 + co_n, *g2 = g1 + co_n, *g3 = g2 + co_n;
+                  for (int co = 0; co < co_n; co++, f += ci_n) {
+                    v128_t f_lo = wasm_v128_load(f), f_hi = wasm_v128_load(f + 4);
+                    v128_t x0 = wasm_v128_load32_splat(g0 + co), x1 = wasm_v128_load32_splat(g1 + co);
+                    v128_t x2 = wasm_v128_load32_splat(g2 + co), x3 = wasm_v128_load32_splat(g3 + co);
+                    a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x0, f_lo));
+                    b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x0, f_hi));
+                    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x1, f_lo));
+                    b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x1, f_hi));
+                    a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x2, f_lo));
+                    b2 = wasm_f32x4_add(b2, wasm_f32x4_mul(x2, f_hi));
+                    a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x3, f_lo));
+                    b3 = wasm_f32x4_add(b3, wasm_f32x4_mul(x3, f_hi));
+                  }
+                } else {
+                  // At the border: only the pixels whose dy column exists.
+                  for (int co = 0; co < co_n; co++, f += ci_n) {
+                    v128_t f_lo = wasm_v128_load(f), f_hi = wasm_v128_load(f + 4);
+                    const float *g = g0 + co;
+                    if (j0 >= 0 && j0 < OW) {
+                      v128_t x = wasm_v128_load32_splat(g);
+                      a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(x, f_lo));
+                      b0 = wasm_f32x4_add(b0, wasm_f32x4_mul(x, f_hi));
+                    }
+                    if (j0 + 1 >= 0 && j0 + 1 < OW) {
+                      v128_t x = wasm_v128_load32_splat(g + co_n);
+                      a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(x, f_lo));
+                      b1 = wasm_f32x4_add(b1, wasm_f32x4_mul(x, f_hi));
+                    }
+                    if (j0 + 2 >= 0 && j0 + 2 < OW) {
+                      v128_t x = wasm_v128_load32_splat(g + 2 * co_n);
+                      a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(x, f_lo));
+                      b2 = wasm_f32x4_add(b2, wasm_f32x4_mul(x, f_hi));
+                    }
+                    if (j0 + 3 >= 0 && j0 + 3 < OW) {
+                      v128_t x = wasm_v128_load32_splat(g + 3 * co_n);
+                      a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(x, f_lo));
+                      b3 = wasm_f32x4_add(b3, wasm_f32x4_mul(x, f_hi));
+                    }
+                  }
+                }
+              }
+            }
+            float *d = d_row + (long)w0 * ci_n + ci;
+            const long step = (long)sw * ci_n;
+            wasm_v128_store(d, a0);
+            wasm_v128_store(d + 4, b0);
+            wasm_v128_store(d + step, a1);
+            wasm_v128_store(d + step + 4, b1);
+            wasm_v128_store(d + 2 * step, a2);
+            wasm_v128_store(d + 2 * step + 4, b2);
+            wasm_v128_store(d + 3 * step, a3);
+            wasm_v128_store(d + 3 * step + 4, b3);
+          }
+          if (ci < ci_n)
+            for (int m = 0; m < 4; m++)
+              backprop_input_pixel(dy_b, wt, d_row + (long)(w0 + m * sw) * ci_n, ci, ci_n, OH, OW, co_n, kh,
+                                   kw, sh, sw, ti0, tj0 + m * sw);
+        }
+        for (; k < count; k++) {
+          const int w = r + k * sw;
+          backprop_input_pixel(dy_b, wt, d_row + (long)w * ci_n, 0, ci_n, OH, OW, co_n, kh, kw, sh, sw, ti0,
+                               w + left);
+        }
+      }
+    }
+  }
+}
