@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGrad } from './avg-pool-grad.js';
+import { binaryRepeating } from './binary-ops.js';
 import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
@@ -48,6 +49,10 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: wasm(tf.Identity, identity), fixes: 'slow' },
   { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
   { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
+  ...[tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map((name): WasmKernelFix => ({
+    config: binaryRepeating(builtIn(name)),
+    fixes: 'slow',
+  })),
 ];
 
 /**
