@@ -4,7 +4,7 @@ import type { SearchSpace } from '../engine/arch/space.js';
 import type { Board } from '../engine/boards/catalogue.js';
 import { DEFAULT_BOARD, resolveSearch, resolveSpace } from '../engine/config/resolve-search.js';
 import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js';
-import { DATASETS } from '../engine/language/datasets.js';
+import { datasetClasses, datasetInput } from '../engine/language/datasets.js';
 import {
   isCoreId,
   type CoreId,
@@ -194,9 +194,8 @@ export function searchSpaceEstimate(
     const space = spaceOf(state, search);
     const d = search.dataset;
     if (!space || !d || state.hasErrorsIn(space.span)) return undefined;
-    const info = DATASETS[d.kind.value];
-    const input = d.input?.value ?? info.input;
-    const classes = d.classes?.value ?? info.classes ?? 10;
+    const input = datasetInput(d);
+    const classes = datasetClasses(d) ?? 10;
     if (!input || input.length !== 3) return undefined;
     return { space, resolved: resolveSpace(space, input, classes) };
   });

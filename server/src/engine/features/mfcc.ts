@@ -37,6 +37,13 @@ export const LOG_FLOOR = 1e-6;
 export const frameCount = (s: MfccSettings): number =>
   s.clipSamples < s.windowSamples ? 0 : 1 + Math.floor((s.clipSamples - s.windowSamples) / s.strideSamples);
 
+/** The network input of an MFCC front end: frames × coefficients × 1. */
+export const mfccInputShape = (s: MfccSettings): [number, number, number] => [
+  frameCount(s),
+  s.coefficients,
+  1,
+];
+
 export const fftLength = (s: MfccSettings): number => 2 ** Math.ceil(Math.log2(Math.max(2, s.windowSamples)));
 
 /** Why these settings cannot make an MFCC, or undefined when they can. */

@@ -8,10 +8,10 @@
  */
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createMfcc, frameCount, MFCC_DEFAULTS, type MfccSettings } from '../../features/mfcc.js';
+import { createMfcc, MFCC_DEFAULTS, mfccInputShape, type MfccSettings } from '../../features/mfcc.js';
 import { fitQuantization, type FrontEnd, quantizeFeatures } from '../../features/front-end.js';
 import { deriveSeed, mulberry32, type Rng, shuffleInPlace } from '../../rng/seeded-rng.js';
-import { type Dataset, DatasetError, type InputShape, type Split, wholeSplit } from '../dataset.js';
+import { type Dataset, DatasetError, type Split, wholeSplit } from '../dataset.js';
 import { describeIoError, readDataFile } from '../read-file.js';
 import { augmentClip, type AudioAugmentation, NO_AUDIO_AUGMENTATION, silenceClip } from './augment-audio.js';
 import { cacheKey, readFeatureCache, writeFeatureCache, type CachedFeatures } from './feature-cache.js';
@@ -43,9 +43,6 @@ export const UNKNOWN = 'unknown';
 
 /** Class names in label order: silence, unknown, then the words as written (the Speech Commands order). */
 export const audioClassNames = (words: readonly string[]): string[] => [SILENCE, UNKNOWN, ...words];
-
-/** The network input of an MFCC front end: frames × coefficients × 1. */
-export const mfccInputShape = (s: MfccSettings): InputShape => [frameCount(s), s.coefficients, 1];
 
 const TESTING = 0.1;
 const READ_AHEAD = 16;
