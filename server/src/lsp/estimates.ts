@@ -218,7 +218,7 @@ export function spaceDeclEstimate(
   return undefined;
 }
 
-function fileOf(uri: string): string | undefined {
+export function fileOf(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
