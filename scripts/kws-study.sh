@@ -2,11 +2,11 @@
 # Keyword-spotting study: generates 10 spoken words × 100 utterances (scripts/generate-speech-set.sh),
 # runs the search of bench/keyword-spotting-study.unas on them (8 keywords, 2 words as `unknown`,
 # silence), re-trains the Pareto front and prints each front member's test accuracy and the best.
-# Usage: scripts/kws-study.sh [WORK_DIR]   (default .unas/kws-study; the data are reused when complete)
+# Usage: scripts/kws-study.sh [WORK_DIR]   (default .bench/kws-study; the data are reused when complete)
 # Needs dist/ (npm run build), espeak-ng and sox. Takes about half an hour on 2 cores (wasm backend).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-work="${1:-$root/.unas/kws-study}"
+work="${1:-$root/.bench/kws-study}"
 mkdir -p "$work"
 bash "$root/scripts/generate-speech-set.sh" "$work/data" 100 yes no up down left right on off stop go
 cp "$root/bench/keyword-spotting-study.unas" "$work/kws.unas"
