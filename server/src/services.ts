@@ -6,6 +6,7 @@ import { analyze, type Analysis } from './engine/language/analyze.js';
 import {
   estimate,
   spaceBounds,
+  type ConventionName,
   type Estimate,
   type EstimateOptions,
   type SpaceBounds,
@@ -47,7 +48,7 @@ export interface ResourceService {
    * Least / most peak RAM, flash and MACs over a search space; undefined when not computable.
    * Tens of ms for large inputs: with `peek`, only a memoised result is returned (never computed).
    */
-  spaceBounds(space: SearchSpace, peek?: boolean): SpaceBounds | undefined;
+  spaceBounds(space: SearchSpace, peek?: boolean, convention?: ConventionName): SpaceBounds | undefined;
   /** How many space bounds have been computed so far (so a host can tell that new figures exist). */
   readonly boundsComputed: number;
 }
@@ -142,12 +143,12 @@ function memoisedResources(): ResourceService {
       }
       return hit ?? undefined;
     },
-    spaceBounds(space, peek = false) {
-      const key = JSON.stringify(space);
+    spaceBounds(space, peek = false, convention = 'tflm') {
+      const key = JSON.stringify([space, convention]);
       let hit = bounds.get(key);
       if (hit === undefined && !peek) {
         try {
-          hit = spaceBounds(space);
+          hit = spaceBounds(space, { convention });
         } catch {
           hit = null;
         }

@@ -7,6 +7,7 @@ import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js
 import { DATASETS } from '../engine/language/datasets.js';
 import {
   isCoreId,
+  type ConventionName,
   type CoreId,
   type Estimate,
   type EstimateOptions,
@@ -59,18 +60,22 @@ export function modelEstimate(
   state: DocumentState,
   model: ModelDecl,
   target: Target = modelTarget(state, model),
+  convention: ConventionName = 'tflm',
 ): ModelEstimate | undefined {
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${convention}`,
     () => {
-      const options: EstimateOptions = target.board
-        ? { board: target.board }
-        : {
-            ...(target.core ? { core: target.core } : {}),
-            ...(target.clockHz ? { clockHz: target.clockHz } : {}),
-          };
+      const options: EstimateOptions = {
+        convention,
+        ...(target.board
+          ? { board: target.board }
+          : {
+              ...(target.core ? { core: target.core } : {}),
+              ...(target.clockHz ? { clockHz: target.clockHz } : {}),
+            }),
+      };
       const estimate = state.services.resources.estimate(graph, options);
       if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
       const byStatement = new Map<number, LayerEstimate[]>();
@@ -200,7 +205,7 @@ export function searchSpaceEstimate(
     if (!input || input.length !== 3) return undefined;
     return { space, resolved: resolveSpace(space, input, classes) };
   });
-  const bounds = r && state.services.resources.spaceBounds(r.resolved, peek);
+  const bounds = r && state.services.resources.spaceBounds(r.resolved, peek, search.convention?.value);
   return r && bounds ? { space: r.space, search, resolved: r.resolved, bounds } : undefined;
 }
 

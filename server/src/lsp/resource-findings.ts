@@ -58,7 +58,7 @@ export function resourceFindings(state: DocumentState): readonly Finding[] {
       const st = searchTarget(state, search);
       for (const ref of search.baselines) {
         const model = doc.models.find((m) => m.name.name === ref.name);
-        const e = model && st ? modelEstimate(state, model, st.target) : undefined;
+        const e = model && st ? modelEstimate(state, model, st.target, search.convention?.value) : undefined;
         if (!e || !e.complete) continue;
         for (const c of search.constraints) {
           if (c.metric.value === 'error') continue;

@@ -18,6 +18,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   'space-dense': "in a space's dense",
   strategy: 'in a strategy',
   train: 'in train',
+  final: 'in final',
   model: 'in a model',
   paths: 'in add/concat',
 };
