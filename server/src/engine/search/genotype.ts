@@ -67,6 +67,8 @@ export interface GenotypeGraph {
 export interface LoweredGenotype extends GenotypeGraph {
   /** The layer list the graph was built from; `genotypeToModelText` prints exactly this. */
   readonly layers: readonly LayerDecl[];
+  /** Per node id, the gene it came from (`layer 2.1`, `dense 1`, `classifier`), if any. */
+  readonly labels: readonly (string | undefined)[];
 }
 
 /** `layer 2.1`, `block 3`: 1-based, as people count. */
@@ -238,7 +240,10 @@ function finish(
     const label = e.origin?.start !== undefined ? where[e.origin.start] : undefined;
     return label ? `${label}: ${e.message}` : e.message;
   });
-  return { graph: { nodes, output: built.graph.output }, errors, layers };
+  const labels = built.graph.nodes.map((n) =>
+    n.origin?.start !== undefined ? where[n.origin.start] : undefined,
+  );
+  return { graph: { nodes, output: built.graph.output }, errors, layers, labels };
 }
 
 /** The network of a genotype, built with the one shape function; `errors` is empty when it is shape-valid. */
