@@ -63,6 +63,8 @@ export interface CandidateSummary {
   readonly fidelity?: 'low' | 'full';
   /** With successive halving: the error after the cheap training. */
   readonly lowFidelityError?: number;
+  /** With weight inheritance: the parent whose trained weights it started from. */
+  readonly inheritedFrom?: number;
   /** With successive halving: the error at each rung it trained at, cheapest first. */
   readonly rungErrors?: readonly number[];
 }

@@ -29,6 +29,8 @@ export interface SearchConfig {
   readonly convention?: ConventionName;
   /** The final phase; absent (older runs) = every front member, the search's epochs. */
   readonly final?: FinalConfig;
+  /** Weight inheritance; absent = every candidate trains from scratch. */
+  readonly inherit?: { readonly epochs: number };
 }
 
 export interface FinalConfig {

@@ -45,6 +45,8 @@ export interface SearchDecl {
   readonly convention?: Located<'unas' | 'tflm'>;
   /** The final phase: how many front members to re-train, and for how long. */
   readonly final?: FinalDecl;
+  /** Weight inheritance: children start from their parent's weights and train this long. */
+  readonly inherit?: InheritDecl;
   /** Settings written in the block, even those whose value was rejected (so nothing is reported as missing twice). */
   readonly written: ReadonlySet<string>;
 }
@@ -116,6 +118,12 @@ export interface StrategyDecl {
   readonly halving?: Located<HalvingDecl>;
   /** Wall-time budget in seconds (besides `rounds`). */
   readonly time?: Located<number>;
+}
+
+/** `inherit { epochs 3 }`. */
+export interface InheritDecl {
+  readonly span: Span;
+  readonly epochs?: Located<number>;
 }
 
 /** `final { top 4  epochs 15 }`. */

@@ -11,6 +11,7 @@ import {
   type DatasetKind,
   type Metric,
   type FinalDecl,
+  type InheritDecl,
   type HalvingDecl,
   type OptimizerKind,
   type Schedule,
@@ -396,4 +397,21 @@ export function lowerFinal(st: Statement, report: Report): FinalDecl {
   };
   walk(block.statements, 'final', report, { top: int('top', 0, 100000), epochs: int('epochs', 1, 100000) });
   return f;
+}
+
+/** `inherit { epochs 3 }`: children start from their parent's trained weights and train this long. */
+export function lowerInherit(st: Statement, report: Report): InheritDecl {
+  Args.of(st, report).done();
+  const block = requireBlock(st, report, 'inherit { epochs 3 }');
+  const d: Mutable<InheritDecl> = { span: st };
+  if (!block) return d;
+  walk(block.statements, 'inherit', report, {
+    epochs: (x) => {
+      const r = Args.of(x, report);
+      const v = r.int(1, 100000);
+      r.done();
+      if (v) d.epochs = v;
+    },
+  });
+  return d;
 }

@@ -8,6 +8,7 @@ import {
   lowerDataset,
   lowerObjectives,
   lowerFinal,
+  lowerInherit,
   lowerStrategy,
   lowerTarget,
   lowerTrain,
@@ -97,6 +98,9 @@ function lowerSearch(st: Statement, report: Report): SearchDecl | undefined {
     },
     final: (x) => {
       s.final = lowerFinal(x, report);
+    },
+    inherit: (x) => {
+      s.inherit = lowerInherit(x, report);
     },
     baseline: (x) => {
       for (const p of Args.of(x, report).split('comma')) {

@@ -18,6 +18,7 @@ export type ContextId =
   | 'strategy'
   | 'train'
   | 'final'
+  | 'inherit'
   | 'model'
   | 'paths';
 
@@ -112,6 +113,12 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'final { top 4  epochs 15 }',
       'The final phase: the best front members (by validation accuracy) re-trained on the whole training set, on every worker in parallel, and measured on the test set.',
       { block: 'final' },
+    ),
+    s(
+      'inherit',
+      'inherit { epochs 3 }',
+      'Weight inheritance: a child made by a morphism starts from its parent’s trained weights (unchanged layers copied, resized ones sliced or zero-padded, new ones initialised) and trains for these epochs instead of the full training. Default: a third of the epochs.',
+      { block: 'inherit' },
     ),
   ],
   dataset: [
@@ -233,6 +240,7 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     ),
     s('time', 'time 45 min', 'Wall-time budget: no new candidate starts after it (besides `rounds`).'),
   ],
+  inherit: [s('epochs', 'epochs 3', 'Training epochs of a child that inherits its parent’s weights.')],
   final: [
     s(
       'top',

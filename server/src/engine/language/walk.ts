@@ -19,6 +19,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   strategy: 'in a strategy',
   train: 'in train',
   final: 'in final',
+  inherit: 'in inherit',
   model: 'in a model',
   paths: 'in add/concat',
 };

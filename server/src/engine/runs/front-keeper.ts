@@ -44,11 +44,13 @@ export class FrontKeeper {
     this.store.writeFront(this.ids().map((id) => this.lookup(id)));
   }
 
-  /** Deletes the weights of every candidate not on the front and not in `alsoKeep`. */
-  pruneWeights(alsoKeep: Iterable<number>): void {
-    const keep = new Set([...this.ids(), ...alsoKeep]);
+  /**
+   * Deletes the weights of every candidate not on the front and not in `alsoKeep()`, asked when the
+   * prune runs (prunes queue up, and candidates may start or finish meanwhile).
+   */
+  pruneWeights(alsoKeep: () => Iterable<number>): void {
     this.pruning = this.pruning
-      .then(() => this.store.pruneWeights(keep))
+      .then(() => this.store.pruneWeights(new Set([...this.ids(), ...alsoKeep()])))
       .catch((e: unknown) =>
         this.warn(`could not delete old weights: ${e instanceof Error ? e.message : String(e)}`),
       );

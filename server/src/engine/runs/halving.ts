@@ -82,7 +82,8 @@ export function jobAtRung(job: TrainJob, rung: Rung): TrainJob {
   const { subset: _drop, ...rest } = spec;
   return {
     ...job,
-    train: { ...job.train, epochs: rung.epochs },
+    // An inherited child's short training caps every rung.
+    train: { ...job.train, epochs: Math.min(rung.epochs, job.train.epochs) },
     dataset: { ...job.dataset, spec: { ...rest, ...(rung.subset ? { subset: rung.subset } : {}) } },
   };
 }

@@ -20,6 +20,7 @@ import type { TrainJob, WireResult } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
 import { finalSelection, runFinalPhase } from './final-phase.js';
 import { FrontKeeper } from './front-keeper.js';
+import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
 import { conventionOf, estimateOn, layerSummaries, resourcesOf } from './profiler.js';
 import { replayRun } from './resume.js';
@@ -233,9 +234,11 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       emit({ type: 'front', ids: front.ids(), hypervolume: front.archive.hypervolume(), evaluated });
       front.writeFront();
     }
-    // Weights are kept for the front only; candidates still training are spared (their worker may
-    // be writing them right now).
-    if (c.status === 'trained') front.pruneWeights([...inflight.keys()].filter((id) => id !== p.id));
+    // Weights are kept for the front, candidates still training and, with inheritance, possible parents.
+    if (c.status === 'trained')
+      front.pruneWeights(() =>
+        weightsInUse(training.values(), config.inherit ? populationOf(strategy).keys() : undefined),
+      );
     saveState();
   };
 
@@ -256,6 +259,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       : { result: await evaluator.train(job, onEpoch), extra: {} };
 
   const inflight = new Map<number, Promise<void>>();
+  const training = new Map<number, Proposal>();
   const start = (p: Proposal): void => {
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target, convention);
@@ -273,7 +277,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       return;
     }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
-    const job: TrainJob = {
+    const scratch: TrainJob = {
       id: p.id,
       graph,
       dataset: config.dataset,
@@ -282,14 +286,22 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
     };
+    const job = config.inherit
+      ? inheritedJob(scratch, p, config.inherit.epochs, populationOf(strategy), (id) => store.weightsDir(id))
+      : scratch;
+    const from = job.inherit ? { inheritedFrom: p.parent! } : {};
     const onEpoch = (r: EpochReport) =>
       emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
     const run = train(job, onEpoch)
       .then(({ result, extra }) => {
-        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra });
+        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...from, ...extra });
       })
-      .finally(() => inflight.delete(p.id));
+      .finally(() => {
+        inflight.delete(p.id);
+        training.delete(p.id);
+      });
     inflight.set(p.id, run);
+    training.set(p.id, p);
   };
 
   const stopped = () => o.signal?.aborted === true;
