@@ -1,6 +1,6 @@
-import type { CandidateSummary } from '../../protocol/src/run-events.js';
+import type { CandidateSummary, Metric } from '../../protocol/src/run-events.js';
 import type { AppendLog } from './append-log.js';
-import type { ResourceAxis, RunState, Sort, SortKey } from './store.js';
+import type { CandidateFilter, ResourceAxis, RunState, Sort, SortKey } from './store.js';
 
 /** Pure derivations from the state, memoised by the views on the identities they read. */
 
@@ -48,20 +48,43 @@ function sortValue(c: CandidateSummary, key: SortKey): number | undefined {
 }
 
 /**
- * Positions into the candidate log in table order. Missing values (no error yet) sort last in both
- * directions; ties by id. O(n log n) — the views call it once per change of log or sort.
+ * Whether a candidate passes the panel's filter: `feasible` = trained within every hard limit;
+ * `full` = trained at full fidelity (not stopped at a cheap rung of successive halving); `final` =
+ * re-trained in the final phase and measured on the test set.
  */
-export function sortedOrder(log: AppendLog<CandidateSummary>, sort: Sort): number[] {
+export function passesFilter(c: CandidateSummary, filter: CandidateFilter | undefined): boolean {
+  switch (filter ?? 'all') {
+    case 'all':
+      return true;
+    case 'feasible':
+      return c.status === 'trained' && c.feasible;
+    case 'full':
+      return c.status === 'trained' && c.fidelity !== 'low';
+    case 'final':
+      return c.testError !== undefined;
+  }
+}
+
+/**
+ * Positions into the candidate log in table order, of the candidates that pass `filter`. Missing
+ * values (no error yet) sort last in both directions; ties by id. O(n log n) — the views call it
+ * once per change of log, sort or filter.
+ */
+export function sortedOrder(
+  log: AppendLog<CandidateSummary>,
+  sort: Sort,
+  filter?: CandidateFilter,
+): number[] {
   const n = log.length;
   const keys = new Float64Array(n);
   const ids = new Float64Array(n);
-  const order: number[] = new Array(n);
+  const order: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = log.items[i] as CandidateSummary;
     const v = sortValue(c, sort.key);
     keys[i] = v === undefined || Number.isNaN(v) ? NaN : v;
     ids[i] = c.id;
-    order[i] = i;
+    if (passesFilter(c, filter)) order.push(i);
   }
   const sign = sort.dir === 'asc' ? 1 : -1;
   order.sort((a, b) => {
@@ -102,4 +125,76 @@ export function staircase(points: readonly XY[]): XY[] {
 /** Plot coordinates of a candidate for the chosen resource, or none when it has no error. */
 export function plotPoint(c: CandidateSummary, axis: ResourceAxis): XY | undefined {
   return c.error === undefined ? undefined : { x: c.resources[axis], y: c.error, id: c.id };
+}
+
+/**
+ * The knee of a staircase (minimisation, by increasing x): with both axes scaled to [0, 1] over the
+ * staircase, the point farthest below the chord joining its two ends — where giving up more of one
+ * objective stops buying much of the other. Undefined for fewer than three points.
+ */
+export function kneeOf(step: readonly XY[]): number | undefined {
+  if (step.length < 3) return undefined;
+  const xs = step.map((p) => p.x);
+  const ys = step.map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  if (x1 === x0 || y1 === y0) return undefined;
+  const nx = (x: number) => (x - x0) / (x1 - x0);
+  const ny = (y: number) => (y - y0) / (y1 - y0);
+  const a = step[0]!;
+  const b = step[step.length - 1]!;
+  // Distance below the chord from a to b (positive = bulging towards the ideal corner).
+  const [ax, ay, bx, by] = [nx(a.x), ny(a.y), nx(b.x), ny(b.y)];
+  const len = Math.hypot(bx - ax, by - ay);
+  let best: number | undefined;
+  let bestD = 0;
+  for (const p of step.slice(1, -1)) {
+    const d = ((bx - ax) * (ay - ny(p.y)) - (by - ay) * (ax - nx(p.x))) / len;
+    if (d > bestD + 1e-12) {
+      bestD = d;
+      best = p.id;
+    }
+  }
+  return best;
+}
+
+/** The knees of the front, one per resource objective of the run (error against that resource). */
+export function kneeIds(front: readonly CandidateSummary[], axes: readonly ResourceAxis[]): number[] {
+  const knees = new Set<number>();
+  for (const axis of axes) {
+    const step = staircase(front.flatMap((c) => plotPoint(c, axis) ?? []));
+    const k = kneeOf(step);
+    if (k !== undefined) knees.add(k);
+  }
+  return [...knees].sort((a, b) => a - b);
+}
+
+/** A candidate's value of an objective (error, or a resource); undefined before it is trained. */
+export function objectiveValue(c: CandidateSummary, m: Metric): number | undefined {
+  return m === 'error' ? c.error : c.resources[m];
+}
+
+export interface ParallelCoordinates {
+  /** Per objective, the range of the shown candidates. */
+  readonly ranges: readonly { readonly metric: Metric; readonly min: number; readonly max: number }[];
+  /** Per candidate, each objective scaled to [0, 1] over its range (0 = best). */
+  readonly lines: readonly { readonly id: number; readonly values: readonly number[] }[];
+}
+
+/** Parallel coordinates over `objectives` of the trained candidates among `cands`. */
+export function parallelCoordinates(
+  cands: readonly CandidateSummary[],
+  objectives: readonly Metric[],
+): ParallelCoordinates {
+  const trained = cands.filter((c) => objectives.every((m) => objectiveValue(c, m) !== undefined));
+  const ranges = objectives.map((metric) => {
+    const vs = trained.map((c) => objectiveValue(c, metric)!);
+    return { metric, min: vs.length ? Math.min(...vs) : 0, max: vs.length ? Math.max(...vs) : 0 };
+  });
+  const lines = trained.map((c) => ({
+    id: c.id,
+    values: ranges.map((r) =>
+      r.max > r.min ? (objectiveValue(c, r.metric)! - r.min) / (r.max - r.min) : 0.5,
+    ),
+  }));
+  return { ranges, lines };
 }
