@@ -1,6 +1,8 @@
 import type { CandidateSummary, RunEvent } from '../../../../protocol/src/run-events.js';
+import type { SearchConfig } from '../config/search-config.js';
 import type { TrainJob } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
+import { graphOfModelText } from './model-graph.js';
 
 /** The front members the final phase re-trains: best validation accuracy first, at most `top`. */
 export function finalSelection(front: readonly CandidateSummary[], top: number): number[] {
@@ -9,6 +11,34 @@ export function finalSelection(front: readonly CandidateSummary[], top: number):
     .sort((a, b) => a.error! - b.error! || a.id - b.id)
     .slice(0, Math.max(0, top))
     .map((c) => c.id);
+}
+
+/**
+ * The final re-training of a front member: from scratch, `epochs` long, on the whole training set
+ * (no `subset`), measured on the test set; undefined when its model text no longer parses.
+ */
+export function finalJob(
+  config: SearchConfig,
+  c: CandidateSummary,
+  epochs: number,
+  baseDir: string,
+  saveTo: string,
+): TrainJob | undefined {
+  const graph = graphOfModelText(c.model);
+  if (!graph) return undefined;
+  const { subset: _subset, ...spec } = config.dataset.spec as typeof config.dataset.spec & {
+    subset?: number;
+  };
+  return {
+    id: c.id,
+    graph,
+    dataset: { ...config.dataset, spec },
+    baseDir,
+    train: { ...config.train, epochs },
+    seed: config.strategy.seed * 100_003 + c.id,
+    test: true,
+    saveTo,
+  };
 }
 
 export interface FinalPhaseOptions {

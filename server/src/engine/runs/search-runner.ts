@@ -4,7 +4,6 @@ import type {
   Resources,
   RunEvent,
 } from '../../../../protocol/src/run-events.js';
-import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { analyze } from '../language/analyze.js';
 import { AgingEvolution } from '../search/aging-evolution.js';
@@ -12,13 +11,14 @@ import { genotypeToGraph, type Genotype } from '../search/genotype.js';
 import { genotypeFromLayers } from '../search/genotype-from-model.js';
 import { genotypeToModelText } from '../search/model-text.js';
 import { formatSeconds } from '../language/units.js';
-import { violations as violationsOf, type Constraint } from '../search/objectives.js';
+import type { Constraint } from '../search/objectives.js';
 import { RandomSearch } from '../search/random-search.js';
-import type { EvaluationResult, Proposal, SearchStrategy } from '../search/strategy.js';
+import type { Proposal, SearchStrategy } from '../search/strategy.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { TrainJob, WireResult } from '../training/worker-protocol.js';
+import { outcomeOf } from './candidate-outcome.js';
 import type { Evaluator } from './evaluator.js';
-import { finalSelection, runFinalPhase } from './final-phase.js';
+import { finalJob, finalSelection, runFinalPhase } from './final-phase.js';
 import { FrontKeeper } from './front-keeper.js';
 import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
@@ -27,6 +27,7 @@ import { replayRun } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
 export type { Evaluator } from './evaluator.js';
+export { graphOfModelText } from './model-graph.js';
 
 export interface RunSearchOptions {
   readonly config: SearchConfig;
@@ -188,43 +189,16 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
 
   const finish = (
     p: Proposal,
-    result: WireResult | { status: 'rejected' },
+    result: Exclude<WireResult, { status: 'cancelled' }> | { status: 'rejected' },
     resources: Resources,
     summaryBase: Omit<CandidateSummary, 'status' | 'feasible' | 'violations'>,
   ): void => {
-    let c: CandidateSummary;
-    let evalResult: EvaluationResult;
-    if (result.status === 'trained') {
-      const error = 1 - result.accuracy;
-      const v = violationsOf(resources, error, constraints);
-      c = {
-        ...summaryBase,
-        status: 'trained',
-        error,
-        feasible: v.length === 0,
-        violations: v,
-        trainSeconds: result.seconds,
-        curve: result.curve,
-      };
-      evalResult = { status: 'trained', error, resources };
-      evaluated++;
-    } else if (result.status === 'failed') {
-      c = {
-        ...summaryBase,
-        status: 'failed',
-        feasible: false,
-        violations: [],
-        failure: result.reason,
-        trainSeconds: result.seconds,
-        curve: result.curve,
-      };
-      evalResult = { status: 'failed', reason: result.reason };
-      evaluated++;
-    } else {
-      const v = violationsOf(resources, undefined, constraints);
-      c = { ...summaryBase, status: 'rejected', feasible: false, violations: v.length ? v : p.violations };
-      evalResult = { status: 'rejected', reason: c.violations.join('; ') };
-    }
+    const {
+      candidate: c,
+      result: evalResult,
+      evaluated: counts,
+    } = outcomeOf(p, result, resources, summaryBase, constraints);
+    if (counts) evaluated++;
     candidates.set(c.id, c);
     // Journal first, then learn from it: on resume the journal is the truth.
     emit({ type: 'candidate-finished', candidate: c, time: now().toISOString() });
@@ -353,27 +327,12 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       level: 'info',
       message: `re-training ${ids.length} of the ${front.ids().length} front members (best validation accuracy first, ${finalConfig.epochs} epochs, ${evaluator.size} at a time) on the whole training set and measuring test accuracy`,
     });
-    const { subset: _subset, ...full } = spec;
     await runFinalPhase({
       ids,
       epochs: finalConfig.epochs,
       evaluator,
       lookup: (id) => candidates.get(id),
-      job: (c) => {
-        const graph = graphOfModelText(c.model);
-        return graph
-          ? {
-              id: c.id,
-              graph,
-              dataset: { ...config.dataset, spec: full },
-              baseDir: o.baseDir,
-              train: { ...config.train, epochs: finalConfig.epochs },
-              seed: config.strategy.seed * 100_003 + c.id,
-              test: true,
-              saveTo: store.weightsDir(c.id),
-            }
-          : undefined;
-      },
+      job: (c) => finalJob(config, c, finalConfig.epochs, o.baseDir, store.weightsDir(c.id)),
       emit,
       now,
       stopped,
@@ -406,11 +365,4 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       feasibleTrained,
     };
   }
-}
-
-/** A candidate's graph from its model text (the search prints genotypes so that this round-trips exactly). */
-export function graphOfModelText(text: string): ArchGraph | undefined {
-  const a = analyze(text);
-  const m = a.document.models[0];
-  return m && !a.diagnostics.some((d) => d.severity === 'error') ? a.graphs.get(m) : undefined;
 }
