@@ -46,6 +46,8 @@ export interface RunSearchOptions {
   /** Folder the dataset's relative paths were resolved against (for error messages). */
   readonly baseDir: string;
   readonly now?: () => Date;
+  /** Calls `fn` after `ms` (the `time` budget's deadline); returns a cancel. Default: setTimeout. */
+  readonly schedule?: (ms: number, fn: () => void) => () => void;
 }
 
 export interface RunSummary {
@@ -287,10 +289,30 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     { once: true },
   );
 
+  // At the deadline the candidates still training are cancelled: they stay proposed (not told), and
+  // the final phase starts on time.
   let timedOut = false;
+  let cancelledAtDeadline = 0;
+  const schedule =
+    o.schedule ??
+    ((ms: number, fn: () => void) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    });
+  const unschedule =
+    timeBudget === undefined
+      ? undefined
+      : schedule(
+          Math.max(0, (timeBudget - replayed.elapsedSeconds) * 1000 - (now().getTime() - startedAt)),
+          () => {
+            timedOut = true;
+            cancelledAtDeadline = inflight.size;
+            for (const id of inflight.keys()) evaluator.cancel(id);
+          },
+        );
   while (!stopped()) {
     while (!stopped() && inflight.size < evaluator.size && evaluated + inflight.size < budget) {
-      if (outOfTime()) {
+      if (timedOut || outOfTime()) {
         timedOut = true;
         break;
       }
@@ -300,6 +322,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     await Promise.race(inflight.values());
   }
   await Promise.all(inflight.values());
+  unschedule?.();
   await front.settled();
 
   if (stopped()) {
@@ -315,7 +338,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     emit({
       type: 'log',
       level: 'info',
-      message: `time budget of ${formatSeconds(timeBudget!)} reached after ${evaluated} candidates`,
+      message: `time budget of ${formatSeconds(timeBudget!)} reached after ${evaluated} candidates${cancelledAtDeadline ? ` (${cancelledAtDeadline} in training cancelled)` : ''}`,
     });
 
   // ---- the final phase: the best front members, re-trained on the whole training set ----------

@@ -3,6 +3,7 @@ import type { CandidateSummary } from '../../../../protocol/src/run-events.js';
 import { PromotionLadder, rungPlan } from '../../../../server/src/engine/runs/halving.js';
 import { elapsedSeconds } from '../../../../server/src/engine/runs/resume.js';
 import type { Evaluator } from '../../../../server/src/engine/runs/evaluator.js';
+import type { WireResult } from '../../../../server/src/engine/training/worker-protocol.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { runTiny, stubEvaluator, tinyConfig, tinyMnist } from './runner-support.js';
 
@@ -100,13 +101,50 @@ describe('time budget', () => {
     };
     const config = tinyConfig({ strategy: 'time 45 s' });
     expect(config.strategy.time).toBe(45);
-    const r = await runTiny(config, { evaluator, now: () => new Date(t) });
+    const r = await runTiny(config, { evaluator, now: () => new Date(t), schedule: () => () => undefined });
     // Starts at t = 0, 10, 20, 30, 40 s; none at 50 s.
     expect(r.jobs).toHaveLength(5);
     expect(r.summary.evaluated).toBe(5);
     expect(r.summary.reason).toBe('done');
     expect(r.events.some((e) => e.type === 'log' && /time budget of 45 s/.test(e.message))).toBe(true);
     expect(tinyConfig({ strategy: 'time 2 min' }).strategy.time).toBe(120);
+  });
+
+  it('cancels the candidates in training at the deadline, then runs the final phase', async () => {
+    const stub = stubEvaluator();
+    let deadline: (() => void) | undefined;
+    let delay = NaN;
+    const pending = new Map<number, (r: WireResult) => void>();
+    // Trainings 1–4 answer at once; from the fifth on they hang until cancelled, and the deadline
+    // fires when the sixth starts (both workers busy).
+    const evaluator: Evaluator & { jobs: typeof stub.jobs } = {
+      ...stub,
+      train: (job, onEpoch) => {
+        if (job.test || stub.jobs.length < 4) return stub.train(job, onEpoch);
+        stub.jobs.push(job);
+        if (stub.jobs.length === 6) setImmediate(() => deadline!());
+        return new Promise((resolve) => pending.set(job.id, resolve));
+      },
+      cancel: (id) => pending.get(id)?.({ status: 'cancelled', seconds: 0 }),
+    };
+    const config = tinyConfig({ strategy: 'time 2 min', search: 'final { top 1  epochs 2 }' });
+    const r = await runTiny(config, {
+      evaluator,
+      finalRetrain: true,
+      schedule: (ms, fn) => {
+        delay = ms;
+        deadline = fn;
+        return () => undefined;
+      },
+    });
+    expect(delay).toBeGreaterThan(119_000);
+    expect(r.summary.evaluated).toBe(4);
+    expect(r.jobs.filter((j) => !j.test)).toHaveLength(6);
+    expect(r.events.some((e) => e.type === 'log' && /\(2 in training cancelled\)/.test(e.message))).toBe(
+      true,
+    );
+    expect(r.jobs.filter((j) => j.test)).toHaveLength(1);
+    expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'done' });
   });
 
   it('counts the wall time of earlier sessions from the journal', () => {
