@@ -1,5 +1,5 @@
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
-import { button, h, setAttrs, setText, show } from '../dom.js';
+import { button, h, setAttrs, setText, show, showSelected, singleSelect } from '../dom.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../format.js';
 import { sortedOrder } from '../selectors.js';
 import {
@@ -101,11 +101,11 @@ export class CandidateTable {
       tbody,
     ]);
     this.count = h('vscode-badge', { attrs: { variant: 'counter' }, text: '0' });
-    this.filter = h(
-      'vscode-single-select',
-      { attrs: { 'aria-label': 'Show', class: 'filter-select' } },
-      CANDIDATE_FILTERS.map((f) => h('vscode-option', { text: FILTER_LABELS[f], attrs: { value: f } })),
-    ) as HTMLElement & { value: string };
+    this.filter = singleSelect(
+      'Show',
+      'filter-select',
+      CANDIDATE_FILTERS.map((f) => [f, FILTER_LABELS[f]] as const),
+    );
     this.filter.addEventListener('change', () => {
       const f = this.filter.value as CandidateFilter;
       if ((CANDIDATE_FILTERS as readonly string[]).includes(f)) this.intents.setFilter(f);
@@ -190,11 +190,7 @@ export class CandidateTable {
     this.pages = Math.max(1, Math.ceil(n / PAGE_SIZE));
     this.page = Math.min(ui.page, this.pages - 1);
     const filter = ui.filter ?? 'all';
-    for (const option of this.filter.children) {
-      const on = option.getAttribute('value') === filter;
-      if (option.hasAttribute('selected') !== on) option.toggleAttribute('selected', on);
-    }
-    if (this.filter.value !== filter) this.filter.value = filter;
+    showSelected(this.filter, filter);
     const start = this.page * PAGE_SIZE;
     COLUMNS.forEach((col, i) => {
       const active = ui.sort.key === col.key;

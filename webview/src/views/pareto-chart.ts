@@ -1,6 +1,6 @@
 import type { ChartDataset, TooltipItem } from 'chart.js';
 import type { CandidateSummary, ConstraintSummary } from '../../../protocol/src/run-events.js';
-import { h, setText, show } from '../dom.js';
+import { h, setText, show, showSelected, singleSelect } from '../dom.js';
 import { formatMetric, formatRoundPercent, METRIC_LABELS } from '../format.js';
 import { kneeOf, staircase, type XY } from '../selectors.js';
 import { RESOURCE_AXES, findCandidate, type PanelState, type ResourceAxis } from '../store.js';
@@ -40,11 +40,11 @@ export class ParetoView {
     theme: Theme,
   ) {
     this.theme = theme;
-    this.select = h(
-      'vscode-single-select',
-      { attrs: { 'aria-label': 'Resource axis', class: 'axis-select' } },
-      RESOURCE_AXES.map((a) => h('vscode-option', { text: METRIC_LABELS[a], attrs: { value: a } })),
-    ) as HTMLElement & { value: string };
+    this.select = singleSelect(
+      'Resource axis',
+      'axis-select',
+      RESOURCE_AXES.map((a) => [a, METRIC_LABELS[a]] as const),
+    );
     this.select.addEventListener('change', () => {
       const axis = this.select.value as ResourceAxis;
       if ((RESOURCE_AXES as readonly string[]).includes(axis)) this.intents.setAxis(axis);
@@ -198,13 +198,8 @@ export class ParetoView {
     setText(this.canvas, `${plotted} candidates plotted, ${front.length} on the front`);
   }
 
-  /** The select reads its options' `selected` attributes when they are slotted, its `value` after. */
   private showAxis(axis: ResourceAxis): void {
-    for (const option of this.select.children) {
-      const on = option.getAttribute('value') === axis;
-      if (option.hasAttribute('selected') !== on) option.toggleAttribute('selected', on);
-    }
-    if (this.select.value !== axis) this.select.value = axis;
+    showSelected(this.select, axis);
   }
 
   applyTheme(theme: Theme): void {
