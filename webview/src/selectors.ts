@@ -1,6 +1,8 @@
 import type { CandidateSummary, Metric } from '../../protocol/src/run-events.js';
 import type { AppendLog } from './append-log.js';
-import type { CandidateFilter, ResourceAxis, RunState, Sort, SortKey } from './store.js';
+import type { CandidateFilter, RunState, Sort, SortKey } from './store.js';
+
+export { kneeIds, kneeOf, plotPoint, staircase, type XY } from '../../protocol/src/front-knees.js';
 
 /** Pure derivations from the state, memoised by the views on the identities they read. */
 
@@ -97,75 +99,6 @@ export function sortedOrder(
     return ((ids[a] as number) - (ids[b] as number)) * (sort.key === 'id' ? sign : 1);
   });
   return order;
-}
-
-export interface XY {
-  readonly x: number;
-  readonly y: number;
-  readonly id: number;
-}
-
-/**
- * The minimisation staircase of `points`: those no other point beats on both x and y, ordered by x
- * (so y falls). O(k log k).
- */
-export function staircase(points: readonly XY[]): XY[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || a.y - b.y || a.id - b.id);
-  const out: XY[] = [];
-  let bestY = Infinity;
-  for (const p of sorted) {
-    if (p.y < bestY) {
-      out.push(p);
-      bestY = p.y;
-    }
-  }
-  return out;
-}
-
-/** Plot coordinates of a candidate for the chosen resource, or none when it has no error. */
-export function plotPoint(c: CandidateSummary, axis: ResourceAxis): XY | undefined {
-  return c.error === undefined ? undefined : { x: c.resources[axis], y: c.error, id: c.id };
-}
-
-/**
- * The knee of a staircase (minimisation, by increasing x): with both axes scaled to [0, 1] over the
- * staircase, the point farthest below the chord joining its two ends — where giving up more of one
- * objective stops buying much of the other. Undefined for fewer than three points.
- */
-export function kneeOf(step: readonly XY[]): number | undefined {
-  if (step.length < 3) return undefined;
-  const xs = step.map((p) => p.x);
-  const ys = step.map((p) => p.y);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  if (x1 === x0 || y1 === y0) return undefined;
-  const nx = (x: number) => (x - x0) / (x1 - x0);
-  const ny = (y: number) => (y - y0) / (y1 - y0);
-  const a = step[0]!;
-  const b = step[step.length - 1]!;
-  // Distance below the chord from a to b (positive = bulging towards the ideal corner).
-  const [ax, ay, bx, by] = [nx(a.x), ny(a.y), nx(b.x), ny(b.y)];
-  const len = Math.hypot(bx - ax, by - ay);
-  let best: number | undefined;
-  let bestD = 0;
-  for (const p of step.slice(1, -1)) {
-    const d = ((bx - ax) * (ay - ny(p.y)) - (by - ay) * (ax - nx(p.x))) / len;
-    if (d > bestD + 1e-12) {
-      bestD = d;
-      best = p.id;
-    }
-  }
-  return best;
-}
-
-/** The knees of the front, one per resource objective of the run (error against that resource). */
-export function kneeIds(front: readonly CandidateSummary[], axes: readonly ResourceAxis[]): number[] {
-  const knees = new Set<number>();
-  for (const axis of axes) {
-    const step = staircase(front.flatMap((c) => plotPoint(c, axis) ?? []));
-    const k = kneeOf(step);
-    if (k !== undefined) knees.add(k);
-  }
-  return [...knees].sort((a, b) => a - b);
 }
 
 /** A candidate's value of an objective (error, or a resource); undefined before it is trained. */

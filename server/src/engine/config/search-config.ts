@@ -37,6 +37,8 @@ export interface FinalConfig {
   /** Front members re-trained, highest validation accuracy first (0 = no final phase). */
   readonly top: number;
   readonly epochs: number;
+  /** Also the front's knees, one per resource objective. */
+  readonly knees?: boolean;
 }
 
 export interface DatasetConfig {

@@ -126,11 +126,13 @@ export interface InheritDecl {
   readonly epochs?: Located<number>;
 }
 
-/** `final { top 4  epochs 15 }`. */
+/** `final { top 4  knees  epochs 15 }`. */
 export interface FinalDecl {
   readonly span: Span;
   readonly top?: Located<number>;
   readonly epochs?: Located<number>;
+  /** Also re-train the front's knees (one per resource objective). */
+  readonly knees?: boolean;
 }
 
 /**

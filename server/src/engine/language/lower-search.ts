@@ -383,7 +383,7 @@ function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undef
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
 }
 
-/** `final { top 4  epochs 15 }`: the front members re-trained at the end, and for how long. */
+/** `final { top 4  knees  epochs 15 }`: the front members re-trained at the end, and for how long. */
 export function lowerFinal(st: Statement, report: Report): FinalDecl {
   Args.of(st, report).done();
   const block = requireBlock(st, report, 'final { top 4  epochs 15 }');
@@ -395,7 +395,14 @@ export function lowerFinal(st: Statement, report: Report): FinalDecl {
     r.done();
     if (v) f[k] = v;
   };
-  walk(block.statements, 'final', report, { top: int('top', 0, 100000), epochs: int('epochs', 1, 100000) });
+  walk(block.statements, 'final', report, {
+    top: int('top', 0, 100000),
+    epochs: int('epochs', 1, 100000),
+    knees: (x) => {
+      Args.of(x, report).done();
+      f.knees = true;
+    },
+  });
   return f;
 }
 

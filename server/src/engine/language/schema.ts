@@ -248,6 +248,11 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'Re-train at most this many front members, highest validation accuracy first (0 = none).',
     ),
     s('epochs', 'epochs 15', 'Training epochs in the final phase (default: the search’s).'),
+    s(
+      'knees',
+      'knees',
+      'Also re-train the knees of the front (one per resource objective: where more of that resource stops buying much accuracy).',
+    ),
   ],
   train: [
     s('epochs', 'epochs 10', 'Training epochs per candidate.'),

@@ -1,16 +1,27 @@
+import { kneeIds, type ResourceMetric } from '../../../../protocol/src/front-knees.js';
 import type { CandidateSummary, RunEvent } from '../../../../protocol/src/run-events.js';
 import type { SearchConfig } from '../config/search-config.js';
 import type { TrainJob } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
 import { graphOfModelText } from './model-graph.js';
 
-/** The front members the final phase re-trains: best validation accuracy first, at most `top`. */
-export function finalSelection(front: readonly CandidateSummary[], top: number): number[] {
-  return [...front]
+/**
+ * The front members the final phase re-trains, best validation accuracy first: the `top` best, and
+ * with `knees` the knee of the front in each of `resources` (error against that resource).
+ */
+export function finalSelection(
+  front: readonly CandidateSummary[],
+  top: number,
+  knees?: readonly ResourceMetric[],
+): number[] {
+  const ranked = [...front]
     .filter((c) => c.error !== undefined)
-    .sort((a, b) => a.error! - b.error! || a.id - b.id)
-    .slice(0, Math.max(0, top))
-    .map((c) => c.id);
+    .sort((a, b) => a.error! - b.error! || a.id - b.id);
+  const chosen = new Set([
+    ...ranked.slice(0, Math.max(0, top)).map((c) => c.id),
+    ...(knees ? kneeIds(front, knees) : []),
+  ]);
+  return ranked.filter((c) => chosen.has(c.id)).map((c) => c.id);
 }
 
 /**

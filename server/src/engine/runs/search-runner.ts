@@ -1,3 +1,4 @@
+import type { ResourceMetric } from '../../../../protocol/src/front-knees.js';
 import type {
   CandidateSummary,
   ConstraintSummary,
@@ -343,8 +344,9 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
 
   // ---- the final phase: the best front members, re-trained on the whole training set ----------
   const finalConfig = config.final ?? { top: Number.MAX_SAFE_INTEGER, epochs: config.train.epochs };
-  if ((o.finalRetrain ?? true) && finalConfig.top > 0 && front.ids().length) {
-    const ids = finalSelection(front.members(), finalConfig.top);
+  if ((o.finalRetrain ?? true) && (finalConfig.top > 0 || finalConfig.knees) && front.ids().length) {
+    const resources = config.objectives.filter((m): m is ResourceMetric => m !== 'error');
+    const ids = finalSelection(front.members(), finalConfig.top, finalConfig.knees ? resources : undefined);
     emit({
       type: 'log',
       level: 'info',

@@ -65,4 +65,19 @@ describe('final phase', () => {
     expect(finalSelection([c(1, 0.2), c(2, 0.1), c(3, 0.1), c(4, 0.3)], 3)).toEqual([2, 3, 1]);
     expect(finalSelection([c(1, 0.2)], 0)).toEqual([]);
   });
+
+  it('with `knees`, adds the knee of the front in each resource', () => {
+    // Error against RAM: 30% at 100 B, 8% at 200 B (the knee), 6% at 400 B, 5% at 800 B.
+    const c = (id: number, error: number, ram: number) =>
+      ({ id, error, resources: { ram, arena: ram, flash: 1000, macs: 1000, latency: 1 } }) as never;
+    const front = [c(1, 0.3, 100), c(2, 0.08, 200), c(3, 0.06, 400), c(4, 0.05, 800)];
+    expect(finalSelection(front, 1)).toEqual([4]);
+    expect(finalSelection(front, 1, ['ram'])).toEqual([4, 2]);
+    expect(finalSelection(front, 0, ['ram'])).toEqual([2]);
+    expect(tinyConfig({ search: 'final { top 0  knees }' }).final).toEqual({
+      top: 0,
+      epochs: 3,
+      knees: true,
+    });
+  });
 });
