@@ -7,6 +7,7 @@ import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } f
  *   (default)   search power at equal wall time (bench/study-power.ts):
  *               --minutes M (per search, default 60)  --seeds 1,2  --variants munas,all
  *               --correlation N (default 20; 0 = skip)  --final-top N  --final-epochs N  --subset N
+ *               --population N  --sample N (aging evolution; default 40 and 10)
  *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
  */
 async function main(): Promise<unknown> {
@@ -20,6 +21,8 @@ async function main(): Promise<unknown> {
       'final-top': { type: 'string' },
       'final-epochs': { type: 'string' },
       subset: { type: 'string' },
+      population: { type: 'string' },
+      sample: { type: 'string' },
       workers: { type: 'string' },
     },
   });
@@ -43,6 +46,8 @@ async function main(): Promise<unknown> {
     finalTop: num('final-top', values['final-top'], d.finalTop, 0),
     finalEpochs: num('final-epochs', values['final-epochs'], d.finalEpochs, 1),
     subset: num('subset', values.subset, d.subset, 100),
+    population: num('population', values.population, d.population, 2),
+    sample: num('sample', values.sample, d.sample, 1),
     workers: num('workers', values.workers, d.workers, 1),
     log: (line) => process.stderr.write(`${line}\n`),
   });

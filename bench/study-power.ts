@@ -38,6 +38,9 @@ export interface PowerStudyOptions {
   readonly finalEpochs: number;
   /** Training images per candidate during the search (stratified subset). */
   readonly subset: number;
+  /** Aging evolution's population and sample (short runs need a small population to see children). */
+  readonly population: number;
+  readonly sample: number;
   readonly workers: number;
   readonly log?: (line: string) => void;
 }
@@ -53,6 +56,8 @@ export const DEFAULT_POWER_STUDY: PowerStudyOptions = {
   finalTop: 3,
   finalEpochs: 15,
   subset: 10000,
+  population: 40,
+  sample: 10,
   workers: 2,
 };
 
@@ -76,7 +81,7 @@ search study {
     pool none | avg 2 | max 2 | avg 4 | max 4
     dense 1..2 { units 10..64 }
   }
-  strategy evolution { population 40  sample 10  rounds 1000000  time ${o.minutes * 60} s  seed ${seed}  ${halving} }
+  strategy evolution { population ${o.population}  sample ${o.sample}  rounds 1000000  time ${o.minutes * 60} s  seed ${seed}  ${halving} }
   train { epochs 4  batch 128  optimizer adam  lr 0.003 }
   final { top ${o.finalTop}  epochs ${o.finalEpochs} }
   ${inherit}
@@ -205,6 +210,8 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
       task: 'MNIST, μNAS bounds in the unas convention: peak RAM ≤ 2500 B (input excluded), flash ≤ 4500 B, MACs ≤ 30 M',
       minutesPerSearch: o.minutes,
       seeds: o.seeds,
+      population: o.population,
+      sample: o.sample,
       workers: o.workers,
       backend: 'wasm',
       searchTraining: `${o.subset} images (10% validation), 4 epochs from scratch; inherit 1 epoch; halving 1 epoch on 2500 images, 3 rungs, keep 33%`,
