@@ -5,10 +5,13 @@ import type { RunEvent } from '../../protocol/src/run-events.js';
 
 const root = join(__dirname, '../..');
 
-/** Runs the real CLI (`bin/unas.js`) with `--json`; `killAfter` SIGKILLs it once that many candidates are journalled. */
+/**
+ * Runs the real CLI (`bin/unas.js`) with `--json`; `killAfter` SIGKILLs it once that many
+ * candidates are journalled (or once the predicate holds for the events so far).
+ */
 export function unasProcess(
   args: string[],
-  killAfter?: number,
+  killAfter?: number | ((events: readonly RunEvent[]) => boolean),
 ): Promise<{ events: RunEvent[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], {
@@ -24,11 +27,12 @@ export function unasProcess(
       const e = JSON.parse(line) as RunEvent | { type: 'summary' };
       if (e.type === 'summary') return;
       events.push(e);
-      if (
-        killAfter !== undefined &&
-        events.filter((x) => x.type === 'candidate-finished').length >= killAfter
-      )
-        p.kill('SIGKILL');
+      const kill =
+        typeof killAfter === 'function'
+          ? killAfter(events)
+          : killAfter !== undefined &&
+            events.filter((x) => x.type === 'candidate-finished').length >= killAfter;
+      if (kill) p.kill('SIGKILL');
     });
     p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
   });
