@@ -19,6 +19,8 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   'space-dense': "in a space's dense",
   strategy: 'in a strategy',
   train: 'in train',
+  final: 'in final',
+  inherit: 'in inherit',
   model: 'in a model',
   paths: 'in add/concat',
 };
