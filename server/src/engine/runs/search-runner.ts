@@ -262,7 +262,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     onEpoch: (r: EpochReport) => void,
   ): Promise<{ result: WireResult; extra: Extra }> => {
     if (!halving) return { result: await evaluator.train(job, onEpoch), extra: {} };
-    const spec = job.dataset.spec as typeof job.dataset.spec & { subset?: number };
+    const spec = job.dataset.spec;
     const subset = halving.subset ? Math.min(halving.subset, spec.subset ?? Infinity) : spec.subset;
     const cheap: TrainJob = {
       ...job,
@@ -367,9 +367,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       level: 'info',
       message: `re-training the ${ids.length} front members on the whole training set and measuring test accuracy`,
     });
-    const { subset: _subset, ...full } = config.dataset.spec as typeof config.dataset.spec & {
-      subset?: number;
-    };
+    const { subset: _subset, ...full } = config.dataset.spec;
     await Promise.all(
       ids.map(async (id) => {
         const c = candidates.get(id);
