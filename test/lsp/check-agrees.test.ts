@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
-import { LspClient, ROOT } from './support/lsp-client.js';
+import { LspClient, ROOT } from '../harness/lsp-client.js';
 
 /**
  * The editor and `unas check` present one list of findings (the engine's checks): the same
