@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../../support/cli.js';
 import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
 import { exportCommand, tfliteEstimateCommand } from '../../../server/src/cli/export.js';
-import type { CliIo } from '../../../server/src/cli/io.js';
 import { resolveSearch } from '../../../server/src/engine/config/resolve-search.js';
 import {
   arenaSize,
@@ -32,28 +32,7 @@ const root = join(__dirname, '../../..');
 const MODEL =
   'model candidate_7 {\n  input 28x28x1\n  conv2d 4 k3 s2 bn relu\n  dwconv2d k3 relu\n  maxpool 2\n  flatten\n  dense 10\n  softmax\n}';
 
-function io(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let stdout = '';
-  let stderr = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s;
-        return true;
-      },
-    },
-    cwd,
-    env: {},
-    out: () => stdout,
-    err: () => stderr,
-  };
-}
+const io = captureIo;
 
 function summary(id: number, model: string): CandidateSummary {
   return {
