@@ -29,7 +29,7 @@ async function editor(file: string): Promise<string[]> {
   );
 }
 
-describe('the editor and unas check agree', () => {
+describe('the editor, unas check, unas estimate and unas search agree', () => {
   it.each([
     [
       'space-too-small.unas',
@@ -50,6 +50,13 @@ describe('the editor and unas check agree', () => {
     const e = await cli(['estimate', file], ROOT);
     expect(e.code).toBe(1);
     expect(e.stderr.split('\n').filter(Boolean)).toEqual(lines.filter((l) => l.includes(' error ')));
+    // `unas search` refuses to start on them, with the same lines.
+    const r2 = await cli(['search', file, '--budget', '1'], ROOT);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr.split('\n').filter(Boolean)).toEqual([
+      ...lines.filter((l) => l.includes(' error ')),
+      'unas search: fix the errors above first',
+    ]);
   });
 
   const examples = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.unas'));
