@@ -51,6 +51,28 @@ describe('a run folder of the first version', () => {
   });
 });
 
+describe('a run folder of the first version, resumed', () => {
+  beforeAll(buildOnce, 120_000);
+
+  it('restores its strategy (a snapshot under the old strategy name) and ends the run properly', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'unas-old-'));
+    const dir = join(root, 'v0');
+    cpSync(OLD, dir, { recursive: true });
+    const before = readFileSync(join(dir, 'events.jsonl'), 'utf8');
+    const args = ['search', '--resume', dir, '--budget', '5', '--json', '--no-final', '--workers', '1'];
+    const r = spawnSync(process.execPath, [join(repo, 'bin/unas.js'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    const after = await loadRun(dir);
+    expect(after.warnings).toEqual([]);
+    expect(readFileSync(join(dir, 'events.jsonl'), 'utf8').startsWith(before)).toBe(true);
+    expect(foldRunEvents(after.events).finished?.reason).toBe('done');
+    expect(evaluatedCount(foldRunEvents(after.events))).toBe(5);
+  });
+});
+
 describe('a run folder whose last event was torn by a kill', () => {
   beforeAll(buildOnce, 120_000);
 
