@@ -13,7 +13,7 @@ import { COMMAND_FACTORIES } from './commands/index.js';
 import { onPanelMessage } from './commands/panel-messages.js';
 import { requireTrust } from './commands/pickers.js';
 import { PANEL_VIEW_TYPE, SearchPanel, type PanelActions } from './panel/search-panel.js';
-import { readRunEvents } from './runs.js';
+import { confinedRun, readRunEvents } from './runs.js';
 import { RunsView } from './runs-view.js';
 import { runsRoot } from './search-args.js';
 import { SearchController } from './search-controller.js';
@@ -52,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     controller.onDidChange(() => runsView.refresh()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
-        SearchPanel.revive(panel, context.extensionUri, state, actions),
+        SearchPanel.revive(panel, context.extensionUri, state, actions, (run) => confinedRun(roots(), run)),
     }),
     // Trusted commands run code or write files: refused in untrusted workspaces.
     ...COMMANDS.map((c) => {

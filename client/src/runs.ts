@@ -1,3 +1,4 @@
+import { realpathSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseJournal } from '../../protocol/src/journal.js';
@@ -58,4 +59,30 @@ export async function readRunEvents(dir: string): Promise<{ events: RunEvent[]; 
 export function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * `run` when it is a folder inside one of `roots` once symlinks are resolved, else undefined. A run
+ * folder named by webview state, a message or an argument is untrusted, and a symlink inside the
+ * runs folder must not lead out of it, so the check compares real paths, not text.
+ */
+export function confinedRun(roots: readonly string[], run: unknown): string | undefined {
+  if (typeof run !== 'string' || run === '') return undefined;
+  let real: string;
+  try {
+    real = realpathSync.native(run);
+    if (!statSync(real).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  for (const root of roots) {
+    let realRoot: string;
+    try {
+      realRoot = realpathSync.native(root);
+    } catch {
+      continue;
+    }
+    if (real !== realRoot && isInside(realRoot, real)) return run;
+  }
+  return undefined;
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { SearchPanel } from '../panel/search-panel.js';
-import { discoverRuns, isInside } from '../runs.js';
+import { confinedRun, discoverRuns } from '../runs.js';
 import type { Ctx } from './context.js';
 
 /** Paths from the panel or from arguments must stay inside a runs folder of this workspace. */
 export function trustedRun(ctx: Ctx, run: unknown): string | undefined {
-  return typeof run === 'string' && ctx.roots().some((r) => isInside(r, run)) ? run : undefined;
+  return confinedRun(ctx.roots(), run);
 }
 
 /** Searches, retraining and exports run code and write files: only in trusted workspaces. */

@@ -1,11 +1,16 @@
 import { DEFAULT_BOARD, resolveSearch } from '../engine/config/resolve-search.js';
 import { checkDocument } from '../engine/checks/check-document.js';
 import { defaultEnvironment } from '../engine/checks/environment.js';
+import { MAX_ESTIMATED_NODES } from '../engine/arch/size-limits.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
 import { findBoard } from '../engine/boards/lookup.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
 import { estimate, type Estimate } from '../engine/resources/estimate.js';
 import { spaceBounds, type SpaceBounds } from '../engine/resources/space-bounds.js';
+import { frontEndEstimate, type FrontEndEstimate } from '../engine/features/front-end-cost.js';
+import { frontEndDetails } from '../engine/features/front-end-text.js';
+import { MFCC_DEFAULTS, type MfccSettings } from '../engine/features/mfcc.js';
+import { CORES } from '../engine/resources/cores.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDiagnostics, readSource } from './source.js';
 
@@ -45,6 +50,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   for (const m of a.document.models) {
     const g = a.graphs.get(m);
     if (!g || facts.hasErrorsIn(m.span)) continue;
+    if (g.nodes.length > MAX_ESTIMATED_NODES) {
+      io.stderr.write(
+        `${args.file}: model '${m.name.name}' has ${g.nodes.length - 1} layers: not estimated (at most ${MAX_ESTIMATED_NODES})\n`,
+      );
+      continue;
+    }
     const board = args.board ?? m.target?.name ?? DEFAULT_BOARD;
     models.push({
       name: m.name.name,
@@ -56,7 +67,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
       }),
     });
   }
-  const searches: { name: string; bounds: SpaceBounds; findings: string[] }[] = [];
+  const searches: {
+    name: string;
+    bounds: SpaceBounds;
+    findings: string[];
+    frontEnd?: { settings: MfccSettings; estimate: FrontEndEstimate };
+  }[] = [];
   for (const s of a.document.searches) {
     const r = resolveSearch(a.document, s, path);
     if (!r.ok) continue;
@@ -66,7 +82,19 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
       ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
     });
     const within = errors.filter((d) => d.start >= s.span.start && d.end <= s.span.end);
-    searches.push({ name: s.name.name, bounds, findings: within.map((d) => d.message) });
+    // An audio dataset runs its MFCC front end on the device too: its cost stands beside the network's.
+    const spec = r.config.dataset.spec;
+    const settings = spec.kind === 'audio' ? (spec.features ?? MFCC_DEFAULTS) : undefined;
+    const frontEnd = settings && {
+      settings,
+      estimate: frontEndEstimate(settings, CORES[r.config.target.core], r.config.target.clockHz),
+    };
+    searches.push({
+      name: s.name.name,
+      bounds,
+      findings: within.map((d) => d.message),
+      ...(frontEnd ? { frontEnd } : {}),
+    });
   }
 
   if (args.json) {
@@ -75,7 +103,13 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     );
   } else {
     for (const m of models) io.stdout.write(`${modelReport(m.name, m.board, m.estimate)}\n`);
-    for (const s of searches) io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+    for (const s of searches) {
+      io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+      if (s.frontEnd)
+        io.stdout.write(
+          `  front end: ${frontEndDetails(s.frontEnd.settings, s.frontEnd.estimate).join('\n             ')}\n`,
+        );
+    }
   }
   return errors.length ? EXIT.findings : EXIT.ok;
 }

@@ -12,8 +12,26 @@ import { EXIT, type CliIo } from './io.js';
 
 const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
+/**
+ * `--workers -1` as `--workers=-1`: parseArgs takes a value that starts with `-` for an option
+ * ("ambiguous"), so a negative number would never reach the command's own range check.
+ */
+function negativeValuesJoined(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...given] = argv;
+  const rest = negativeValuesJoined(given);
   if (command && command !== 'lsp' && COMMAND_HELP[command] && wantsHelp(rest)) {
     io.stdout.write(commandUsage(command));
     return EXIT.ok;

@@ -1,3 +1,4 @@
+import { MAX_ESTIMATED_NODES } from '../arch/size-limits.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { Board } from '../boards/catalogue.js';
@@ -100,6 +101,8 @@ export function memoisedResources(log: (message: string) => void): ResourceServi
       return computed;
     },
     estimate(graph, options) {
+      // The validator reports the skip (an information diagnostic on the model).
+      if (graph.nodes.length > MAX_ESTIMATED_NODES) return undefined;
       // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
       const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
       let hit = estimates.get(key);

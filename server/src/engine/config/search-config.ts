@@ -4,6 +4,7 @@ import type { Augmentation } from '../data/augment.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
 import type { CoreId } from '../resources/cores.js';
 import type { ConstraintSummary, Metric } from '../../../../protocol/src/run-events.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Schedule, OptimizerKind, StrategyKind } from '../language/ast.js';
 
 /**
@@ -40,6 +41,8 @@ export interface TargetConfig {
   readonly name: string;
   readonly core: CoreId;
   readonly clockHz: number;
+  /** TFLite Micro kernel library; absent: the core's default (resources/kernel-scratch.ts). */
+  readonly kernels?: KernelLibrary;
   readonly ramBytes: number;
   readonly flashBytes: number;
   readonly ramReserve: number;

@@ -146,6 +146,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
         told.add(c.id);
       }
     }
+    // Results lost to damaged journal lines still used their share of the budget (run-store.ts).
+    evaluated += o.resume.lostEvaluations ?? 0;
     // Proposals that were training when the run stopped: train them again.
     pending = [...strategy.outstanding()];
   }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { savedModelProblem } from '../runs/run-folder-checks.js';
 
 /** A tfjs layers model on disk: `model.json` (topology and weights manifest) + `weights.bin`. */
 interface SavedModel {
@@ -11,9 +12,21 @@ interface SavedModel {
   }[];
 }
 
-/** Loads a tfjs layers model saved as `model.json` + `weights.bin` (the training worker's format). */
+/**
+ * Loads a tfjs layers model saved as `model.json` + `weights.bin` (the training worker's format).
+ * A run folder is untrusted: the weight files its manifest names must stay inside `dir`.
+ */
 export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as SavedModel;
+  const file = join(dir, 'model.json');
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: unreadable: ${(e as Error).message}`);
+  }
+  const bad = savedModelProblem(value, dir);
+  if (bad) throw new Error(`${file}: ${bad}`);
+  const json = value as SavedModel;
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(
     json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))),
