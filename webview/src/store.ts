@@ -1,5 +1,11 @@
 import type { HostToPanel } from '../../protocol/src/panel-messages.js';
-import type { CandidateSummary, ConstraintSummary, Metric, RunEvent } from '../../protocol/src/run-events.js';
+import type {
+  CandidateSummary,
+  ConstraintSummary,
+  Metric,
+  RunEvent,
+  WorkerSummary,
+} from '../../protocol/src/run-events.js';
 import {
   append,
   emptyKeyedLog,
@@ -110,6 +116,8 @@ export interface RunState {
   };
   /** The latest warnings and errors (a few). */
   readonly logs: readonly LogLine[];
+  /** Workers on the search's queue (`unas search --queue`), as last reported. */
+  readonly workers?: readonly WorkerSummary[];
 }
 
 export interface PanelState {
@@ -302,6 +310,8 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
         ...run,
         logs: [...run.logs.slice(-(MAX_LOGS - 1)), { level: event.level, message: event.message }],
       };
+    case 'workers':
+      return { ...run, workers: event.workers };
     case 'run-finished':
       return {
         ...run,

@@ -66,13 +66,18 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
               ? `failed: ${c.failure ?? 'unknown'}`
               : `rejected before training: ${c.violations.join(', ')}`;
         print(
-          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}`,
+          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}${c.trainedBy ? ` · on ${c.trainedBy}` : ''}`,
         );
         break;
       }
       case 'front':
         print(
           `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
+        );
+        break;
+      case 'workers':
+        print(
+          `  workers: ${e.workers.map((w) => `${w.id} (${w.jobs.length + w.other}/${w.concurrency}${w.jobs.length ? `: #${w.jobs.join(', #')}` : ''})`).join(' · ') || 'none'}`,
         );
         break;
       case 'log':

@@ -6,6 +6,8 @@ import { frontCommand } from './front.js';
 import { lspCommand } from './lsp.js';
 import { retrainCommand } from './retrain.js';
 import { searchCommand } from './search.js';
+import { workerCommand } from './worker.js';
+import { parseQueueUrl, type QueueUrl } from '../engine/distributed/queue-url.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -28,6 +30,14 @@ commands:
                          --runs DIR      where run folders go (default .unas/runs)
                          --no-final      skip re-training the front on the whole training set
                          --json          one JSON event per line
+                         --queue URL     train on \`unas worker\`s through Redis (docs/distributed.md):
+                                         redis://[user:pass@]host:port[/db], rediss:// for TLS
+                         --shared-dir D  with --queue: weights come back through this shared folder
+  worker --queue URL     train candidates of any search on that queue until Ctrl-C
+                         --concurrency N candidates at once (default: one per core)
+                         --backend B     auto | tensorflow | wasm | cpu (default auto)
+                         --shared-dir D  this machine's mount of the search's shared weights folder
+                         --lock-ms N     a dead worker's job is retried after N ms (default 30000)
   lsp --stdio            the language server, for any LSP client (docs/editors.md)
   retrain DIR --candidate ID [--epochs N] [--json]
                          train one candidate again on the whole training set; test accuracy, weights kept
@@ -64,8 +74,12 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             workers: { type: 'string' },
             backend: { type: 'string', default: 'auto' },
             'no-final': { type: 'boolean', default: false },
+            queue: { type: 'string' },
+            'shared-dir': { type: 'string' },
           },
         });
+        const queue = values.queue === undefined ? undefined : queueUrl('search', values.queue, io);
+        if (queue === null) return EXIT.usage;
         const budget = values.budget === undefined ? undefined : Number(values.budget);
         const workers = values.workers === undefined ? undefined : Number(values.workers);
         if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
@@ -91,6 +105,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             json: values.json ?? false,
             backend: values.backend as BackendRequest,
             noFinal: values['no-final'] ?? false,
+            ...(queue ? { queue } : {}),
+            ...(values['shared-dir'] ? { sharedDir: values['shared-dir'] } : {}),
           },
           io,
           signal,
@@ -162,6 +178,49 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           signal,
         );
       }
+      case 'worker': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            queue: { type: 'string' },
+            concurrency: { type: 'string' },
+            backend: { type: 'string', default: 'auto' },
+            'shared-dir': { type: 'string' },
+            'lock-ms': { type: 'string' },
+          },
+        });
+        if (values.queue === undefined) {
+          io.stderr.write('unas worker: give the queue, e.g. --queue redis://localhost:6379\n');
+          return EXIT.usage;
+        }
+        const queue = queueUrl('worker', values.queue, io);
+        if (queue === null) return EXIT.usage;
+        const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+        if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+          io.stderr.write('unas worker: --concurrency takes a positive whole number\n');
+          return EXIT.usage;
+        }
+        const lockMs = values['lock-ms'] === undefined ? undefined : Number(values['lock-ms']);
+        if (lockMs !== undefined && !(Number.isInteger(lockMs) && lockMs >= 500)) {
+          io.stderr.write('unas worker: --lock-ms takes a whole number of milliseconds, at least 500\n');
+          return EXIT.usage;
+        }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) {
+          io.stderr.write(`unas worker: --backend takes ${BACKENDS.join(', ')}\n`);
+          return EXIT.usage;
+        }
+        return await workerCommand(
+          {
+            queue,
+            backend: values.backend as BackendRequest,
+            ...(concurrency ? { concurrency } : {}),
+            ...(lockMs ? { lockMs } : {}),
+            ...(values['shared-dir'] ? { sharedDir: values['shared-dir'] } : {}),
+          },
+          io,
+          signal,
+        );
+      }
       case 'lsp':
         return await lspCommand(rest);
       case 'front': {
@@ -194,4 +253,12 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
     }
     throw e;
   }
+}
+
+/** A `--queue` value, or null after saying what is wrong with it. */
+function queueUrl(command: string, text: string, io: CliIo): QueueUrl | null {
+  const parsed = parseQueueUrl(text);
+  if (parsed.ok) return parsed.url;
+  io.stderr.write(`unas ${command}: --queue: ${parsed.error}\n`);
+  return null;
 }

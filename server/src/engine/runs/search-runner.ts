@@ -233,6 +233,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       c = { ...summaryBase, status: 'rejected', feasible: false, violations: v.length ? v : p.violations };
       evalResult = { status: 'rejected', reason: c.violations.join('; ') };
     }
+    if ('worker' in result && result.worker) c = { ...c, trainedBy: result.worker };
     candidates.set(c.id, c);
     // Journal first, then learn from it: on resume the journal is the truth.
     emit({ type: 'candidate-finished', candidate: c, time: now().toISOString() });
@@ -320,6 +321,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       train: config.train,
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
+      model: base.model,
     };
     const onEpoch = (r: EpochReport) =>
       emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
@@ -386,6 +388,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
           seed: config.strategy.seed * 100_003 + id,
           test: true,
           saveTo: store.weightsDir(id),
+          model: c.model,
         });
         if (r.status === 'trained' && r.testAccuracy !== undefined) {
           const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy };
