@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium dataset-fashion-mnist flatbuffers-compiler)
+APT_PACKAGES=(chromium dataset-fashion-mnist flatbuffers-compiler redis-server)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

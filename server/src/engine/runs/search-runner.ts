@@ -297,6 +297,15 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       });
   };
   const start = (p: Proposal): void => {
+    // Killed between journalling a result and saving the snapshot, a resumed run proposes that
+    // candidate again (identically): its result is in the journal already, so learn it from there.
+    const known = candidates.get(p.id);
+    if (known && !told.has(p.id)) {
+      strategy.tell(p.id, toResult(known));
+      told.add(p.id);
+      saveState();
+      return;
+    }
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target);
     const resources = resourcesOf(est);

@@ -1,0 +1,182 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../protocol/src/run-events.js';
+import { readFileSync } from 'node:fs';
+import { resolveSearch } from '../../server/src/engine/config/resolve-search.js';
+import { QueueEvaluator } from '../../server/src/engine/distributed/queue-evaluator.js';
+import { parseQueueUrl } from '../../server/src/engine/distributed/queue-url.js';
+import { analyze } from '../../server/src/engine/language/analyze.js';
+import { loadRun } from '../../server/src/engine/runs/run-store.js';
+import { graphOfModelText } from '../../server/src/engine/runs/search-runner.js';
+import { buildOnce } from '../support/build.js';
+import { RedisServer } from '../support/redis-server.js';
+import { evaluatedIds, startSearch, startWorker, type WorkerProcess } from '../support/unas-process.js';
+
+const root = join(__dirname, '../..');
+const fixture = join(root, 'test/fixtures/search/tiny-mnist.unas');
+
+function tinyConfig() {
+  const a = analyze(readFileSync(fixture, 'utf8'));
+  const r = resolveSearch(a.document, a.document.searches[0]!, fixture);
+  if (!r.ok) throw new Error(r.errors.join());
+  return r.config;
+}
+
+let redis: RedisServer | undefined;
+let workers: WorkerProcess[] = [];
+afterEach(async () => {
+  for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
+  workers = [];
+  await redis?.stop();
+  redis = undefined;
+});
+
+async function setUp(n: number, opts: { stubMs?: number; args?: readonly string[] } = {}) {
+  redis = await RedisServer.start();
+  workers = await Promise.all(Array.from({ length: n }, () => startWorker(redis!.url, opts)));
+  return { url: redis.url, runs: mkdtempSync(join(tmpdir(), 'unas-queue-')) };
+}
+
+/** Every evaluated candidate once, the budget met, and the journal on disk holding the same. */
+async function expectComplete(events: readonly RunEvent[], budget: number) {
+  const started = events.find((e) => e.type === 'run-started');
+  if (started?.type !== 'run-started') throw new Error('no run-started event');
+  const run = await loadRun(started.run);
+  const journalled = evaluatedIds(run.events);
+  expect(new Set(journalled).size, `duplicates in ${journalled.join(',')}`).toBe(journalled.length);
+  expect(journalled).toHaveLength(budget);
+  const finished = run.events.flatMap((e) => (e.type === 'candidate-finished' ? [e.candidate] : []));
+  expect(finished.filter((c) => c.status === 'failed').map((c) => c.failure)).toEqual([]);
+  return { run, finished };
+}
+
+describe('search over a Redis queue (real redis-server, real worker processes)', () => {
+  beforeAll(async () => {
+    await buildOnce();
+  }, 120_000);
+
+  it('two workers train a search for real; results name their worker; weights come back', async () => {
+    const { url, runs } = await setUp(2, { args: ['--backend', 'wasm'] });
+    const s = startSearch([
+      fixture,
+      '--queue',
+      url,
+      '--runs',
+      runs,
+      '--budget',
+      '4',
+      '--workers',
+      '2',
+      '--no-final',
+    ]);
+    const r = await s.done;
+    expect(r.code, r.stderr).toBe(0);
+    const { run, finished } = await expectComplete(s.events, 4);
+    const trained = finished.filter((c) => c.status === 'trained');
+    expect(trained).toHaveLength(4);
+    // Both workers trained (two jobs in flight, one at a time each), and said so.
+    expect(new Set(trained.map((c) => c.trainedBy))).toEqual(new Set(workers.map((w) => w.id)));
+    for (const c of trained) expect(c.error).toBeLessThan(0.9);
+    // The front's weights travelled back inline into the run folder.
+    const front = [...run.events].reverse().find((e) => e.type === 'front');
+    if (front?.type !== 'front') throw new Error('no front');
+    for (const id of front.ids)
+      expect(existsSync(join(run.dir, 'weights', String(id), 'weights.bin'))).toBe(true);
+    expect(s.events.some((e) => e.type === 'workers' && e.workers.length === 2)).toBe(true);
+  });
+
+  it('a worker killed mid-job: its job is retried on another, nothing lost or counted twice', async () => {
+    const { url, runs } = await setUp(3, { stubMs: 300, args: ['--lock-ms', '1000'] });
+    let victim: WorkerProcess | undefined;
+    const s = startSearch([fixture, '--queue', url, '--runs', runs, '--workers', '3', '--no-final'], (e) => {
+      if (victim || e.type !== 'workers' || evaluatedIds(s.events).length < 2) return;
+      const busy = e.workers.find((w) => w.jobs.length > 0);
+      victim = workers.find((w) => w.id === busy?.id);
+      victim?.proc.kill('SIGKILL');
+    });
+    const r = await s.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(victim).toBeDefined();
+    const { finished } = await expectComplete(s.events, 12);
+    expect(finished.filter((c) => c.status === 'trained')).toHaveLength(12);
+  });
+
+  it('Redis stopped for 5 s mid-run: the coordinator waits, nothing lost or counted twice', async () => {
+    const { url, runs } = await setUp(2, { stubMs: 300, args: ['--lock-ms', '1000'] });
+    let outage: Promise<void> | undefined;
+    const s = startSearch([fixture, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'], (e) => {
+      if (outage || e.type !== 'candidate-finished' || evaluatedIds(s.events).length < 4) return;
+      // The outage's length is the scenario, not a synchronisation.
+      outage = redis!
+        .stop()
+        .then(() => new Promise((res) => setTimeout(res, 5000)).then(() => redis!.start()));
+    });
+    const r = await s.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(outage).toBeDefined();
+    await outage;
+    await expectComplete(s.events, 12);
+  });
+
+  it('coordinator SIGKILLed and resumed: re-attaches to the jobs, journals each result once', async () => {
+    const { url, runs } = await setUp(2, { stubMs: 300 });
+    const first = startSearch(
+      [fixture, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'],
+      (e, p) => {
+        if (e.type === 'candidate-finished' && evaluatedIds(first.events).length >= 5) p.kill('SIGKILL');
+      },
+    );
+    expect((await first.done).signal).toBe('SIGKILL');
+    const started = first.events.find((e) => e.type === 'run-started');
+    if (started?.type !== 'run-started') throw new Error('no run-started event');
+    const second = startSearch(['--resume', started.run, '--queue', url, '--workers', '2', '--no-final']);
+    const r = await second.done;
+    expect(r.code, r.stderr).toBe(0);
+    const before = evaluatedIds(first.events);
+    const after = evaluatedIds(second.events);
+    expect(after.filter((id) => before.includes(id))).toEqual([]);
+    await expectComplete([...first.events, ...second.events], 12);
+    // Re-attached, not queued again: no worker trained a candidate twice.
+    const trainedByWorkers = workers.flatMap((w) =>
+      w.output.flatMap((l) => /training candidate (\d+) /.exec(l)?.slice(1) ?? []),
+    );
+    expect(new Set(trainedByWorkers).size).toBe(trainedByWorkers.length);
+  });
+
+  it('a worker whose dataset differs refuses the job; the candidate fails with the reason', async () => {
+    const { url } = await setUp(1, { args: ['--backend', 'wasm'] });
+    const parsed = parseQueueUrl(url);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const config = tinyConfig();
+    const evaluator = new QueueEvaluator({
+      url: parsed.url,
+      run: 'feed',
+      fingerprint: 'f'.repeat(64),
+      attempts: 2,
+      size: 1,
+    });
+    try {
+      await evaluator.backend();
+      const model = 'model m {\n input 28x28x1\n conv2d 4 k3 s2 relu\n flatten\n dense 10\n softmax\n}';
+      const graph = graphOfModelText(model)!;
+      const r = await evaluator.train({
+        id: 1,
+        graph,
+        model,
+        dataset: config.dataset,
+        baseDir: root,
+        train: config.train,
+        seed: 1,
+      });
+      expect(r.status).toBe('failed');
+      if (r.status === 'failed') {
+        expect(r.reason).toMatch(/after 2 attempt\(s\)/);
+        expect(r.reason).toMatch(/refused: the dataset on this worker differs from the coordinator's/);
+      }
+    } finally {
+      await evaluator.close();
+    }
+  });
+});
