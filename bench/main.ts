@@ -1,4 +1,5 @@
 import { benchDatasets } from './datasets.js';
+import { benchDistributed } from './distributed.js';
 import { benchLanguage } from './language.js';
 import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
+    ['distributed', benchDistributed],
   ];
   for (const [name, run] of suites) {
     if (only.length && !only.includes(name)) continue;

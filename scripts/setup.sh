@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine: the system packages (Chromium
-# for the webview tests, Fashion-MNIST, flatc for the TFLite schema) and the npm packages.
+# for the webview tests, Fashion-MNIST, flatc for the TFLite schema, redis-server for the queue
+# tests) and the npm packages.
 # Idempotent; no downloads other than Debian's and npm's registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."

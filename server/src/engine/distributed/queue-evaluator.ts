@@ -43,6 +43,7 @@ interface Pending {
   readonly onEpoch?: (r: EpochReport) => void;
   readonly resolve: (r: WireResult) => void;
   checking?: boolean;
+  settling?: boolean;
 }
 
 const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -82,7 +83,11 @@ export class QueueEvaluator implements Evaluator {
     };
     this.queue.on('error', onError);
     this.events.on('error', onError);
-    this.events.on('completed', ({ jobId }) => void this.check(jobId));
+    // The event carries the result: settled without another round trip (the poll is the safety net).
+    this.events.on('completed', ({ jobId, returnvalue }) => {
+      const p = this.pending.get(jobId);
+      if (p) void this.settle(jobId, p, returnvalue);
+    });
     this.events.on('failed', ({ jobId }) => void this.check(jobId));
     this.events.on('progress', ({ jobId, data }) => this.progress(jobId, data));
     this.timer = setInterval(() => void this.tick(), o.pollMs ?? 1000);
@@ -201,6 +206,8 @@ export class QueueEvaluator implements Evaluator {
   }
 
   private async settle(id: string, p: Pending, value: unknown): Promise<void> {
+    if (p.settling) return;
+    p.settling = true;
     const r = checkJobResult(value);
     if (!r.ok) {
       this.finish(id, p, {
