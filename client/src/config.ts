@@ -8,6 +8,8 @@ export interface UnasSettings {
   /** Relative to the workspace folder. */
   readonly runsFolder: string;
   readonly inlayHints: boolean;
+  /** Redis URL of a training queue (`unas worker`s train the candidates); empty = local processes. */
+  readonly queue: string;
 }
 
 export const SETTINGS_SECTION = 'unas';
@@ -23,5 +25,6 @@ export function readSettings(c: Pick<WorkspaceConfiguration, 'get'>): UnasSettin
     workers: Number.isInteger(workers) && workers >= 0 ? workers : 0,
     runsFolder: c.get<string>('runsFolder', '.unas/runs') || '.unas/runs',
     inlayHints: c.get<boolean>('inlayHints.enabled', true),
+    queue: (c.get<string>('training.queue', '') ?? '').trim(),
   };
 }

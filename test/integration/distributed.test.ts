@@ -11,6 +11,7 @@ import { analyze } from '../../server/src/engine/language/analyze.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
 import { graphOfModelText } from '../../server/src/engine/runs/search-runner.js';
 import { buildOnce } from '../support/build.js';
+import { cli } from '../support/cli.js';
 import { RedisServer } from '../support/redis-server.js';
 import { evaluatedIds, startSearch, startWorker, type WorkerProcess } from '../support/unas-process.js';
 
@@ -85,6 +86,10 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     for (const id of front.ids)
       expect(existsSync(join(run.dir, 'weights', String(id), 'weights.bin'))).toBe(true);
     expect(s.events.some((e) => e.type === 'workers' && e.workers.length === 2)).toBe(true);
+    // `unas front` names who trained each member.
+    const shown = await cli(['front', run.dir], root);
+    expect(shown.stdout).toContain('trained by');
+    for (const id of front.ids) expect(shown.stdout).toContain(trained.find((c) => c.id === id)!.trainedBy!);
   });
 
   it('a worker killed mid-job: its job is retried on another, nothing lost or counted twice', async () => {
@@ -138,11 +143,10 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     const after = evaluatedIds(second.events);
     expect(after.filter((id) => before.includes(id))).toEqual([]);
     await expectComplete([...first.events, ...second.events], 12);
-    // Re-attached, not queued again: no worker trained a candidate twice.
-    const trainedByWorkers = workers.flatMap((w) =>
-      w.output.flatMap((l) => /training candidate (\d+) /.exec(l)?.slice(1) ?? []),
-    );
-    expect(new Set(trainedByWorkers).size).toBe(trainedByWorkers.length);
+    // Re-attached, not queued again: no job was trained twice.
+    const jobs = workers.flatMap((w) => w.output.flatMap((l) => /\(job (\S+)\)$/.exec(l)?.slice(1) ?? []));
+    expect(jobs.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(jobs).size).toBe(jobs.length);
   });
 
   it('a worker whose dataset differs refuses the job; the candidate fails with the reason', async () => {
@@ -178,5 +182,18 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     } finally {
       await evaluator.close();
     }
+  });
+
+  it('a wrong password: search and worker stop at once and say why', async () => {
+    redis = await RedisServer.start(['--requirepass', 'right-one']);
+    const url = redis.url.replace('redis://', 'redis://:wrong@');
+    const s = startSearch([fixture, '--queue', url, '--runs', mkdtempSync(join(tmpdir(), 'unas-queue-'))]);
+    const r = await s.done;
+    expect(r.code).toBe(4);
+    expect(s.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'failed', message: /WRONGPASS/ });
+    expect(r.stderr).not.toContain('wrong');
+    await expect(startWorker(url, { stubMs: 10 })).rejects.toThrow(
+      /exited \(4\).*refuses this worker.*WRONGPASS/s,
+    );
   });
 });

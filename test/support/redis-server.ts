@@ -8,14 +8,18 @@ import { createConnection, createServer } from 'node:net';
  */
 export class RedisServer {
   private proc: ChildProcess | undefined;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extra: readonly string[],
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const r = new RedisServer(await freePort());
+  /** `extra`: more redis-server options, e.g. `['--requirepass', 'secret']`. */
+  static async start(extra: readonly string[] = []): Promise<RedisServer> {
+    const r = new RedisServer(await freePort(), extra);
     await r.start();
     return r;
   }
@@ -34,6 +38,7 @@ export class RedisServer {
         'no',
         '--logfile',
         '',
+        ...this.extra,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -73,7 +78,7 @@ function freePort(): Promise<number> {
   });
 }
 
-/** True when a Redis on this port answers +PONG. */
+/** True when a Redis on this port answers PING (+PONG, or -NOAUTH when it has a password). */
 function ping(port: number): Promise<boolean> {
   return new Promise((res) => {
     const c = createConnection({ port, host: '127.0.0.1' });
@@ -83,7 +88,7 @@ function ping(port: number): Promise<boolean> {
       data += d.toString();
       if (data.includes('\r\n')) {
         c.destroy();
-        res(data.startsWith('+PONG'));
+        res(data.startsWith('+PONG') || data.startsWith('-NOAUTH'));
       }
     });
     c.once('connect', () => c.write('PING\r\n'));

@@ -44,10 +44,18 @@ export async function workerCommand(args: WorkerArgs, io: CliIo, signal?: AbortS
     io.stderr.write(`unas worker: no training backend: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.failed;
   }
-  await new Promise<void>((res) => {
-    if (!signal || signal.aborted) return res();
-    signal.addEventListener('abort', () => res(), { once: true });
-  });
+  const refused = await Promise.race([
+    worker.refused,
+    new Promise<undefined>((res) => {
+      if (!signal || signal.aborted) return res(undefined);
+      signal.addEventListener('abort', () => res(undefined), { once: true });
+    }),
+  ]);
+  if (refused !== undefined) {
+    io.stderr.write(`unas worker: the queue refuses this worker: ${refused}\n`);
+    await worker.close(true);
+    return EXIT.failed;
+  }
   io.stdout.write(`${worker.id}: stopping after the candidates in training\n`);
   await worker.close();
   return EXIT.ok;

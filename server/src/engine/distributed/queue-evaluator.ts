@@ -15,7 +15,8 @@ import {
   type QueueJobData,
   type QueueJobResult,
 } from './queue-job.js';
-import { redisOptions, type QueueUrl } from './queue-url.js';
+import { closeQuietly } from './close-quietly.js';
+import { isConfigurationError, redisOptions, type QueueUrl } from './queue-url.js';
 import { summarise, WorkerRegistry, type WorkerBeat } from './worker-registry.js';
 
 export interface QueueEvaluatorOptions {
@@ -67,16 +68,24 @@ export class QueueEvaluator implements Evaluator {
   private closed = false;
   private readonly firstWorker: Promise<BackendChoice>;
   private foundWorker!: (b: BackendChoice) => void;
+  private noWorker!: (e: Error) => void;
   private redisDown = '';
 
   constructor(private readonly o: QueueEvaluatorOptions) {
     const connection = redisOptions(o.url);
     this.queue = new Queue(QUEUE_NAME, { connection });
     this.events = new QueueEvents(QUEUE_NAME, { connection });
-    this.firstWorker = new Promise((res) => {
+    this.firstWorker = new Promise((res, rej) => {
       this.foundWorker = res;
+      this.noWorker = rej;
     });
+    this.firstWorker.catch(() => undefined);
     const onError = (e: Error) => {
+      // A wrong password or missing rights: the search fails now instead of waiting forever.
+      if (isConfigurationError(e)) {
+        this.noWorker(new Error(`queue ${o.url.display}: ${e.message}`));
+        return;
+      }
       if (e.message === this.redisDown) return;
       this.redisDown = e.message;
       o.log?.(`queue ${o.url.display}: ${e.message} (waiting for it to come back)`);
@@ -166,7 +175,7 @@ export class QueueEvaluator implements Evaluator {
     clearInterval(this.timer);
     for (const p of this.pending.values()) p.resolve({ status: 'cancelled', seconds: 0 });
     this.pending.clear();
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await Promise.all([closeQuietly(this.events), closeQuietly(this.queue)]);
   }
 
   /** Where a job stands: queued again when Redis lost it, settled when it is done. */

@@ -76,3 +76,8 @@ export function redisOptions(url: QueueUrl): RedisOptions {
 function redact(text: string): string {
   return text.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
+
+/** Errors that waiting will not cure (wrong password, missing ACL rights): reported, not retried. */
+export function isConfigurationError(e: Error): boolean {
+  return /WRONGPASS|NOAUTH|NOPERM|invalid password|ERR AUTH/i.test(e.message);
+}

@@ -12,7 +12,8 @@ import {
   type QueueProgress,
   type ReturnedWeights,
 } from './queue-job.js';
-import { redisOptions, type QueueUrl } from './queue-url.js';
+import { closeQuietly } from './close-quietly.js';
+import { isConfigurationError, redisOptions, type QueueUrl } from './queue-url.js';
 import type { Trainer } from './trainer.js';
 import { BEAT_MS, removeBeat, writeBeat } from './worker-registry.js';
 
@@ -32,6 +33,8 @@ export interface QueueWorkerOptions {
 export interface QueueWorker {
   /** `host:pid`: how events and the panel name this worker. */
   readonly id: string;
+  /** Settles with the reason when the queue refuses this worker (wrong password, missing rights). */
+  readonly refused: Promise<string>;
   /** Graceful: finishes the jobs in training first. `force`: drops them (they are retried elsewhere). */
   close(force?: boolean): Promise<void>;
 }
@@ -64,7 +67,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
           ? join(o.sharedDir!, d.run, String(job.id))
           : join(o.scratchDir, String(job.id));
     active.set(n, { run: d.run, candidate: d.candidate });
-    o.log(`${id}: training candidate ${d.candidate} of run ${d.run}`);
+    o.log(`${id}: training candidate ${d.candidate} of run ${d.run} (job ${String(job.id)})`);
     try {
       const r = await o.trainer.train(
         {
@@ -116,7 +119,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
     maxStalledCount: 3,
   });
   let lastError = '';
+  let refuse!: (why: string) => void;
+  const refused = new Promise<string>((res) => (refuse = res));
   worker.on('error', (e) => {
+    if (isConfigurationError(e)) refuse(`${o.url.display}: ${e.message}`);
     // ECONNREFUSED once a second while Redis is away: say it once per kind of error.
     if (e.message !== lastError) o.log(`${id}: queue: ${e.message}`);
     lastError = e.message;
@@ -129,6 +135,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
 
   let seq = 0;
   let beating = false;
+  let announced = false;
   const beat = async () => {
     if (beating) return;
     beating = true;
@@ -141,6 +148,12 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         jobs: [...active.values()],
         seq: ++seq,
       });
+      // Announced once Redis has taken a beat: connected, and with the rights it needs.
+      if (!announced)
+        o.log(
+          `${id}: waiting for candidates on ${o.url.display} (${o.concurrency} at a time, ${backend.name} backend)`,
+        );
+      announced = true;
     } catch {
       // Redis is away: the next beat tries again.
     } finally {
@@ -149,12 +162,10 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
   };
   void beat();
   const timer = setInterval(() => void beat(), BEAT_MS);
-  o.log(
-    `${id}: waiting for candidates on ${o.url.display} (${o.concurrency} at a time, ${backend.name} backend)`,
-  );
 
   return {
     id,
+    refused,
     close: async (force = false) => {
       // Graceful: take no new job and let those in training finish (their results are sent).
       if (force) await o.trainer.close();
@@ -165,7 +176,8 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         worker.client.then((c) => removeBeat(c, id)).catch(() => undefined),
         new Promise((r) => setTimeout(r, 500)),
       ]);
-      await worker.close(force);
+      // Graceful closes wait for the jobs in training (paused above); only a failed handshake is cut short.
+      await closeQuietly(worker, force, force ? 2000 : 24 * 3600 * 1000);
       await o.trainer.close();
       await rm(o.scratchDir, { recursive: true, force: true }).catch(() => undefined);
     },
