@@ -16,7 +16,8 @@ import { QueueEvaluator } from '../server/src/engine/distributed/queue-evaluator
 import { parseQueueUrl } from '../server/src/engine/distributed/queue-url.js';
 import { analyze } from '../server/src/engine/language/analyze.js';
 import { RunStore } from '../server/src/engine/runs/run-store.js';
-import { graphOfModelText, runSearch } from '../server/src/engine/runs/search-runner.js';
+import { runSearch } from '../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../server/src/engine/search/model-text.js';
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { summarize } from './timing.js';

@@ -9,7 +9,7 @@ import { QueueEvaluator } from '../../server/src/engine/distributed/queue-evalua
 import { parseQueueUrl } from '../../server/src/engine/distributed/queue-url.js';
 import { analyze } from '../../server/src/engine/language/analyze.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
-import { graphOfModelText } from '../../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../../server/src/engine/search/model-text.js';
 import { buildOnce } from '../support/build.js';
 import { cli } from '../support/cli.js';
 import { RedisServer } from '../support/redis-server.js';

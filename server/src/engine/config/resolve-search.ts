@@ -177,7 +177,8 @@ function modelText(doc: UnasDocument, m: ModelDecl): string {
   return doc.syntax.text.slice(m.span.start, m.span.end);
 }
 
-function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
+/** The device a search targets, with its reserves; what it cannot resolve goes to `errors`. */
+export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
   const t = search.target;
   const id = t?.board?.name ?? DEFAULT_BOARD;
   if (id === 'custom') {

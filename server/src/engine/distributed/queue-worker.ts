@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { graphOfModelText } from '../runs/search-runner.js';
+import { graphOfModelText } from '../search/model-text.js';
 import {
   checkJobData,
   MAX_INLINE_BYTES,

@@ -7,7 +7,8 @@ import { arenaSize, cArrayFiles, cIdentifier } from './c-array.js';
 import { sampleImages } from './calibrate.js';
 import { exportInt8 } from './int8-export.js';
 import type { AffineParams } from './quantize.js';
-import { findRunCandidate, loadSavedModel, saveTfjsModel } from './run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../training/saved-model.js';
+import { ExportError, findRunCandidate } from './run-candidate.js';
 import { payloadBytes } from './tflite-size.js';
 
 export type ExportFormat = 'tflite' | 'c' | 'tfjs';
@@ -51,7 +52,9 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
   const name = cIdentifier(`candidate_${o.id}`);
   const outDir = o.outDir ?? join(o.runDir, 'export', String(o.id));
   await mkdir(outDir, { recursive: true });
-  const model = await loadSavedModel(c.weightsDir);
+  const model = await loadSavedModel(c.weightsDir).catch((e: unknown) => {
+    throw new ExportError(e instanceof Error ? e.message : String(e));
+  });
   const files: string[] = [];
   try {
     let report: ExportReport = { name, outDir, files, graph: c.graph };
