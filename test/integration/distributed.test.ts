@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,15 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
   }, 120_000);
 
   it('two workers train a search for real; results name their worker; weights come back', async () => {
-    const { url, runs } = await setUp(2, { args: ['--backend', 'wasm'] });
+    redis = await RedisServer.start();
+    const url = redis.url;
+    const runs = mkdtempSync(join(tmpdir(), 'unas-queue-'));
+    // Weights through a shared folder from one worker, inline from the other (it has no such folder).
+    const shared = mkdtempSync(join(tmpdir(), 'unas-shared-'));
+    workers = await Promise.all([
+      startWorker(url, { args: ['--backend', 'wasm', '--shared-dir', shared] }),
+      startWorker(url, { args: ['--backend', 'wasm'] }),
+    ]);
     const s = startSearch([
       fixture,
       '--queue',
@@ -71,6 +79,8 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
       '--workers',
       '2',
       '--no-final',
+      '--shared-dir',
+      shared,
     ]);
     const r = await s.done;
     expect(r.code, r.stderr).toBe(0);
@@ -85,6 +95,9 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     if (front?.type !== 'front') throw new Error('no front');
     for (const id of front.ids)
       expect(existsSync(join(run.dir, 'weights', String(id), 'weights.bin'))).toBe(true);
+    // Moved out of the shared folder into the run folder (the coordinator is its only writer).
+    expect(readdirSync(shared)).toHaveLength(1); // the run's folder, made by the worker that used it
+    expect(readdirSync(shared).flatMap((d) => readdirSync(join(shared, d)))).toEqual([]);
     expect(s.events.some((e) => e.type === 'workers' && e.workers.length === 2)).toBe(true);
     // `unas front` names who trained each member.
     const shown = await cli(['front', run.dir], root);

@@ -126,3 +126,6 @@ process.on('message', (m: ParentToWorker) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group: the parent decides when training stops
+// (a `unas worker` lets its candidates finish), and this process ends with it.
+process.on('SIGINT', () => undefined);
