@@ -151,7 +151,7 @@ export class QueueEvaluator implements Evaluator {
         ...(job.saveTo ? { saveTo: job.saveTo } : {}),
         ...(onEpoch ? { onEpoch } : {}),
       });
-      void this.check(id);
+      void this.submit(id);
     });
   }
 
@@ -178,6 +178,37 @@ export class QueueEvaluator implements Evaluator {
     await Promise.all([closeQuietly(this.events), closeQuietly(this.queue)]);
   }
 
+  /**
+   * Queues a job; one round trip. A job of that id that exists already (a resumed coordinator)
+   * is left as it is, and if it is done, it is settled now.
+   */
+  private async submit(id: string): Promise<void> {
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.checking = true;
+    let state = 'unknown';
+    try {
+      [, state] = await Promise.all([this.add(id, p.data), this.queue.getJobState(id)]);
+    } catch (e) {
+      if (!this.closed)
+        this.o.log?.(`queue: adding job ${id}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      p.checking = false;
+    }
+    if (state === 'completed' || state === 'failed') await this.check(id);
+  }
+
+  private add(id: string, data: QueueJobData) {
+    return this.queue.add(JOB_NAME, data, {
+      jobId: id,
+      attempts: this.o.attempts ?? 3,
+      backoff: { type: 'exponential', delay: 1000 },
+      // Results wait for a resumed coordinator, but not forever.
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
   /** Where a job stands: queued again when Redis lost it, settled when it is done. */
   private async check(id: string): Promise<void> {
     const p = this.pending.get(id);
@@ -185,16 +216,8 @@ export class QueueEvaluator implements Evaluator {
     p.checking = true;
     try {
       const state = await this.queue.getJobState(id);
-      if (state === 'unknown') {
-        await this.queue.add(JOB_NAME, p.data, {
-          jobId: id,
-          attempts: this.o.attempts ?? 3,
-          backoff: { type: 'exponential', delay: 1000 },
-          // Results wait for a resumed coordinator, but not forever.
-          removeOnComplete: { age: 7 * 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        });
-      } else if (state === 'completed' || state === 'failed') {
+      if (state === 'unknown') await this.add(id, p.data);
+      else if (state === 'completed' || state === 'failed') {
         const job = await this.queue.getJob(id);
         if (!job || this.pending.get(id) !== p) return;
         if (state === 'completed') await this.settle(id, p, job.returnvalue);
