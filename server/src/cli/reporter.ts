@@ -13,6 +13,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
   let started = Date.now();
   let status = '';
   const training = new Map<number, string>();
+  let workers = '';
   const print = (line: string) => {
     if (mode === 'tty' && status) io.stdout.write('\r\x1b[2K');
     io.stdout.write(`${line}\n`);
@@ -75,11 +76,15 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
           `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
         );
         break;
-      case 'workers':
-        print(
-          `  workers: ${e.workers.map((w) => `${w.id} (${w.jobs.length + w.other}/${w.concurrency}${w.jobs.length ? `: #${w.jobs.join(', #')}` : ''})`).join(' · ') || 'none'}`,
-        );
+      case 'workers': {
+        // A line when workers come or go; what each trains shows in the candidates' lines.
+        const ids = e.workers.map((w) => `${w.id} (${w.concurrency})`).join(', ');
+        if (ids === workers) break;
+        workers = ids;
+        const slots = e.workers.reduce((n, w) => n + w.concurrency, 0);
+        print(`  workers: ${ids || 'none'}${slots ? ` — ${slots} candidate(s) at a time` : ''}`);
         break;
+      }
       case 'log':
         print(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`);
         break;
