@@ -1,75 +1,48 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../protocol/src/run-events.js';
-import { readFileSync } from 'node:fs';
 import { resolveSearch } from '../../server/src/engine/config/resolve-search.js';
 import { QueueEvaluator } from '../../server/src/engine/distributed/queue-evaluator.js';
 import { parseQueueUrl } from '../../server/src/engine/distributed/queue-url.js';
 import { analyze } from '../../server/src/engine/language/analyze.js';
-import { loadRun } from '../../server/src/engine/runs/run-store.js';
 import { graphOfModelText } from '../../server/src/engine/search/model-text.js';
-import { buildOnce } from '../support/build.js';
 import { cli } from '../support/cli.js';
+import { buildOnce } from '../support/build.js';
+import { expectComplete, FIXTURE, QueueCluster } from '../support/queue-cluster.js';
 import { RedisServer } from '../support/redis-server.js';
 import { evaluatedIds, startSearch, startWorker, type WorkerProcess } from '../support/unas-process.js';
 
+const cluster = new QueueCluster();
+afterEach(() => cluster.stop());
+
 const root = join(__dirname, '../..');
-const fixture = join(root, 'test/fixtures/search/tiny-mnist.unas');
 
 function tinyConfig() {
-  const a = analyze(readFileSync(fixture, 'utf8'));
-  const r = resolveSearch(a.document, a.document.searches[0]!, fixture);
+  const a = analyze(readFileSync(FIXTURE, 'utf8'));
+  const r = resolveSearch(a.document, a.document.searches[0]!, FIXTURE);
   if (!r.ok) throw new Error(r.errors.join());
   return r.config;
 }
 
-let redis: RedisServer | undefined;
-let workers: WorkerProcess[] = [];
-afterEach(async () => {
-  for (const w of workers) if (w.proc.exitCode === null) w.proc.kill('SIGKILL');
-  workers = [];
-  await redis?.stop();
-  redis = undefined;
-});
-
-async function setUp(n: number, opts: { stubMs?: number; args?: readonly string[] } = {}) {
-  redis = await RedisServer.start();
-  workers = await Promise.all(Array.from({ length: n }, () => startWorker(redis!.url, opts)));
-  return { url: redis.url, runs: mkdtempSync(join(tmpdir(), 'unas-queue-')) };
-}
-
-/** Every evaluated candidate once, the budget met, and the journal on disk holding the same. */
-async function expectComplete(events: readonly RunEvent[], budget: number) {
-  const started = events.find((e) => e.type === 'run-started');
-  if (started?.type !== 'run-started') throw new Error('no run-started event');
-  const run = await loadRun(started.run);
-  const journalled = evaluatedIds(run.events);
-  expect(new Set(journalled).size, `duplicates in ${journalled.join(',')}`).toBe(journalled.length);
-  expect(journalled).toHaveLength(budget);
-  const finished = run.events.flatMap((e) => (e.type === 'candidate-finished' ? [e.candidate] : []));
-  expect(finished.filter((c) => c.status === 'failed').map((c) => c.failure)).toEqual([]);
-  return { run, finished };
-}
-
+/** Outages of Redis and of the coordinator are in distributed-faults.test.ts. */
 describe('search over a Redis queue (real redis-server, real worker processes)', () => {
   beforeAll(async () => {
     await buildOnce();
   }, 120_000);
 
   it('two workers train a search for real; results name their worker; weights come back', async () => {
-    redis = await RedisServer.start();
-    const url = redis.url;
+    cluster.redis = await RedisServer.start();
+    const url = cluster.redis.url;
     const runs = mkdtempSync(join(tmpdir(), 'unas-queue-'));
     // Weights through a shared folder from one worker, inline from the other (it has no such folder).
     const shared = mkdtempSync(join(tmpdir(), 'unas-shared-'));
-    workers = await Promise.all([
+    cluster.workers = await Promise.all([
       startWorker(url, { args: ['--backend', 'wasm', '--shared-dir', shared] }),
       startWorker(url, { args: ['--backend', 'wasm'] }),
     ]);
     const s = startSearch([
-      fixture,
+      FIXTURE,
       '--queue',
       url,
       '--runs',
@@ -88,7 +61,7 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     const trained = finished.filter((c) => c.status === 'trained');
     expect(trained).toHaveLength(4);
     // Both workers trained (two jobs in flight, one at a time each), and said so.
-    expect(new Set(trained.map((c) => c.trainedBy))).toEqual(new Set(workers.map((w) => w.id)));
+    expect(new Set(trained.map((c) => c.trainedBy))).toEqual(new Set(cluster.workers.map((w) => w.id)));
     for (const c of trained) expect(c.error).toBeLessThan(0.9);
     // The front's weights travelled back inline into the run folder.
     const front = [...run.events].reverse().find((e) => e.type === 'front');
@@ -106,12 +79,12 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
   });
 
   it('a worker killed mid-job: its job is retried on another, nothing lost or counted twice', async () => {
-    const { url, runs } = await setUp(3, { stubMs: 300, args: ['--lock-ms', '1000'] });
+    const { url, runs } = await cluster.start(3, { stubMs: 300, args: ['--lock-ms', '1000'] });
     let victim: WorkerProcess | undefined;
-    const s = startSearch([fixture, '--queue', url, '--runs', runs, '--workers', '3', '--no-final'], (e) => {
+    const s = startSearch([FIXTURE, '--queue', url, '--runs', runs, '--workers', '3', '--no-final'], (e) => {
       if (victim || e.type !== 'workers' || evaluatedIds(s.events).length < 2) return;
       const busy = e.workers.find((w) => w.jobs.length > 0);
-      victim = workers.find((w) => w.id === busy?.id);
+      victim = cluster.workers.find((w) => w.id === busy?.id);
       victim?.proc.kill('SIGKILL');
     });
     const r = await s.done;
@@ -121,49 +94,8 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     expect(finished.filter((c) => c.status === 'trained')).toHaveLength(12);
   });
 
-  it('Redis stopped for 5 s mid-run: the coordinator waits, nothing lost or counted twice', async () => {
-    const { url, runs } = await setUp(2, { stubMs: 300, args: ['--lock-ms', '1000'] });
-    let outage: Promise<void> | undefined;
-    const s = startSearch([fixture, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'], (e) => {
-      if (outage || e.type !== 'candidate-finished' || evaluatedIds(s.events).length < 4) return;
-      // The outage's length is the scenario, not a synchronisation.
-      outage = redis!
-        .stop()
-        .then(() => new Promise((res) => setTimeout(res, 5000)).then(() => redis!.start()));
-    });
-    const r = await s.done;
-    expect(r.code, r.stderr).toBe(0);
-    expect(outage).toBeDefined();
-    await outage;
-    await expectComplete(s.events, 12);
-  });
-
-  it('coordinator SIGKILLed and resumed: re-attaches to the jobs, journals each result once', async () => {
-    const { url, runs } = await setUp(2, { stubMs: 300 });
-    const first = startSearch(
-      [fixture, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'],
-      (e, p) => {
-        if (e.type === 'candidate-finished' && evaluatedIds(first.events).length >= 5) p.kill('SIGKILL');
-      },
-    );
-    expect((await first.done).signal).toBe('SIGKILL');
-    const started = first.events.find((e) => e.type === 'run-started');
-    if (started?.type !== 'run-started') throw new Error('no run-started event');
-    const second = startSearch(['--resume', started.run, '--queue', url, '--workers', '2', '--no-final']);
-    const r = await second.done;
-    expect(r.code, r.stderr).toBe(0);
-    const before = evaluatedIds(first.events);
-    const after = evaluatedIds(second.events);
-    expect(after.filter((id) => before.includes(id))).toEqual([]);
-    await expectComplete([...first.events, ...second.events], 12);
-    // Re-attached, not queued again: no job was trained twice.
-    const jobs = workers.flatMap((w) => w.output.flatMap((l) => /\(job (\S+)\)$/.exec(l)?.slice(1) ?? []));
-    expect(jobs.length).toBeGreaterThanOrEqual(12);
-    expect(new Set(jobs).size).toBe(jobs.length);
-  });
-
   it('a worker whose dataset differs refuses the job; the candidate fails with the reason', async () => {
-    const { url } = await setUp(1, { args: ['--backend', 'wasm'] });
+    const { url } = await cluster.start(1, { args: ['--backend', 'wasm'] });
     const parsed = parseQueueUrl(url);
     if (!parsed.ok) throw new Error(parsed.error);
     const config = tinyConfig();
@@ -198,9 +130,9 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
   });
 
   it('a wrong password: search and worker stop at once and say why', async () => {
-    redis = await RedisServer.start(['--requirepass', 'right-one']);
-    const url = redis.url.replace('redis://', 'redis://:wrong@');
-    const s = startSearch([fixture, '--queue', url, '--runs', mkdtempSync(join(tmpdir(), 'unas-queue-'))]);
+    cluster.redis = await RedisServer.start(['--requirepass', 'right-one']);
+    const url = cluster.redis.url.replace('redis://', 'redis://:wrong@');
+    const s = startSearch([FIXTURE, '--queue', url, '--runs', mkdtempSync(join(tmpdir(), 'unas-queue-'))]);
     const r = await s.done;
     expect(r.code).toBe(4);
     expect(s.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'failed', message: /WRONGPASS/ });

@@ -55,6 +55,15 @@ export class RedisServer {
     throw new Error(`redis-server on port ${this.port} did not start`);
   }
 
+  /** Freezes it (SIGSTOP): connections stay open but nothing answers — Redis unreachable. */
+  pause(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.proc?.kill('SIGCONT');
+  }
+
   /** Kills it (SIGKILL: no goodbye to the clients) and waits for the process to end. */
   async stop(): Promise<void> {
     const p = this.proc;
