@@ -64,6 +64,10 @@ export interface CandidateSummary {
   readonly fidelity?: 'low' | 'full';
   /** With successive halving: the error after the cheap training. */
   readonly lowFidelityError?: number;
+  /** With weight inheritance: the parent whose trained weights it started from. */
+  readonly inheritedFrom?: number;
+  /** With successive halving: the error at each rung it trained at, cheapest first. */
+  readonly rungErrors?: readonly number[];
   /** The process that trained it, `host:pid` (a queue worker, or a local training process). */
   readonly trainedBy?: string;
 }
@@ -93,6 +97,8 @@ export type RunEvent =
       /** ISO time. */
       readonly time: string;
       readonly resumed: boolean;
+      /** How resources are counted (`unas` = μNAS's accounting); absent in older runs = tflm. */
+      readonly convention?: 'unas' | 'tflm';
     }
   | {
       readonly type: 'candidate-started';
@@ -114,6 +120,13 @@ export type RunEvent =
       readonly ids: readonly number[];
       readonly hypervolume: number;
       readonly evaluated: number;
+    }
+  | {
+      /** The final phase begins: these front members, best validation accuracy first, re-train. */
+      readonly type: 'final-started';
+      readonly ids: readonly number[];
+      readonly epochs: number;
+      readonly time: string;
     }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   /** The queue's workers changed (`unas search --queue`). Status only: streamed, never journalled. */

@@ -103,6 +103,10 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       )
         return bad('workers');
       break;
+    case 'final-started':
+      if (!Array.isArray(x.ids) || !x.ids.every(isInt)) return bad('ids');
+      if (!isInt(x.epochs)) return bad('epochs');
+      break;
     case 'log':
       if (!isStr(x.message)) return bad('message');
       break;

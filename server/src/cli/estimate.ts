@@ -7,6 +7,10 @@ import { findBoard } from '../engine/boards/lookup.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
 import { estimate, type Estimate } from '../engine/resources/estimate.js';
 import { spaceBounds, type SpaceBounds } from '../engine/resources/space-bounds.js';
+import { frontEndEstimate, type FrontEndEstimate } from '../engine/features/front-end-cost.js';
+import { frontEndDetails } from '../engine/features/front-end-text.js';
+import { MFCC_DEFAULTS, type MfccSettings } from '../engine/features/mfcc.js';
+import { CORES } from '../engine/resources/cores.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDiagnostics, readSource } from './source.js';
 
@@ -14,6 +18,8 @@ export interface EstimateArgs {
   readonly file?: string;
   readonly json: boolean;
   readonly convention: ConventionName;
+  /** `--convention` was given: it also applies to searches (otherwise each search's own). */
+  readonly conventionGiven?: boolean;
   readonly includeInput?: boolean;
   readonly board?: string;
 }
@@ -63,17 +69,34 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
       }),
     });
   }
-  const searches: { name: string; bounds: SpaceBounds; findings: string[] }[] = [];
+  const searches: {
+    name: string;
+    bounds: SpaceBounds;
+    findings: string[];
+    frontEnd?: { settings: MfccSettings; estimate: FrontEndEstimate };
+  }[] = [];
   for (const s of a.document.searches) {
     const r = resolveSearch(a.document, s, path);
     if (!r.ok) continue;
     const bounds = spaceBounds(r.config.space, {
-      convention: args.convention,
+      convention: args.conventionGiven ? args.convention : (r.config.convention ?? 'tflm'),
       softmax: true,
       ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
     });
     const within = errors.filter((d) => d.start >= s.span.start && d.end <= s.span.end);
-    searches.push({ name: s.name.name, bounds, findings: within.map((d) => d.message) });
+    // An audio dataset runs its MFCC front end on the device too: its cost stands beside the network's.
+    const spec = r.config.dataset.spec;
+    const settings = spec.kind === 'audio' ? (spec.features ?? MFCC_DEFAULTS) : undefined;
+    const frontEnd = settings && {
+      settings,
+      estimate: frontEndEstimate(settings, CORES[r.config.target.core], r.config.target.clockHz),
+    };
+    searches.push({
+      name: s.name.name,
+      bounds,
+      findings: within.map((d) => d.message),
+      ...(frontEnd ? { frontEnd } : {}),
+    });
   }
 
   if (args.json) {
@@ -82,7 +105,13 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     );
   } else {
     for (const m of models) io.stdout.write(`${modelReport(m.name, m.board, m.estimate)}\n`);
-    for (const s of searches) io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+    for (const s of searches) {
+      io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+      if (s.frontEnd)
+        io.stdout.write(
+          `  front end: ${frontEndDetails(s.frontEnd.settings, s.frontEnd.estimate).join('\n             ')}\n`,
+        );
+    }
   }
   return errors.length ? EXIT.findings : EXIT.ok;
 }

@@ -58,7 +58,11 @@ export interface DenseOp {
   readonly activation: Activation;
   readonly batchnorm: boolean;
 }
-/** Element-wise sum of ≥ 2 inputs of the same shape. */
+/**
+ * Element-wise sum of inputs of the same shape. The builder lowers a sum of more than two terms into
+ * a chain of two-input adds (`sumOrder`), as TFLite's ADD has exactly two inputs; the exporter refuses
+ * any other count.
+ */
 export interface AddOp {
   readonly kind: 'add';
 }

@@ -1,11 +1,13 @@
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { Board } from '../boards/catalogue.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import { DEFAULT_BOARD, resolveSpace, resolveTarget } from '../config/resolve-search.js';
 import type { ModelDecl, SearchDecl, SpaceDecl } from '../language/ast.js';
-import { DATASETS } from '../language/datasets.js';
+import { datasetClasses, datasetInput } from '../language/datasets.js';
 import type { CoreId } from '../resources/cores.js';
 import type { Estimate, EstimateOptions, LayerEstimate } from '../resources/estimate.js';
+import type { ConventionName } from '../resources/conventions.js';
 import type { SpaceBounds } from '../resources/space-bounds.js';
 import type { DocumentFacts } from './document-facts.js';
 
@@ -22,6 +24,8 @@ export interface Target {
   readonly board?: Board;
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** The search target's `kernels` setting, when given. */
+  readonly kernels?: KernelLibrary;
   /** The model was given no target and gets the default board. */
   readonly isDefault: boolean;
 }
@@ -53,18 +57,23 @@ export function modelEstimate(
   state: DocumentFacts,
   model: ModelDecl,
   target: Target = modelTarget(state, model),
+  convention: ConventionName = 'tflm',
 ): ModelEstimate | undefined {
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}:${convention}`,
     () => {
-      const options: EstimateOptions = target.board
-        ? { board: target.board }
-        : {
-            ...(target.core ? { core: target.core } : {}),
-            ...(target.clockHz ? { clockHz: target.clockHz } : {}),
-          };
+      const options: EstimateOptions = {
+        convention,
+        ...(target.board
+          ? { board: target.board }
+          : {
+              ...(target.core ? { core: target.core } : {}),
+              ...(target.clockHz ? { clockHz: target.clockHz } : {}),
+            }),
+        ...(target.kernels ? { kernels: target.kernels } : {}),
+      };
       const estimate = state.env.resources.estimate(graph, options);
       if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
       const byStatement = new Map<number, LayerEstimate[]>();
@@ -106,9 +115,10 @@ export function searchTarget(state: DocumentFacts, search: SearchDecl): SearchTa
     const t = resolveTarget(search, []);
     if (!t) return undefined;
     const board = t.board === 'custom' ? undefined : state.env.boards.find(t.board);
+    const kernels = t.kernels ? { kernels: t.kernels } : {};
     const target: Target = board
-      ? { label: board.id, board, isDefault: !search.target }
-      : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
+      ? { label: board.id, board, ...kernels, isDefault: !search.target }
+      : { label: 'custom', core: t.core, clockHz: t.clockHz, ...kernels, isDefault: false };
     return {
       target,
       limits: [
@@ -148,13 +158,12 @@ export function searchSpaceEstimate(
     const space = spaceOf(state, search);
     const d = search.dataset;
     if (!space || !d || state.hasErrorsIn(space.span)) return undefined;
-    const info = DATASETS[d.kind.value];
-    const input = d.input?.value ?? info.input;
-    const classes = d.classes?.value ?? info.classes ?? 10;
+    const input = datasetInput(d);
+    const classes = datasetClasses(d) ?? 10;
     if (!input || input.length !== 3) return undefined;
     return { space, resolved: resolveSpace(space, input, classes) };
   });
-  const bounds = r && state.env.resources.spaceBounds(r.resolved, peek);
+  const bounds = r && state.env.resources.spaceBounds(r.resolved, peek, search.convention?.value);
   return r && bounds ? { space: r.space, search, resolved: r.resolved, bounds } : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import type { WorkerSummary } from '../../../../protocol/src/run-events.js';
@@ -17,6 +17,7 @@ import {
 } from './queue-job.js';
 import { closeQuietly } from './close-quietly.js';
 import { isConfigurationError, redisOptions, type QueueUrl } from './queue-url.js';
+import { readWeightFiles, writeWeightFiles } from './weight-files.js';
 import { summarise, WorkerRegistry, type WorkerBeat } from './worker-registry.js';
 
 export interface QueueEvaluatorOptions {
@@ -120,15 +121,22 @@ export class QueueEvaluator implements Evaluator {
     return this.firstWorker;
   }
 
-  train(job: TrainJob, onEpoch?: (r: EpochReport) => void): Promise<WireResult> {
-    if (this.closed) return Promise.resolve({ status: 'cancelled', seconds: 0 });
+  async train(job: TrainJob, onEpoch?: (r: EpochReport) => void): Promise<WireResult> {
+    if (this.closed) return { status: 'cancelled', seconds: 0 };
     if (job.model === undefined)
-      return Promise.resolve({
-        status: 'failed',
-        reason: 'a queued training needs the model text',
-        curve: [],
-        seconds: 0,
-      });
+      return { status: 'failed', reason: 'a queued training needs the model text', curve: [], seconds: 0 };
+    // Inheritance: the parent's weights (in this run folder) travel with the job. Unreadable, they
+    // cost the head start, not the candidate — as with local training.
+    let inherit: QueueJobData['inherit'];
+    if (job.inherit)
+      try {
+        inherit = { pairs: job.inherit.pairs, files: await readWeightFiles(job.inherit.from) };
+      } catch (e) {
+        this.o.log?.(
+          `candidate ${job.id} trains from scratch: its parent's weights: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    if (this.closed) return { status: 'cancelled', seconds: 0 };
     const data: QueueJobData = {
       v: 1,
       run: this.o.run,
@@ -141,6 +149,7 @@ export class QueueEvaluator implements Evaluator {
       ...(job.test ? { test: true } : {}),
       fingerprint: this.o.fingerprint,
       weights: job.saveTo === undefined ? 'none' : this.o.sharedDir !== undefined ? 'shared' : 'inline',
+      ...(inherit ? { inherit } : {}),
     };
     const id = jobIdOf(data);
     return new Promise((resolve) => {
@@ -260,9 +269,7 @@ export class QueueEvaluator implements Evaluator {
   private async keepWeights(dir: string, r: QueueJobResult): Promise<string | undefined> {
     try {
       await mkdir(dir, { recursive: true });
-      if (r.weights?.kind === 'inline')
-        for (const [name, data] of Object.entries(r.weights.files))
-          await writeFile(join(dir, name), Buffer.from(data, 'base64'));
+      if (r.weights?.kind === 'inline') await writeWeightFiles(dir, r.weights.files);
       else if (r.weights?.kind === 'shared' && this.o.sharedDir) {
         const from = join(this.o.sharedDir, r.weights.path);
         await cp(from, dir, { recursive: true });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
+import type { InheritPair } from '../search/inheritance.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { WireResult } from '../training/worker-protocol.js';
 
@@ -33,14 +34,18 @@ export interface QueueJobData {
   /** SHA-256 of the coordinator's dataset (`datasetFingerprint`). */
   readonly fingerprint: string;
   readonly weights: WeightsTransfer;
+  /** Weight inheritance: the parent's saved weights travel with the job (they are small). */
+  readonly inherit?: { readonly pairs: readonly InheritPair[]; readonly files: WeightFiles };
 }
+
+/** File name → base64 contents (`model.json`, `weights.bin`). */
+export type WeightFiles = Readonly<Record<string, string>>;
 
 export type TrainedWire = Extract<WireResult, { status: 'trained' }>;
 export type FailedWire = Extract<WireResult, { status: 'failed' }>;
 
 export type ReturnedWeights =
-  /** File name → base64 contents (`model.json`, `weights.bin`). */
-  | { readonly kind: 'inline'; readonly files: Readonly<Record<string, string>> }
+  | { readonly kind: 'inline'; readonly files: WeightFiles }
   /** A folder under the shared weights folder, relative to it. */
   | { readonly kind: 'shared'; readonly path: string };
 
@@ -79,6 +84,7 @@ export function runId(folderName: string, settings: unknown): string {
 export function jobIdOf(d: QueueJobData): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([d.model, d.dataset, d.train, d.seed, d.test ?? false, d.fingerprint, d.weights]))
+    .update(d.inherit ? JSON.stringify(d.inherit) : '')
     .digest('hex')
     .slice(0, 12);
   return `${d.run}-${d.candidate}-${digest}`;
@@ -140,6 +146,13 @@ export function checkJobData(x: unknown): Checked<QueueJobData> {
   if (x.test !== undefined && typeof x.test !== 'boolean') return bad('test');
   if (!isStr(x.fingerprint, 64) || !/^[0-9a-f]{64}$/.test(x.fingerprint)) return bad('fingerprint');
   if (x.weights !== 'none' && x.weights !== 'inline' && x.weights !== 'shared') return bad('weights');
+  if (x.inherit !== undefined) {
+    const i = x.inherit;
+    if (!isObj(i) || !Array.isArray(i.pairs) || i.pairs.length > 10_000 || !i.pairs.every(isPair))
+      return bad('inherit.pairs');
+    const f = checkFiles(i.files);
+    if (f) return bad(`inherit.${f}`);
+  }
   return { ok: true, value: x as unknown as QueueJobData };
 }
 
@@ -160,21 +173,32 @@ function checkWire(r: unknown): string | undefined {
   return 'result.status';
 }
 
+const isShape = (x: unknown) =>
+  x === undefined || (Array.isArray(x) && x.length <= 4 && x.every((n) => isInt(n)));
+const isPair = (p: unknown) =>
+  isObj(p) && isStr(p.child, 200) && isStr(p.parent, 200) && isShape(p.childMap) && isShape(p.parentMap);
+
 function checkWeights(w: unknown): string | undefined {
   if (w === undefined) return undefined;
   if (!isObj(w)) return 'weights';
   if (w.kind === 'shared')
     return isStr(w.path, 1024) && /^[0-9a-f]+\/[0-9a-z-]+$/.test(w.path) ? undefined : 'weights.path';
-  if (w.kind !== 'inline' || !isObj(w.files)) return 'weights';
+  if (w.kind !== 'inline') return 'weights';
+  const f = checkFiles(w.files);
+  return f ? `weights.${f}` : undefined;
+}
+
+/** The weight files of a saved model, base64: only the two expected names, within the size limit. */
+function checkFiles(files: unknown): string | undefined {
+  if (!isObj(files)) return 'files';
   let total = 0;
-  for (const [name, data] of Object.entries(w.files)) {
+  for (const [name, data] of Object.entries(files)) {
     if (!(WEIGHT_FILES as readonly string[]).includes(name))
-      return `weights.files (unexpected '${name.slice(0, 40)}')`;
-    if (!isStr(data, MAX_INLINE_BYTES * 2) || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
-      return `weights.files.${name}`;
+      return `files (unexpected '${name.slice(0, 40)}')`;
+    if (!isStr(data, MAX_INLINE_BYTES * 2) || !/^[A-Za-z0-9+/]*={0,2}$/.test(data)) return `files.${name}`;
     total += data.length;
   }
-  return total > (MAX_INLINE_BYTES * 4) / 3 + 8 ? 'weights (too large)' : undefined;
+  return total > (MAX_INLINE_BYTES * 4) / 3 + 8 ? 'files (too large)' : undefined;
 }
 
 /** Checks a result read from the queue before the coordinator journals it. */

@@ -1,13 +1,11 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { graphOfModelText } from '../search/model-text.js';
 import {
   checkJobData,
-  MAX_INLINE_BYTES,
   QUEUE_NAME,
-  WEIGHT_FILES,
   type QueueJobResult,
   type QueueProgress,
   type ReturnedWeights,
@@ -15,6 +13,7 @@ import {
 import { closeQuietly } from './close-quietly.js';
 import { isConfigurationError, redisOptions, type QueueUrl } from './queue-url.js';
 import type { Trainer } from './trainer.js';
+import { readWeightFiles, writeWeightFiles } from './weight-files.js';
 import { BEAT_MS, removeBeat, writeBeat } from './worker-registry.js';
 
 export interface QueueWorkerOptions {
@@ -66,6 +65,9 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
         : shared
           ? join(o.sharedDir!, d.run, String(job.id))
           : join(o.scratchDir, String(job.id));
+    // Weight inheritance: the parent's weights came with the job; the trainer reads them from disk.
+    const parentDir = d.inherit ? join(o.scratchDir, `${String(job.id)}-parent`) : undefined;
+    if (d.inherit && parentDir) await writeWeightFiles(parentDir, d.inherit.files);
     active.set(n, { run: d.run, candidate: d.candidate });
     o.log(`${id}: training candidate ${d.candidate} of run ${d.run} (job ${String(job.id)})`);
     try {
@@ -81,6 +83,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
           fingerprint: d.fingerprint,
           ...(d.test ? { test: true } : {}),
           ...(saveTo ? { saveTo } : {}),
+          ...(d.inherit && parentDir ? { inherit: { from: parentDir, pairs: d.inherit.pairs } } : {}),
         },
         (e) => {
           const progress: QueueProgress = { worker: id, ...e };
@@ -99,12 +102,19 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       const { worker: _w, saved, ...result } = r;
       let weights: ReturnedWeights | undefined;
       if (saved && shared) weights = { kind: 'shared', path: relative };
-      else if (saved) weights = await readInline(saved);
+      else if (saved) {
+        try {
+          weights = { kind: 'inline', files: await readWeightFiles(saved) };
+        } catch (e) {
+          throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+        }
+      }
       o.log(`${id}: candidate ${d.candidate} trained (accuracy ${(100 * result.accuracy).toFixed(2)}%)`);
       return { v: 1, worker: id, result, ...(weights ? { weights } : {}) };
     } finally {
       active.delete(n);
       if (saveTo && !shared) await rm(saveTo, { recursive: true, force: true }).catch(() => undefined);
+      if (parentDir) await rm(parentDir, { recursive: true, force: true }).catch(() => undefined);
     }
   };
 
@@ -182,19 +192,4 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
       await rm(o.scratchDir, { recursive: true, force: true }).catch(() => undefined);
     },
   };
-}
-
-async function readInline(dir: string): Promise<ReturnedWeights> {
-  const files: Record<string, string> = {};
-  let total = 0;
-  for (const f of WEIGHT_FILES) {
-    const path = join(dir, f);
-    total += (await stat(path)).size;
-    if (total > MAX_INLINE_BYTES)
-      throw new UnrecoverableError(
-        `the weights are over ${MAX_INLINE_BYTES >> 20} MB: start the search with a shared weights folder`,
-      );
-    files[f] = (await readFile(path)).toString('base64');
-  }
-  return { kind: 'inline', files };
 }

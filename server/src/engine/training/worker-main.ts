@@ -1,9 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
 import { bundledMnistDir } from '../data/bundled-mnist.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetFingerprint } from '../data/fingerprint.js';
 import { initTrainingBackend } from './backend/index.js';
 import { saveTfjsModel } from './saved-model.js';
+import { inheritWeights, readSavedWeights } from './inherit-weights.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -33,6 +35,17 @@ function fingerprintMismatch(data: Dataset, expected: string): string | undefine
   return local === expected
     ? undefined
     : `refused: the dataset on this worker differs from the coordinator's (fingerprint ${local.slice(0, 12)}, expected ${expected.slice(0, 12)}); every machine needs the same files at the same paths`;
+}
+
+/** A parent whose weights cannot be read costs the head start, not the candidate: it trains from scratch. */
+async function inheritFrom(model: tf.LayersModel, job: TrainJob): Promise<void> {
+  try {
+    inheritWeights(model, await readSavedWeights(job.inherit!.from), job.inherit!.pairs);
+  } catch (e) {
+    process.stderr.write(
+      `candidate ${job.id} trains from scratch: could not inherit its parent's weights (${e instanceof Error ? e.message : String(e)})\n`,
+    );
+  }
 }
 
 async function run(job: TrainJob): Promise<void> {
@@ -69,6 +82,7 @@ async function run(job: TrainJob): Promise<void> {
       onEpoch: (report) => send({ type: 'epoch', id: job.id, report }),
       ...(job.test ? { test: true } : {}),
       keepModel: Boolean(job.saveTo),
+      ...(job.inherit ? { init: (m: tf.LayersModel) => inheritFrom(m, job) } : {}),
     });
     if (r.status === 'trained' && r.model) {
       const { model, ...rest } = r;

@@ -1,5 +1,6 @@
 import type { ArchGraph } from '../arch/graph.js';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
+import type { InheritPair } from '../search/inheritance.js';
 import type { BackendChoice, BackendRequest } from './backend/index.js';
 import type { EpochReport, TrainResult } from './trainer.js';
 
@@ -21,6 +22,8 @@ export interface TrainJob {
   readonly model?: string;
   /** The coordinator's dataset fingerprint: a worker whose data differs refuses the job. */
   readonly fingerprint?: string;
+  /** Start from a parent's trained weights (its weights folder) along these layer pairs. */
+  readonly inherit?: { readonly from: string; readonly pairs: readonly InheritPair[] };
 }
 
 export type ParentToWorker =

@@ -48,6 +48,20 @@ describe('queue job boundary', () => {
     expect(checkJobData({ ...job, fingerprint: 'xyz' })).toMatchObject({ ok: false });
     expect(checkJobData({ ...job, run: '../etc' })).toMatchObject({ ok: false });
     expect(checkJobData(null)).toEqual({ ok: false, error: 'job: not an object' });
+    // Weight inheritance: the parent's weights travel with the job, checked like a result's.
+    const inherit = { pairs: [{ child: 'conv_1', parent: 'conv_1' }], files: { 'weights.bin': 'AAAA' } };
+    expect(checkJobData({ ...job, inherit })).toMatchObject({ ok: true });
+    expect(checkJobData({ ...job, inherit: { ...inherit, pairs: [{ child: 1 }] } })).toMatchObject({
+      ok: false,
+      error: /inherit.pairs/,
+    });
+    expect(checkJobData({ ...job, inherit: { ...inherit, files: { '/etc/passwd': 'AAAA' } } })).toMatchObject(
+      {
+        ok: false,
+        error: /inherit.files \(unexpected/,
+      },
+    );
+    expect(jobIdOf({ ...job, inherit })).not.toBe(jobIdOf(job));
   });
 
   it('checks results: worker, numbers, weight files (no paths out of the shared folder)', () => {
