@@ -1,4 +1,5 @@
 import { benchDatasets } from './datasets.js';
+import { benchDistributed } from './distributed.js';
 import { benchLanguage } from './language.js';
 import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
+    ['distributed', benchDistributed],
     ['training-speed', benchTrainingSpeed],
   ];
   // Diagnostics, only when named: `npm run bench training-profile`.

@@ -8,7 +8,7 @@ import {
   type AppendLog,
   type KeyedLog,
 } from './append-log.js';
-import type { CandidateSummary, RunEvent } from './run-events.js';
+import type { CandidateSummary, RunEvent, WorkerSummary } from './run-events.js';
 
 /**
  * The one fold of a run's events into its state: the panel's store, the runs view, `unas front`
@@ -75,6 +75,8 @@ export interface RunState {
   };
   /** The latest warnings and errors (a few). */
   readonly logs: readonly LogLine[];
+  /** Workers on the search's queue (`unas search --queue`), as last reported. */
+  readonly workers?: readonly WorkerSummary[];
   /** The final phase, once it has begun: the front members it re-trains, best first. */
   readonly final?: { readonly ids: readonly number[]; readonly epochs: number };
 }
@@ -169,6 +171,8 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
         ...run,
         logs: [...run.logs.slice(-(MAX_LOGS - 1)), { level: event.level, message: event.message }],
       };
+    case 'workers':
+      return { ...run, workers: event.workers };
     case 'run-finished':
       return {
         ...run,

@@ -3,8 +3,9 @@ import { formatBytes, formatCount } from '../engine/language/units.js';
 
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * (1 - x)).toFixed(2)}%`);
 
-/** The front as an aligned text table, best validation accuracy first. */
+/** The front as an aligned text table, best validation accuracy first (and who trained it, if known). */
 export function frontTable(front: readonly CandidateSummary[]): string {
+  const byWorker = front.some((c) => c.trainedBy !== undefined);
   const rows = [...front]
     .sort((a, b) => (a.error ?? 1) - (b.error ?? 1))
     .map((c) => [
@@ -16,8 +17,19 @@ export function frontTable(front: readonly CandidateSummary[]): string {
       formatBytes(c.resources.flash),
       formatCount(c.resources.macs),
       `${c.resources.latency.toFixed(2)} ms`,
+      ...(byWorker ? [c.trainedBy ?? '—'] : []),
     ]);
-  const head = ['id', 'val acc', 'test acc', 'ram', 'arena', 'flash', 'MACs', 'latency'];
+  const head = [
+    'id',
+    'val acc',
+    'test acc',
+    'ram',
+    'arena',
+    'flash',
+    'MACs',
+    'latency',
+    ...(byWorker ? ['trained by'] : []),
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
@@ -31,5 +43,6 @@ export function frontJson(front: readonly CandidateSummary[]): unknown[] {
     testError: c.testError,
     resources: c.resources,
     model: c.model,
+    ...(c.trainedBy ? { trainedBy: c.trainedBy } : {}),
   }));
 }

@@ -24,7 +24,7 @@ import { FrontKeeper } from './front-keeper.js';
 import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
 import { conventionOf, estimateOn, layerSummaries, resourcesOf } from './profiler.js';
-import { replayRun } from './resume.js';
+import { replayRun, toResult } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
 export type { Evaluator } from './evaluator.js';
@@ -237,6 +237,15 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const inflight = new Map<number, Promise<void>>();
   const training = new Map<number, Proposal>();
   const start = (p: Proposal): void => {
+    // Killed between journalling a result and saving the snapshot, a resumed run proposes that
+    // candidate again (identically): its result is in the journal already, so learn it from there.
+    const known = candidates.get(p.id);
+    if (known && !told.has(p.id)) {
+      strategy.tell(p.id, toResult(known));
+      told.add(p.id);
+      saveState();
+      return;
+    }
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target, convention);
     const resources = resourcesOf(est);
@@ -261,6 +270,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       train: config.train,
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
+      model: base.model,
     };
     const job = config.inherit
       ? inheritedJob(scratch, p, config.inherit.epochs, populationOf(strategy), (id) => store.weightsDir(id))
