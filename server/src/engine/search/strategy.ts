@@ -25,7 +25,7 @@ export interface SearchStrategy {
   restore(snapshot: StrategySnapshot): void;
 }
 
-export type StrategyKind = 'aging-evolution' | 'random-search';
+export type StrategyKind = 'aging-evolution' | 'random-search' | 'bayesian';
 
 /** An architecture to evaluate: an immutable record (it is journalled as is). */
 export interface Proposal {
@@ -103,4 +103,6 @@ export interface StrategySnapshot {
   readonly ledger: LedgerSnapshot;
   /** Aging evolution: oldest first. */
   readonly population?: readonly Member[];
+  /** Bayesian optimisation: every trained candidate, in the order told. */
+  readonly observations?: readonly Member[];
 }
