@@ -63,6 +63,18 @@ export interface CandidateSummary {
   readonly fidelity?: 'low' | 'full';
   /** With successive halving: the error after the cheap training. */
   readonly lowFidelityError?: number;
+  /**
+   * With pruning: the target (its sparsity gene) and what was reached, as a fraction of the
+   * prunable weights. Structured: `model`, `resources` and `layers` are the smaller network.
+   * Unstructured: `resources.flash` is the dense model that deploys; `nonZeroFlash` is μNAS's
+   * figure (non-zero parameters), which only a sparse format would realise.
+   */
+  readonly pruning?: {
+    readonly kind: 'structured' | 'unstructured';
+    readonly target: number;
+    readonly sparsity: number;
+    readonly nonZeroFlash?: number;
+  };
 }
 
 export type RunEvent =

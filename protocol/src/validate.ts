@@ -80,6 +80,11 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (c.error !== undefined && !isNum(c.error)) return bad('candidate.error');
       if (typeof c.feasible !== 'boolean') return bad('candidate.feasible');
       if (!isStr(c.model) || !Array.isArray(c.layers)) return bad('candidate.model');
+      if (
+        c.pruning !== undefined &&
+        (!isObj(c.pruning) || !isNum(c.pruning.sparsity) || !isNum(c.pruning.target))
+      )
+        return bad('candidate.pruning');
       break;
     }
     case 'front':

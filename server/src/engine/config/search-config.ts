@@ -63,6 +63,8 @@ export interface StrategyConfig {
   readonly rounds: number;
   readonly workers: number;
   readonly seed: number;
+  /** Bayesian optimisation: random candidates before the GP proposes. */
+  readonly initial?: number;
   /** Two-rung successive halving; absent = every candidate trains fully. `subset` 0 = the same images. */
   readonly halving?: { readonly epochs: number; readonly subset: number; readonly keep: number };
 }

@@ -40,6 +40,7 @@ export interface SearchDecl {
   readonly space?: SpaceDecl | SpaceRef;
   readonly strategy?: StrategyDecl;
   readonly train?: TrainDecl;
+  readonly pruning?: PruningDecl;
   readonly baselines: readonly Name[];
   /** Settings written in the block, even those whose value was rejected (so nothing is reported as missing twice). */
   readonly written: ReadonlySet<string>;
@@ -99,7 +100,7 @@ export interface ConstraintDecl {
   readonly mode: 'hard' | 'soft';
 }
 
-export type StrategyKind = 'evolution' | 'random';
+export type StrategyKind = 'evolution' | 'random' | 'bayesian';
 
 export interface StrategyDecl {
   readonly span: Span;
@@ -110,6 +111,18 @@ export interface StrategyDecl {
   readonly workers?: Located<number>;
   readonly seed?: Located<number>;
   readonly halving?: Located<HalvingDecl>;
+  /** Bayesian optimisation: random proposals before the GP takes over. */
+  readonly initial?: Located<number>;
+}
+
+/** `pruning { structured 10%..80%  epochs 3..18  every 16 }` in a search. */
+export interface PruningDecl {
+  readonly span: Span;
+  readonly kind?: Located<'structured' | 'unstructured'>;
+  /** The sparsity gene's range, fractions. */
+  readonly sparsity?: Located<{ readonly min: number; readonly max: number }>;
+  readonly epochs?: Located<{ readonly min: number; readonly max: number }>;
+  readonly every?: Located<number>;
 }
 
 /** Two-rung successive halving: a cheap first training, full training for the best `keep` fraction. */

@@ -12,6 +12,7 @@ import {
   lowerTrain,
 } from './lower-search.js';
 import { lowerSpace } from './lower-space.js';
+import { lowerPruning } from './lower-pruning.js';
 import { lowerModel } from './lower-model.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -87,6 +88,10 @@ function lowerSearch(st: Statement, report: Report): SearchDecl | undefined {
     train: (x) => {
       const v = lowerTrain(x, report);
       if (v) s.train = v;
+    },
+    pruning: (x) => {
+      const v = lowerPruning(x, report);
+      if (v) s.pruning = v;
     },
     baseline: (x) => {
       for (const p of Args.of(x, report).split('comma')) {

@@ -262,6 +262,24 @@ const strategySanity: Check<SearchDecl> = (s, { report }) => {
   }
 };
 
+/** The pruning window must start within training; an end past it is clipped (said as a warning). */
+const pruningWindow: Check<SearchDecl> = (s, { report }) => {
+  const w = s.pruning?.epochs;
+  if (!w) return;
+  const epochs = s.train?.epochs?.value ?? 10;
+  if (w.value.min > epochs)
+    report(diag(w.span, 'pruning-window', `the pruning window starts after training ends (epoch ${epochs})`));
+  else if (w.value.max > epochs)
+    report(
+      diag(
+        w.span,
+        'pruning-window',
+        `the pruning window ends after training (epoch ${epochs}); it is clipped to ${w.value.min}..${epochs}`,
+        'warning',
+      ),
+    );
+};
+
 const modelInput: Check<ModelDecl> = (m, { report }) => {
   if (!m.input)
     report(
@@ -304,6 +322,7 @@ export const DEFAULT_CHECKS: Checks = {
     references,
     baselinesFitDataset,
     strategySanity,
+    pruningWindow,
   ],
   // modelShapes must run before checks that read graphs (search checks run after models).
   model: [modelInput, modelShapes],

@@ -17,6 +17,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   layers: 'in layers',
   'space-dense': "in a space's dense",
   strategy: 'in a strategy',
+  pruning: 'in pruning',
   train: 'in train',
   model: 'in a model',
   paths: 'in add/concat',

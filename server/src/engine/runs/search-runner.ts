@@ -14,6 +14,8 @@ import { genotypeToModelText } from '../search/model-text.js';
 import { violations as violationsOf, type Constraint } from '../search/objectives.js';
 import { ParetoArchive } from '../search/pareto.js';
 import { RandomSearch } from '../search/random-search.js';
+import { BayesianOptimisation } from '../search/bayesian-optimisation.js';
+import { prescreenGraph, prunedRecord, pruningSpecFor } from './pruned-candidate.js';
 import type { EvaluationResult, Proposal, SearchStrategy, StrategySnapshot } from '../search/strategy.js';
 import type { BackendChoice } from '../training/backend/index.js';
 import type { EpochReport } from '../training/trainer.js';
@@ -91,6 +93,9 @@ export function createStrategy(
   baselines: readonly Genotype[] = [],
   options: { prescreen?: boolean } = {},
 ): SearchStrategy {
+  // Pruning: the pre-screen prices the best the sparsity gene can reach (pruned-candidate.ts).
+  const price = (g: Parameters<typeof estimateOn>[0]) =>
+    resourcesOf(estimateOn(prescreenGraph(config.space, g), config.target));
   const base = {
     baselines,
     space: config.space,
@@ -98,10 +103,10 @@ export function createStrategy(
     objectives: config.objectives,
     constraints: constraintsOf(config),
     // The pre-screen: proposals over a hard resource limit are redrawn before anyone trains them.
-    ...((options.prescreen ?? true)
-      ? { profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)) }
-      : {}),
+    ...((options.prescreen ?? true) ? { profiler: price } : {}),
   };
+  if (config.strategy.kind === 'bayesian')
+    return new BayesianOptimisation({ ...base, initial: config.strategy.initial ?? 20, estimate: price });
   return config.strategy.kind === 'random'
     ? new RandomSearch(base)
     : new AgingEvolution({ ...base, population: config.strategy.population, sample: config.strategy.sample });
@@ -320,12 +325,21 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       train: config.train,
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
+      ...(pruningSpecFor(config.space, p.genotype)
+        ? { pruning: pruningSpecFor(config.space, p.genotype)! }
+        : {}),
     };
     const onEpoch = (r: EpochReport) =>
       emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
     const run = train(job, onEpoch)
       .then(({ result, extra }) => {
-        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra });
+        if (result.status === 'cancelled') return;
+        // Pruned: the record describes what deploys (structured: the smaller network).
+        const pruned =
+          result.status === 'trained' && result.pruning
+            ? prunedRecord(p.genotype, result.pruning, config.target, `candidate_${p.id}`, resources)
+            : undefined;
+        finish(p, result, pruned?.resources ?? resources, { ...base, ...extra, ...pruned });
       })
       .finally(() => inflight.delete(p.id));
     inflight.set(p.id, run);

@@ -1,8 +1,8 @@
 import type { Resources } from '../../../../protocol/src/run-events.js';
 import { archFeatures } from './bayesian/arch-features.js';
 import { thompsonSample, type GpOptions } from './bayesian/thompson-sample.js';
-import { genotypeToGraph, graphSignature, type Genotype } from './genotype.js';
-import { mutate } from './morphisms.js';
+import { genotypeToGraph, type Genotype } from './genotype.js';
+import { candidateKey as key, mutate } from './morphisms.js';
 import { drawLambdas, excess, objectiveValues, resolveNormalisers, scalarise } from './objectives.js';
 import { checkSnapshot, ProposalLedger, type Draft } from './proposal-ledger.js';
 import { sampleGenotype } from './sample.js';
@@ -170,7 +170,6 @@ export class BayesianOptimisation implements SearchStrategy {
       return f;
     };
 
-    const key = (g: Genotype) => `${graphSignature(genotypeToGraph(g).graph)}|${g.sparsity ?? ''}`;
     const taken = new Set([...obs, ...this.ledger.outstanding()].map((m) => key(m.genotype)));
     const byFitness = (a: Scored, b: Scored) => b.fitness - a.fitness;
     const poolSize = this.options.pool ?? 8;

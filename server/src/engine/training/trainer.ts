@@ -7,7 +7,8 @@ import type { TrainConfig } from '../config/search-config.js';
 import type { Schedule } from '../language/ast.js';
 import { buildModel } from './model-builder.js';
 import { DpfPruner, type PruningOutcome } from './pruning/dpf.js';
-import { copyShrunkWeights, shrinkGraph } from './pruning/shrink.js';
+import { copyShrunkWeights } from './pruning/shrink.js';
+import { shrinkGraph } from './pruning/shrink-graph.js';
 import type { PruningSpec } from './pruning/spec.js';
 
 export interface EpochReport {

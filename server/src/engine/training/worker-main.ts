@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { initTrainingBackend } from './backend/index.js';
+import { pruningSpecError } from './pruning/spec.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -56,6 +57,8 @@ async function run(job: TrainJob): Promise<void> {
   const abort = new AbortController();
   aborts.set(job.id, abort);
   try {
+    const bad = job.pruning && pruningSpecError(job.pruning);
+    if (bad) throw new Error(bad);
     const data = await dataset(job);
     const r = await trainCandidate(job.graph, data, job.train, {
       seed: job.seed,
@@ -64,6 +67,7 @@ async function run(job: TrainJob): Promise<void> {
       onEpoch: (report) => send({ type: 'epoch', id: job.id, report }),
       ...(job.test ? { test: true } : {}),
       keepModel: Boolean(job.saveTo),
+      ...(job.pruning ? { pruning: job.pruning } : {}),
     });
     if (r.status === 'trained' && r.model) {
       const { model, ...rest } = r;

@@ -1,6 +1,7 @@
 import type { ArchGraph } from '../arch/graph.js';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
 import type { BackendChoice, BackendRequest } from './backend/index.js';
+import type { PruningSpec } from './pruning/spec.js';
 import type { EpochReport, TrainResult } from './trainer.js';
 
 /** Messages between the search (parent) and a training worker process, over Node IPC. */
@@ -17,6 +18,8 @@ export interface TrainJob {
   readonly test?: boolean;
   /** Save the trained weights (tfjs layers format) into this folder. */
   readonly saveTo?: string;
+  /** DPF pruning while training (structured: the saved weights are the smaller network's). */
+  readonly pruning?: PruningSpec;
 }
 
 export type ParentToWorker =

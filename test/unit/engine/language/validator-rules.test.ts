@@ -10,7 +10,7 @@ const CASES: readonly { name: string; text: string; expected: string[] }[] = [
     name: 'unknown statement (did you mean)',
     text: 'search s {\n  datset mnist\n  dataset mnist\n  space { }\n}',
     expected: [
-      "2:3-2:9 error unknown 'datset': did you mean 'dataset'? (expected one of dataset, target, constraints, objectives, space, strategy, train, baseline in a search)",
+      "2:3-2:9 error unknown 'datset': did you mean 'dataset'? (expected one of dataset, target, constraints, objectives, space, strategy, train, baseline, … in a search)",
     ],
   },
   {

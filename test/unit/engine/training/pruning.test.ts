@@ -14,7 +14,8 @@ import {
   unstructuredPrunable,
 } from '../../../../server/src/engine/training/pruning/prunable.js';
 import { cubicSparsity } from '../../../../server/src/engine/training/pruning/schedule.js';
-import { copyShrunkWeights, shrinkGraph } from '../../../../server/src/engine/training/pruning/shrink.js';
+import { copyShrunkWeights } from '../../../../server/src/engine/training/pruning/shrink.js';
+import { shrinkGraph } from '../../../../server/src/engine/training/pruning/shrink-graph.js';
 import type { PruningSpec } from '../../../../server/src/engine/training/pruning/spec.js';
 import {
   channelNorms,

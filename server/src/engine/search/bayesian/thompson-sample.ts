@@ -1,4 +1,5 @@
 import type { Rng } from '../../rng/seeded-rng.js';
+import { gaussian } from '../../rng/gaussian.js';
 import { cholesky, solveLower, solveUpperT } from './cholesky.js';
 
 /**
@@ -15,13 +16,6 @@ export interface GpOptions {
   readonly features?: number;
   /** Observation noise variance relative to the signal variance (default 0.05: training is noisy). */
   readonly noise?: number;
-}
-
-/** A standard normal draw (Box–Muller, one value per call; deterministic from `rng`). */
-export function gaussian(rng: Rng): number {
-  const u = 1 - rng.next();
-  const v = rng.next();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
 /** Per-column mean and standard deviation (1 for constant columns). */
