@@ -157,6 +157,7 @@ export async function trainCandidate(
           curve,
           seconds: seconds(),
         });
+      pruner?.endEpoch(epoch + 1);
       const validate = () => evaluate(model, data.validation, data, cfg.batch);
       // Pruned: the masked network is the candidate; only epochs with final masks may be its best.
       const accuracy = pruner ? await pruner.withMasks(validate) : await validate();

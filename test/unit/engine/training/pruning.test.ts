@@ -58,6 +58,15 @@ describe('which layers each pruning may touch', () => {
   it('structured: conv2d and hidden dense, not the first layer, not a path into an add, not the classifier', () => {
     expect(names(NET, structuredPrunable(NET))).toEqual(['conv2d_1', 'conv2d_2', 'conv2d_5', 'dense_0']);
   });
+  it('structured: only a layer reading the input (through pooling at most) counts as the first', () => {
+    const g = graphOf(
+      'model m {\n input 12x12x1\n maxpool 2\n dwconv2d k3\n conv1x1 4 relu\n flatten\n dense 8 relu\n dense 3\n softmax\n}',
+    );
+    expect(names(g, structuredPrunable(g))).toEqual(['conv2d_0', 'dense_0']);
+    const first = graphOf('model m {\n input 12x12x1\n maxpool 2\n conv1x1 4 relu\n flatten\n dense 3\n}');
+    expect(structuredPrunable(first)).toEqual([]);
+  });
+
   it('unstructured: every kernel but the classifier', () => {
     expect(names(NET, unstructuredPrunable(NET))).toEqual([
       'conv2d_0',
@@ -173,8 +182,25 @@ describe('DPF on a tfjs model', () => {
     const steps = seen.map(([t]) => Math.round(t * perEpoch));
     for (const st of steps.slice(0, -1)) expect(st % 16).toBe(0);
     expect(seen[seen.length - 1]).toEqual([5, 0.9]);
+    pruner.endEpoch(6); // already final: no change
+    expect(pruner.maskSparsity).toBe(0.9);
     const o = pruner.outcome();
     expect(Math.abs(o.sparsity - 0.9)).toBeLessThan(0.01);
+    pruner.dispose();
+    model.dispose();
+  });
+
+  it('sets the final masks at the end of the window even when no batch falls on it', () => {
+    const model = buildModel(NET, { seed: 1 });
+    const pruner = new DpfPruner(model, NET, { ...spec('structured', 0.5), start: 1, end: 2 }, 2);
+    // 5 batches per epoch: progress 0, 0.2, …, 1.8 never reaches tn = 2.
+    for (let e = 0; e < 2; e++) {
+      for (let b = 0; b < 5; b++) pruner.beforeBatch(e + b / 5);
+      expect(pruner.settled(e + 1)).toBe(e + 1 >= 2);
+      pruner.endEpoch(e + 1);
+    }
+    expect(pruner.maskSparsity).toBe(0.5);
+    expect(Math.abs(pruner.outcome().sparsity - 0.5)).toBeLessThan(0.1);
     pruner.dispose();
     model.dispose();
   });

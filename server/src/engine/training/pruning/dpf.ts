@@ -113,6 +113,16 @@ export class DpfPruner {
     this.computeMasks(s);
   }
 
+  /**
+   * Call after each epoch with the epochs done: when the window has ended, the final masks (at s_f)
+   * are computed now, before validation, even if no batch fell on the window's end.
+   */
+  endEpoch(epochsDone: number): void {
+    if (this.final || this.targets.length === 0 || epochsDone < this.tn) return;
+    this.final = true;
+    this.computeMasks(this.spec.sparsity);
+  }
+
   private get active(): boolean {
     return this.targets.some((t) => t.kernelMask || t.channelMask);
   }

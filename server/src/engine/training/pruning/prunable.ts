@@ -21,11 +21,14 @@ function consumers(graph: ArchGraph): number[][] {
   return out;
 }
 
-/** Whether `node` reads the network input through channel-wise ops only. */
+/** Ops that do not make a layer "the first one": a pre-pool, dropout or a bare activation in front of it. */
+const TRANSPARENT = new Set(['pool', 'dropout', 'activation']);
+
+/** Whether `node` reads the network input (directly, or through pooling / dropout / an activation). */
 function fedByInput(graph: ArchGraph, node: GraphNode): boolean {
   let cur = graph.nodes[node.inputs[0]!];
   while (cur && cur.op.kind !== 'input') {
-    if (!CHANNEL_WISE.has(cur.op.kind) || cur.inputs.length !== 1) return false;
+    if (!TRANSPARENT.has(cur.op.kind) || cur.inputs.length !== 1) return false;
     cur = graph.nodes[cur.inputs[0]!];
   }
   return cur?.op.kind === 'input';
