@@ -91,3 +91,17 @@ export function thinnedGraph(graph: ArchGraph, sparsity: number): ArchGraph {
   }
   return keep.size ? shrinkGraph(graph, keep) : graph;
 }
+
+/** The graph with the named layers' output channels set to these counts (a trainer's `PruningOutcome.channels`). */
+export function graphWithChannels(graph: ArchGraph, channels: Readonly<Record<string, number>>): ArchGraph {
+  const keep = new Map<number, number[]>();
+  for (const n of graph.nodes) {
+    const c = channels[n.name];
+    if (c !== undefined)
+      keep.set(
+        n.id,
+        Array.from({ length: c }, (_, i) => i),
+      );
+  }
+  return shrinkGraph(graph, keep);
+}
