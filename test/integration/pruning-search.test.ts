@@ -9,6 +9,7 @@ import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
 import { analyze } from '../../server/src/engine/language/analyze.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
 import { buildOnce } from '../support/build.js';
+import { cli } from '../support/cli.js';
 
 /**
  * A real search with `strategy bayesian` and structured pruning, through the CLI: killed with
@@ -33,14 +34,14 @@ search pruned {
 }
 `;
 
-function unas(
+/** Runs a search with the real CLI; `killAfter` SIGKILLs it once that many candidates are journalled. */
+function search(
   args: string[],
   killAfter?: number,
 ): Promise<{
   events: RunEvent[];
   code: number | null;
   signal: NodeJS.Signals | null;
-  stdout: string;
   stderr: string;
 }> {
   return new Promise((resolve) => {
@@ -49,14 +50,11 @@ function unas(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const events: RunEvent[] = [];
-    let stdout = '';
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     createInterface({ input: p.stdout }).on('line', (line) => {
-      stdout += `${line}\n`;
-      if (!args.includes('search')) return;
       const e = JSON.parse(line) as RunEvent | { type: 'summary' };
       if (e.type === 'summary') return;
       events.push(e);
@@ -66,7 +64,7 @@ function unas(
       )
         p.kill('SIGKILL');
     });
-    p.on('exit', (code, signal) => resolve({ events, code, signal, stdout, stderr }));
+    p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
   });
 }
 
@@ -90,12 +88,12 @@ describe('bayesian search with structured pruning (CLI)', () => {
     const file = join(work, 'pruned.unas');
     writeFileSync(file, SEARCH);
     const runs = join(work, 'runs');
-    const first = await unas(['search', file, '--json', '--runs', runs, '--no-final'], 3);
+    const first = await search(['search', file, '--json', '--runs', runs, '--no-final'], 3);
     expect(first.signal).toBe('SIGKILL');
     dir = join(runs, readdirSync(runs)[0]!);
     const before = finished(first.events);
     expect(before.length).toBeGreaterThanOrEqual(3);
-    const second = await unas(['search', '--resume', dir, '--json', '--no-final']);
+    const second = await search(['search', '--resume', dir, '--json', '--no-final']);
     expect(second.code, second.stderr).toBe(0);
     const after = finished(second.events);
     all = [...before, ...after];
@@ -127,7 +125,7 @@ describe('bayesian search with structured pruning (CLI)', () => {
     expect(trained.some((c) => c.pruning!.sparsity > 0.2)).toBe(true);
     const file = join(work, 'models.unas');
     writeFileSync(file, trained.map((c) => c.model).join('\n'));
-    const est = await unas(['estimate', file, '--json', '--board', 'nucleo-f746zg']);
+    const est = await cli(['estimate', file, '--json', '--board', 'nucleo-f746zg'], work);
     expect(est.code, est.stderr).toBe(0);
     const report = JSON.parse(est.stdout) as {
       models: {
@@ -163,16 +161,10 @@ describe('bayesian search with structured pruning (CLI)', () => {
     const member = all.find((c) => front.includes(c.id) && (c.pruning?.sparsity ?? 0) > 0);
     if (!member) throw new Error(`no pruned member in the front ${front.join(', ')}`);
     const out = join(work, 'export');
-    const r = await unas([
-      'export',
-      dir,
-      '--candidate',
-      String(member.id),
-      '--format',
-      'tflite',
-      '--out',
-      out,
-    ]);
+    const r = await cli(
+      ['export', dir, '--candidate', String(member.id), '--format', 'tflite', '--out', out],
+      work,
+    );
     expect(r.code, r.stderr).toBe(0);
     const tflite = readdirSync(out).find((f) => f.endsWith('.tflite'))!;
     const model = readTflite(new Uint8Array(readFileSync(join(out, tflite))));
