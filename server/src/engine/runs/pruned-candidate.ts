@@ -2,7 +2,8 @@ import type { CandidateSummary, LayerSummary, Resources } from '../../../../prot
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { TargetConfig } from '../config/search-config.js';
-import { genotypeToGraph, type Genotype, type LayerGene } from '../search/genotype.js';
+import { graphFromLayers } from '../arch/from-layers.js';
+import { genotypeToGraph, lowerGenotype, type Genotype, type LayerGene } from '../search/genotype.js';
 import { genotypeToModelText } from '../search/model-text.js';
 import type { PruningOutcome } from '../training/pruning/dpf.js';
 import { thinnedGraph } from '../training/pruning/shrink-graph.js';
@@ -35,24 +36,21 @@ export function prescreenGraph(space: SearchSpace, graph: ArchGraph): ArchGraph 
 /**
  * The genotype of the smaller network: each pruned conv gene's filters and hidden dense layer's
  * units set to the channels kept (`channels` is keyed by graph node name, as the trainer reports).
- * Conv nodes appear in gene order (blocks in order, a depthwise branch's appended 1x1 last in its
- * block), dense nodes in layer order, so the k-th `conv2d_k` is the k-th conv gene.
+ * Nodes are matched to genes by the labels the genotype's layers carry (`layer 2.1`, `dense 1`),
+ * not by position: the graph builder orders the paths of an add by memory, not by gene.
  */
 export function prunedGenotype(g: Genotype, channels: Readonly<Record<string, number>>): Genotype {
-  const convs: ({ b: number; l: number } | undefined)[] = [];
-  g.blocks.forEach((block, b) => {
-    block.layers.forEach((gene, l) => {
-      if (gene.type !== 'dwconv2d') convs.push({ b, l });
-    });
-    if (block.branch && block.layers[block.layers.length - 1]?.type === 'dwconv2d') convs.push(undefined);
-  });
+  const labelOf = new Map(
+    graphFromLayers(g.input, lowerGenotype(g).layers).graph.nodes.map((n) => [n.name, n.origin?.label]),
+  );
   const filters = new Map<string, number>();
   const dense = g.dense.slice();
   for (const [name, kept] of Object.entries(channels)) {
-    const m = /^(conv2d|dense)_(\d+)$/.exec(name);
-    const at = m ? Number(m[2]) : -1;
-    if (m?.[1] === 'conv2d' && convs[at]) filters.set(`${convs[at].b}.${convs[at].l}`, kept);
-    else if (m?.[1] === 'dense' && at < dense.length) dense[at] = kept;
+    const label = labelOf.get(name) ?? '';
+    const conv = /^layer (\d+)\.(\d+)$/.exec(label);
+    const hidden = /^dense (\d+)$/.exec(label);
+    if (conv) filters.set(`${Number(conv[1]) - 1}.${Number(conv[2]) - 1}`, kept);
+    else if (hidden && Number(hidden[1]) <= dense.length) dense[Number(hidden[1]) - 1] = kept;
     else throw new Error(`pruned layer '${name}' is not a prunable gene of this candidate`);
   }
   const blocks = g.blocks.map((block, b) => ({
