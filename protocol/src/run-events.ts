@@ -64,6 +64,10 @@ export interface CandidateSummary {
   readonly fidelity?: 'low' | 'full';
   /** With successive halving: the error after the cheap training. */
   readonly lowFidelityError?: number;
+  /** With weight inheritance: the parent whose trained weights it started from. */
+  readonly inheritedFrom?: number;
+  /** With successive halving: the error at each rung it trained at, cheapest first. */
+  readonly rungErrors?: readonly number[];
   /**
    * With pruning: the target (its sparsity gene) and what was reached, as a fraction of the
    * prunable weights. Structured: `model`, `resources` and `layers` are the smaller network.
@@ -91,6 +95,8 @@ export type RunEvent =
       /** ISO time. */
       readonly time: string;
       readonly resumed: boolean;
+      /** How resources are counted (`unas` = μNAS's accounting); absent in older runs = tflm. */
+      readonly convention?: 'unas' | 'tflm';
     }
   | {
       readonly type: 'candidate-started';
@@ -112,6 +118,13 @@ export type RunEvent =
       readonly ids: readonly number[];
       readonly hypervolume: number;
       readonly evaluated: number;
+    }
+  | {
+      /** The final phase begins: these front members, best validation accuracy first, re-train. */
+      readonly type: 'final-started';
+      readonly ids: readonly number[];
+      readonly epochs: number;
+      readonly time: string;
     }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | {

@@ -30,6 +30,8 @@ export interface RunInfo {
   /** Start of the run, ms since the epoch. */
   readonly started: number;
   readonly resumed: boolean;
+  /** How the run counts resources: `tflm` (deployable, also when absent) or `unas` (μNAS's accounting). */
+  readonly convention?: 'unas' | 'tflm';
 }
 
 /** A candidate being trained now. */
@@ -82,6 +84,8 @@ export interface RunState {
   };
   /** The latest warnings and errors (a few). */
   readonly logs: readonly LogLine[];
+  /** The final phase, once it has begun: the front members it re-trains, best first. */
+  readonly final?: { readonly ids: readonly number[]; readonly epochs: number };
 }
 
 export function emptyRun(): RunState {
@@ -121,6 +125,7 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
         workers: event.workers,
         started: time(event.time),
         resumed: event.resumed,
+        convention: event.convention ?? 'tflm',
       };
       // A resumed run keeps what it has seen; a run that finished and resumes is live again.
       const { finished: _finished, ...rest } = run;
@@ -175,6 +180,8 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
           : append(run.hypervolume, point);
       return { ...run, front: event.ids.slice(), hypervolume };
     }
+    case 'final-started':
+      return { ...run, final: { ids: event.ids.slice(), epochs: event.epochs } };
     case 'log':
       if (event.level === 'info') return run;
       return {

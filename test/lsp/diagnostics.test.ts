@@ -229,6 +229,18 @@ model m {
     ]);
   });
 
+  it('checks a search space against its limits in the search’s own convention', async () => {
+    const search = (convention: string) =>
+      `search s {\n  dataset mnist\n  constraints { ram <= 600 B }\n  space {\n    blocks 1 { layers 1 { op conv2d  kernel 3  stride 2  channels 1..4 } }\n    dense 0\n  }\n${convention}}\n`;
+    const findings = async (text: string) =>
+      (await client.diagnostics(await client.open(text), 1)).filter((d) => d.code === 'space-infeasible');
+    // The 784-byte input alone breaks 600 B in the deployable accounting; μNAS's leaves it out.
+    expect((await findings(search(''))).map((d) => d.message)).toEqual([
+      expect.stringContaining('no architecture of this search space meets ram <= 600 B'),
+    ]);
+    expect(await findings(search('  convention unas\n'))).toEqual([]);
+  });
+
   it('every example is published without errors (the resource findings are warnings at most)', async () => {
     for (const { text } of EXAMPLES) {
       const uri = await client.open(text);

@@ -40,6 +40,10 @@ export interface Sort {
   readonly dir: 'asc' | 'desc';
 }
 
+/** Which candidates the table and the front explorer show. */
+export type CandidateFilter = 'all' | 'feasible' | 'full' | 'final';
+export const CANDIDATE_FILTERS: readonly CandidateFilter[] = ['all', 'feasible', 'full', 'final'];
+
 /** The user's choices: all that `vscode.setState` keeps (the host re-sends the events). */
 export interface UiState {
   /** The run these choices belong to; a reset to another run drops the selection and page. */
@@ -48,6 +52,10 @@ export interface UiState {
   readonly axis: ResourceAxis;
   readonly sort: Sort;
   readonly page: number;
+  /** Absent = all. */
+  readonly filter?: CandidateFilter;
+  /** A candidate pinned to compare with the selected one. */
+  readonly compare?: number;
 }
 
 export interface PanelState {
@@ -62,7 +70,9 @@ export type UiAction =
   | { readonly type: 'ui/select'; readonly id: number | undefined }
   | { readonly type: 'ui/axis'; readonly axis: ResourceAxis }
   | { readonly type: 'ui/sort'; readonly key: SortKey }
-  | { readonly type: 'ui/page'; readonly page: number };
+  | { readonly type: 'ui/page'; readonly page: number }
+  | { readonly type: 'ui/filter'; readonly filter: CandidateFilter }
+  | { readonly type: 'ui/compare'; readonly id: number | undefined };
 
 export type PanelAction = HostToPanel | UiAction;
 
@@ -102,6 +112,10 @@ export function restoreUi(saved: unknown): UiState {
       dir: sort.dir === 'desc' ? 'desc' : 'asc',
     },
     page: int(u.page) ? u.page : 0,
+    ...((CANDIDATE_FILTERS as readonly unknown[]).includes(u.filter) && u.filter !== 'all'
+      ? { filter: u.filter as CandidateFilter }
+      : {}),
+    ...(int(u.compare) ? { compare: u.compare } : {}),
   };
 }
 
@@ -111,7 +125,13 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       const same = state.ui.run === action.run;
       const ui: UiState = same
         ? state.ui
-        : { axis: state.ui.axis, sort: state.ui.sort, page: 0, run: action.run };
+        : {
+            axis: state.ui.axis,
+            sort: state.ui.sort,
+            page: 0,
+            run: action.run,
+            ...(state.ui.filter ? { filter: state.ui.filter } : {}),
+          };
       return { loading: action.loading, ui, run: emptyRun() };
     }
     case 'events': {
@@ -133,6 +153,14 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       const page = Math.max(0, Math.floor(action.page));
       return page === state.ui.page ? state : { ...state, ui: { ...state.ui, page } };
     }
+    case 'ui/filter': {
+      if (action.filter === (state.ui.filter ?? 'all')) return state;
+      const filter = action.filter === 'all' ? undefined : action.filter;
+      return { ...state, ui: withOptional({ ...state.ui, page: 0 }, 'filter', filter) };
+    }
+    case 'ui/compare':
+      if (action.id === state.ui.compare) return state;
+      return { ...state, ui: withOptional({ ...state.ui }, 'compare', action.id) };
   }
 }
 

@@ -18,6 +18,8 @@ export interface EstimateArgs {
   readonly file?: string;
   readonly json: boolean;
   readonly convention: ConventionName;
+  /** `--convention` was given: it also applies to searches (otherwise each search's own). */
+  readonly conventionGiven?: boolean;
   readonly includeInput?: boolean;
   readonly board?: string;
 }
@@ -77,7 +79,7 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     const r = resolveSearch(a.document, s, path);
     if (!r.ok) continue;
     const bounds = spaceBounds(r.config.space, {
-      convention: args.convention,
+      convention: args.conventionGiven ? args.convention : (r.config.convention ?? 'tflm'),
       softmax: true,
       ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
     });

@@ -97,19 +97,22 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           allowPositionals: true,
           options: {
             json: { type: 'boolean', default: false },
-            convention: { type: 'string', default: 'tflm' },
+            convention: { type: 'string' },
             'include-input': { type: 'boolean' },
             board: { type: 'string' },
           },
         });
-        if (values.convention !== 'tflm' && values.convention !== 'unas') {
+        const convention = values.convention ?? 'tflm';
+        if (convention !== 'tflm' && convention !== 'unas') {
           io.stderr.write('unas estimate: --convention takes tflm or unas\n');
           return EXIT.usage;
         }
         const args = {
           ...(positionals[0] ? { file: positionals[0] } : {}),
           json: values.json ?? false,
-          convention: values.convention as 'tflm' | 'unas',
+          convention: convention as 'tflm' | 'unas',
+          // Without --convention, a search's limits are checked in the search's own convention.
+          ...(values.convention !== undefined ? { conventionGiven: true } : {}),
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}),
           ...(values.board ? { board: values.board } : {}),
         };

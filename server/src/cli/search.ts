@@ -106,7 +106,7 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     // With --json the event stream is the whole output (its `front` and `run-finished` events end it).
     if (!args.json) {
       io.stdout.write(
-        `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen):\n`,
+        `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen; resources in the ${config.convention ?? 'tflm'} convention):\n`,
       );
       io.stdout.write(
         `${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`,

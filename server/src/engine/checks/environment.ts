@@ -6,6 +6,7 @@ import { boardBudget, boardNames, findBoard, listBoards } from '../boards/lookup
 import { analyze, type Analysis } from '../language/analyze.js';
 import { estimate, type Estimate, type EstimateOptions } from '../resources/estimate.js';
 import { spaceBounds, type SpaceBounds } from '../resources/space-bounds.js';
+import type { ConventionName } from '../resources/conventions.js';
 
 /**
  * What the checks need from their host: the board catalogue, the resource models and the
@@ -38,10 +39,10 @@ export interface ResourceService {
   estimate(graph: ArchGraph, options: EstimateOptions): Estimate | undefined;
   /**
    * Least / most peak RAM, flash and MACs over a search space, as the search counts them (the
-   * deployable convention, classifier ending in softmax); undefined when not computable. Tens of
+   * the given convention, default tflm; classifier ending in softmax); undefined when not computable. Tens of
    * ms for large inputs: with `peek`, only a memoised result is returned (never computed).
    */
-  spaceBounds(space: SearchSpace, peek?: boolean): SpaceBounds | undefined;
+  spaceBounds(space: SearchSpace, peek?: boolean, convention?: ConventionName): SpaceBounds | undefined;
   /** How many space bounds have been computed so far (so a host can tell that new figures exist). */
   readonly boundsComputed: number;
 }
@@ -117,13 +118,13 @@ export function memoisedResources(log: (message: string) => void): ResourceServi
       }
       return hit ?? undefined;
     },
-    spaceBounds(space, peek = false) {
-      const key = JSON.stringify(space);
+    spaceBounds(space, peek = false, convention = 'tflm') {
+      const key = JSON.stringify([space, convention]);
       let hit = bounds.get(key);
       if (hit === undefined && !peek) {
         try {
           // The search's own view: deployable figures of graphs that end in a softmax (genotype.ts).
-          hit = spaceBounds(space, { convention: 'tflm', softmax: true });
+          hit = spaceBounds(space, { convention, softmax: true });
         } catch (e) {
           failed('the bounds of a search space', e);
           hit = null;

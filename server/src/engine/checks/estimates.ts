@@ -7,6 +7,7 @@ import type { ModelDecl, SearchDecl, SpaceDecl } from '../language/ast.js';
 import { datasetClasses, datasetInput } from '../language/datasets.js';
 import type { CoreId } from '../resources/cores.js';
 import type { Estimate, EstimateOptions, LayerEstimate } from '../resources/estimate.js';
+import type { ConventionName } from '../resources/conventions.js';
 import type { SpaceBounds } from '../resources/space-bounds.js';
 import type { DocumentFacts } from './document-facts.js';
 
@@ -56,13 +57,15 @@ export function modelEstimate(
   state: DocumentFacts,
   model: ModelDecl,
   target: Target = modelTarget(state, model),
+  convention: ConventionName = 'tflm',
 ): ModelEstimate | undefined {
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}:${convention}`,
     () => {
       const options: EstimateOptions = {
+        convention,
         ...(target.board
           ? { board: target.board }
           : {
@@ -160,7 +163,7 @@ export function searchSpaceEstimate(
     if (!input || input.length !== 3) return undefined;
     return { space, resolved: resolveSpace(space, input, classes) };
   });
-  const bounds = r && state.env.resources.spaceBounds(r.resolved, peek);
+  const bounds = r && state.env.resources.spaceBounds(r.resolved, peek, search.convention?.value);
   return r && bounds ? { space: r.space, search, resolved: r.resolved, bounds } : undefined;
 }
 

@@ -69,7 +69,7 @@ const baselinesWithinLimits: Check<SearchDecl> = (search, facts, report) => {
   const st = searchTarget(facts, search);
   for (const ref of search.baselines) {
     const model = doc.models.find((m) => m.name.name === ref.name);
-    const e = model && st ? modelEstimate(facts, model, st.target) : undefined;
+    const e = model && st ? modelEstimate(facts, model, st.target, search.convention?.value) : undefined;
     if (!e || !e.complete) continue;
     for (const c of search.constraints) {
       if (c.metric.value === 'error') continue;

@@ -12,6 +12,9 @@ import type { ConstraintConfig, SearchConfig, TargetConfig } from './search-conf
 /** The board a search targets when it names none. */
 export const DEFAULT_BOARD = 'nucleo-f746zg';
 
+/** Front members re-trained at the end when the search does not say (`final { top N }`). */
+export const DEFAULT_FINAL_TOP = 5;
+
 /** The μNAS CNN space: every default of `space { }`. */
 export const MUNAS_SPACE: Omit<SearchSpace, 'input' | 'classes'> = {
   blocks: { min: 1, max: 10 },
@@ -140,6 +143,7 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
   const st = search.strategy;
   const t = search.train;
   const optimizer = t?.optimizer?.value ?? 'adam';
+  const epochs = t?.epochs?.value ?? 10;
   const config: SearchConfig = {
     version: 1,
     name: search.name.name,
@@ -167,9 +171,10 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       seed: st?.seed?.value ?? 0,
       ...(st?.halving ? { halving: st.halving.value } : {}),
       ...(st?.kind.value === 'bayesian' ? { initial: st.initial?.value ?? 20 } : {}),
+      ...(st?.time ? { time: st.time.value } : {}),
     },
     train: {
-      epochs: t?.epochs?.value ?? 10,
+      epochs,
       batch: t?.batch?.value ?? 128,
       optimizer,
       lr: t?.lr?.value ?? (optimizer === 'adam' ? 0.001 : 0.01),
@@ -183,6 +188,15 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       const m = doc.models.find((x) => x.name.name === b.name);
       return m ? [{ name: m.name.name, text: modelText(doc, m) }] : [];
     }),
+    convention: search.convention?.value ?? 'tflm',
+    final: {
+      top: search.final?.top?.value ?? DEFAULT_FINAL_TOP,
+      epochs: search.final?.epochs?.value ?? epochs,
+      ...(search.final?.knees ? { knees: true } : {}),
+    },
+    ...(search.inherit
+      ? { inherit: { epochs: search.inherit.epochs?.value ?? Math.max(1, Math.round(epochs / 3)) } }
+      : {}),
   };
   return { ok: true, config };
 }

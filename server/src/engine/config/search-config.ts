@@ -2,6 +2,7 @@ import type { Shape } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { Augmentation } from '../data/augment.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
+import type { ConventionName } from '../resources/conventions.js';
 import type { CoreId } from '../resources/cores.js';
 import type { ConstraintSummary, Metric } from '../../../../protocol/src/run-events.js';
 import type { KernelLibrary } from '../resources/kernel-scratch.js';
@@ -25,6 +26,20 @@ export interface SearchConfig {
   readonly train: TrainConfig;
   /** Concrete models evaluated first, as `.unas` model text (parsed again when the run starts). */
   readonly baselines: readonly { readonly name: string; readonly text: string }[];
+  /** How resources are counted in limits, objectives, pre-screen and events; absent (older runs) = tflm. */
+  readonly convention?: ConventionName;
+  /** The final phase; absent (older runs) = every front member, the search's epochs. */
+  readonly final?: FinalConfig;
+  /** Weight inheritance; absent = every candidate trains from scratch. */
+  readonly inherit?: { readonly epochs: number };
+}
+
+export interface FinalConfig {
+  /** Front members re-trained, highest validation accuracy first (0 = no final phase). */
+  readonly top: number;
+  readonly epochs: number;
+  /** Also the front's knees, one per resource objective. */
+  readonly knees?: boolean;
 }
 
 export interface DatasetConfig {
@@ -65,8 +80,21 @@ export interface StrategyConfig {
   readonly seed: number;
   /** Bayesian optimisation: random candidates before the GP proposes. */
   readonly initial?: number;
-  /** Two-rung successive halving; absent = every candidate trains fully. `subset` 0 = the same images. */
-  readonly halving?: { readonly epochs: number; readonly subset: number; readonly keep: number };
+  /** Successive halving (ASHA); absent = every candidate trains fully. `subset` 0 = the same images. */
+  readonly halving?: HalvingConfig;
+  /** Wall-time budget in seconds (no candidate starts after it); absent = rounds only. */
+  readonly time?: number;
+}
+
+export interface HalvingConfig {
+  /** Epochs of rung 0. */
+  readonly epochs: number;
+  /** Training images of rung 0 (0 = the dataset's). */
+  readonly subset: number;
+  /** Fraction of each rung's results so far that moves up. */
+  readonly keep: number;
+  /** Rungs, the full training included; absent (older runs) = 2. */
+  readonly rungs?: number;
 }
 
 export interface TrainConfig {

@@ -45,6 +45,12 @@ export interface SearchDecl {
   readonly train?: TrainDecl;
   readonly pruning?: PruningDecl;
   readonly baselines: readonly Name[];
+  /** The resource convention of the search's limits, objectives and pre-screen (default tflm). */
+  readonly convention?: Located<'unas' | 'tflm'>;
+  /** The final phase: how many front members to re-train, and for how long. */
+  readonly final?: FinalDecl;
+  /** Weight inheritance: children start from their parent's weights and train this long. */
+  readonly inherit?: InheritDecl;
   /** Settings written in the block, even those whose value was rejected (so nothing is reported as missing twice). */
   readonly written: ReadonlySet<string>;
 }
@@ -150,6 +156,8 @@ export interface StrategyDecl {
   readonly workers?: Located<number>;
   readonly seed?: Located<number>;
   readonly halving?: Located<HalvingDecl>;
+  /** Wall-time budget in seconds (besides `rounds`). */
+  readonly time?: Located<number>;
   /** Bayesian optimisation: random proposals before the GP takes over. */
   readonly initial?: Located<number>;
 }
@@ -164,11 +172,31 @@ export interface PruningDecl {
   readonly every?: Located<number>;
 }
 
-/** Two-rung successive halving: a cheap first training, full training for the best `keep` fraction. */
+/** `inherit { epochs 3 }`. */
+export interface InheritDecl {
+  readonly span: Span;
+  readonly epochs?: Located<number>;
+}
+
+/** `final { top 4  knees  epochs 15 }`. */
+export interface FinalDecl {
+  readonly span: Span;
+  readonly top?: Located<number>;
+  readonly epochs?: Located<number>;
+  /** Also re-train the front's knees (one per resource objective). */
+  readonly knees?: boolean;
+}
+
+/**
+ * Successive halving (ASHA): rung 0 trains cheaply, each later rung longer and on more images, the
+ * last one fully; a candidate moves up when within the best `keep` fraction of its rung so far.
+ */
 export interface HalvingDecl {
   readonly epochs: number;
   readonly subset: number;
   readonly keep: number;
+  /** Rungs, the full training included (2 = one cheap rung, then full). */
+  readonly rungs: number;
 }
 
 export type OptimizerKind = 'sgd' | 'adam';

@@ -11,6 +11,8 @@ import {
   type DatasetKind,
   type FeaturesDecl,
   type Metric,
+  type FinalDecl,
+  type InheritDecl,
   type HalvingDecl,
   type OptimizerKind,
   type Schedule,
@@ -382,17 +384,28 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
         const v = lowerHalving(x, report);
         if (v) s.halving = v;
       },
+      time: (x) => {
+        const r = Args.of(x, report);
+        const v = r.quantity('time');
+        r.done();
+        if (!v) return;
+        if (v.value < 1) report(diag(v.span, 'out-of-range', 'a time budget must be at least 1 s'));
+        else s.time = v;
+      },
     });
   }
   return s;
 }
 
-/** `halving epochs 1 subset 2500 keep 50%`, in any order. */
+/** `halving epochs 1 subset 2500 keep 50% rungs 3`, in any order. */
 function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | undefined {
   const a = Args.of(st, report);
-  const v: { epochs?: number; subset?: number; keep?: number } = {};
+  const v: { epochs?: number; subset?: number; keep?: number; rungs?: number } = {};
   while (!a.empty) {
-    const key = a.word(['epochs', 'subset', 'keep'] as const, 'epochs N, subset N or keep P%');
+    const key = a.word(
+      ['epochs', 'subset', 'keep', 'rungs'] as const,
+      'epochs N, subset N, keep P% or rungs N',
+    );
     if (!key) {
       a.done();
       return undefined;
@@ -402,7 +415,9 @@ function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | und
         ? a.fraction(0.01, 0.99)
         : key.value === 'epochs'
           ? a.int(1, 1000)
-          : a.int(10, 1e9);
+          : key.value === 'rungs'
+            ? a.int(2, 10)
+            : a.int(10, 1e9);
     if (!n) {
       a.done();
       return undefined;
@@ -410,7 +425,7 @@ function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | und
     v[key.value] = n.value;
   }
   return {
-    value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5 },
+    value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5, rungs: v.rungs ?? 2 },
     span: spanOf(st.args, st.head),
   };
 }
@@ -490,4 +505,44 @@ function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undef
     return undefined;
   }
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
+}
+
+/** `final { top 4  knees  epochs 15 }`: the front members re-trained at the end, and for how long. */
+export function lowerFinal(st: Statement, report: Report): FinalDecl {
+  Args.of(st, report).done();
+  const block = requireBlock(st, report, 'final { top 4  epochs 15 }');
+  const f: Mutable<FinalDecl> = { span: st };
+  if (!block) return f;
+  const int = (k: 'top' | 'epochs', min: number, max: number) => (x: Statement) => {
+    const r = Args.of(x, report);
+    const v = r.int(min, max);
+    r.done();
+    if (v) f[k] = v;
+  };
+  walk(block.statements, 'final', report, {
+    top: int('top', 0, 100000),
+    epochs: int('epochs', 1, 100000),
+    knees: (x) => {
+      Args.of(x, report).done();
+      f.knees = true;
+    },
+  });
+  return f;
+}
+
+/** `inherit { epochs 3 }`: children start from their parent's trained weights and train this long. */
+export function lowerInherit(st: Statement, report: Report): InheritDecl {
+  Args.of(st, report).done();
+  const block = requireBlock(st, report, 'inherit { epochs 3 }');
+  const d: Mutable<InheritDecl> = { span: st };
+  if (!block) return d;
+  walk(block.statements, 'inherit', report, {
+    epochs: (x) => {
+      const r = Args.of(x, report);
+      const v = r.int(1, 100000);
+      r.done();
+      if (v) d.epochs = v;
+    },
+  });
+  return d;
 }

@@ -7,6 +7,8 @@ import {
   lowerConstraints,
   lowerDataset,
   lowerObjectives,
+  lowerFinal,
+  lowerInherit,
   lowerStrategy,
   lowerTarget,
   lowerTrain,
@@ -92,6 +94,18 @@ function lowerSearch(st: Statement, report: Report): SearchDecl | undefined {
     pruning: (x) => {
       const v = lowerPruning(x, report);
       if (v) s.pruning = v;
+    },
+    convention: (x) => {
+      const r = Args.of(x, report);
+      const v = r.word(['tflm', 'unas'] as const);
+      r.done();
+      if (v) s.convention = v;
+    },
+    final: (x) => {
+      s.final = lowerFinal(x, report);
+    },
+    inherit: (x) => {
+      s.inherit = lowerInherit(x, report);
     },
     baseline: (x) => {
       for (const p of Args.of(x, report).split('comma')) {

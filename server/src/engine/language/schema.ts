@@ -19,6 +19,8 @@ export type ContextId =
   | 'strategy'
   | 'pruning'
   | 'train'
+  | 'final'
+  | 'inherit'
   | 'model'
   | 'paths';
 
@@ -108,6 +110,23 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'pruning { structured 10%..80%  epochs 3..18 }',
       'DPF pruning while each candidate trains, with a per-candidate sparsity gene drawn from the range (μNAS). Structured pruning removes whole channels (a smaller network); unstructured zeroes single weights.',
       { block: 'pruning' },
+    ),
+    s(
+      'convention',
+      'convention tflm | unas',
+      'How the search counts resources in its limits, objectives and pre-screen: `tflm` (default) is what an int8 TFLite Micro deployment stores and allocates; `unas` is μNAS’s own accounting (1 B per parameter and bias, network input excluded, in-place add), to state μNAS’s bounds.',
+    ),
+    s(
+      'final',
+      'final { top 4  epochs 15 }',
+      'The final phase: the best front members (by validation accuracy) re-trained on the whole training set, on every worker in parallel, and measured on the test set.',
+      { block: 'final' },
+    ),
+    s(
+      'inherit',
+      'inherit { epochs 3 }',
+      'Weight inheritance: a child made by a morphism starts from its parent’s trained weights (unchanged layers copied, resized ones sliced or zero-padded, new ones initialised) and trains for these epochs instead of the full training. Default: a third of the epochs.',
+      { block: 'inherit' },
     ),
   ],
   dataset: [
@@ -275,7 +294,22 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s(
       'halving',
       'halving epochs 1 subset 2500 keep 50%',
-      'Successive halving: each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction so far are trained fully.',
+      'Successive halving (ASHA): each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction of their rung so far move up. `rungs N` (default 2) spaces the rungs geometrically up to the full training.',
+    ),
+    s('time', 'time 45 min', 'Wall-time budget: no new candidate starts after it (besides `rounds`).'),
+  ],
+  inherit: [s('epochs', 'epochs 3', 'Training epochs of a child that inherits its parent’s weights.')],
+  final: [
+    s(
+      'top',
+      'top 4',
+      'Re-train at most this many front members, highest validation accuracy first (0 = none).',
+    ),
+    s('epochs', 'epochs 15', 'Training epochs in the final phase (default: the search’s).'),
+    s(
+      'knees',
+      'knees',
+      'Also re-train the knees of the front (one per resource objective: where more of that resource stops buying much accuracy).',
     ),
   ],
   pruning: [

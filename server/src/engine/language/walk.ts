@@ -20,6 +20,8 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   strategy: 'in a strategy',
   pruning: 'in pruning',
   train: 'in train',
+  final: 'in final',
+  inherit: 'in inherit',
   model: 'in a model',
   paths: 'in add/concat',
 };

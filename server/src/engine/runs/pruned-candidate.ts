@@ -9,6 +9,7 @@ import type { PruningOutcome } from '../training/pruning/dpf.js';
 import { thinnedGraph } from '../training/pruning/shrink-graph.js';
 import type { PruningSpec } from '../training/pruning/spec.js';
 import { estimateOn, layerSummaries, resourcesOf } from './profiler.js';
+import type { ConventionName } from '../resources/conventions.js';
 
 /**
  * The search side of pruning: what a candidate trains with, what the pre-screen prices, and what
@@ -82,6 +83,7 @@ export function prunedRecord(
   target: TargetConfig,
   name: string,
   dense: Resources,
+  convention: ConventionName = 'tflm',
 ): PrunedRecord | undefined {
   const summary = { kind: outcome.kind, target: outcome.target, sparsity: outcome.sparsity };
   if (outcome.kind === 'unstructured') {
@@ -90,7 +92,7 @@ export function prunedRecord(
     return {
       resources: dense,
       model: text,
-      layers: layerSummaries(graph, estimateOn(graph, target)),
+      layers: layerSummaries(graph, estimateOn(graph, target, convention)),
       pruning: { ...summary, nonZeroFlash: Math.max(0, dense.flash - outcome.zeroedWeights) },
     };
   }
@@ -98,7 +100,7 @@ export function prunedRecord(
   const small = prunedGenotype(g, outcome.channels);
   const { graph, errors } = genotypeToGraph(small);
   if (errors.length) throw new Error(`the pruned network does not build: ${errors.join('; ')}`);
-  const est = estimateOn(graph, target);
+  const est = estimateOn(graph, target, convention);
   return {
     resources: resourcesOf(est),
     model: genotypeToModelText(small, name),

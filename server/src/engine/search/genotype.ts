@@ -75,6 +75,8 @@ export interface GenotypeGraph {
 export interface LoweredGenotype extends GenotypeGraph {
   /** The layer list the graph was built from; `genotypeToModelText` prints exactly this. */
   readonly layers: readonly Layer[];
+  /** Per node id, the gene it came from (`layer 2.1`, `dense 1`, `classifier`), if any. */
+  readonly labels: readonly (string | undefined)[];
 }
 
 /** `layer 2.1`, `block 3`: 1-based, as people count. */
@@ -242,7 +244,8 @@ function finish(built: ReturnType<typeof graphFromLayers>, layers: readonly Laye
     const label = e.origin?.label;
     return label ? `${label}: ${e.message}` : e.message;
   });
-  return { graph: { nodes, output: built.graph.output }, errors, layers };
+  const labels = built.graph.nodes.map((n) => n.origin?.label);
+  return { graph: { nodes, output: built.graph.output }, errors, layers, labels };
 }
 
 /** The network of a genotype, built with the one shape function; `errors` is empty when it is shape-valid. */

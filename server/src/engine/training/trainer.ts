@@ -29,6 +29,8 @@ export interface TrainOptions {
   readonly keepModel?: boolean;
   /** DPF pruning during training; structured pruning returns the smaller network. */
   readonly pruning?: PruningSpec;
+  /** Sets initial weights after the model is built (weight inheritance). */
+  readonly init?: (model: tf.LayersModel) => Promise<void>;
 }
 
 export type TrainResult =
@@ -90,6 +92,7 @@ export async function trainCandidate(
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
   let model = buildModel(graph, { weightDecay: cfg.weightDecay, seed: options.seed });
+  await options.init?.(model);
   const pruner = options.pruning ? new DpfPruner(model, graph, options.pruning, cfg.epochs) : undefined;
   const batchesPerEpoch = Math.max(1, Math.ceil(data.train.size / cfg.batch));
   const optimizer = makeOptimizer(cfg, cfg.lr);

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { initTrainingBackend } from './backend/index.js';
 import { pruningSpecError } from './pruning/spec.js';
 import { saveTfjsModel } from './saved-model.js';
+import { inheritWeights, readSavedWeights } from './inherit-weights.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -34,6 +36,17 @@ function dataset(job: TrainJob): Promise<Dataset> {
   return d;
 }
 
+/** A parent whose weights cannot be read costs the head start, not the candidate: it trains from scratch. */
+async function inheritFrom(model: tf.LayersModel, job: TrainJob): Promise<void> {
+  try {
+    inheritWeights(model, await readSavedWeights(job.inherit!.from), job.inherit!.pairs);
+  } catch (e) {
+    process.stderr.write(
+      `candidate ${job.id} trains from scratch: could not inherit its parent's weights (${e instanceof Error ? e.message : String(e)})\n`,
+    );
+  }
+}
+
 async function run(job: TrainJob): Promise<void> {
   await ready;
   const abort = new AbortController();
@@ -50,6 +63,7 @@ async function run(job: TrainJob): Promise<void> {
       ...(job.test ? { test: true } : {}),
       keepModel: Boolean(job.saveTo),
       ...(job.pruning ? { pruning: job.pruning } : {}),
+      ...(job.inherit ? { init: (m: tf.LayersModel) => inheritFrom(m, job) } : {}),
     });
     if (r.status === 'trained' && r.model) {
       const { model, ...rest } = r;
