@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CandidateSummary, RunEvent } from '../../protocol/src/run-events.js';
 import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
@@ -10,6 +8,7 @@ import { analyze } from '../../server/src/engine/language/analyze.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
 import { buildOnce } from '../support/build.js';
 import { cli } from '../support/cli.js';
+import { unasProcess } from '../support/cli-process.js';
 
 /**
  * A real search with `strategy bayesian` and structured pruning, through the CLI: killed with
@@ -17,7 +16,6 @@ import { cli } from '../support/cli.js';
  * resources equal `unas estimate` of its model text, and a pruned front member exports to a
  * `.tflite` of the smaller network.
  */
-const root = join(__dirname, '../..');
 const SEARCH = `// Bayesian optimisation with structured pruning, small enough for a test.
 search pruned {
   dataset mnist { subset 300  validation 5% }
@@ -33,40 +31,6 @@ search pruned {
   train { epochs 2  batch 64  optimizer adam  lr 0.01 }
 }
 `;
-
-/** Runs a search with the real CLI; `killAfter` SIGKILLs it once that many candidates are journalled. */
-function search(
-  args: string[],
-  killAfter?: number,
-): Promise<{
-  events: RunEvent[];
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stderr: string;
-}> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const events: RunEvent[] = [];
-    let stderr = '';
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    createInterface({ input: p.stdout }).on('line', (line) => {
-      const e = JSON.parse(line) as RunEvent | { type: 'summary' };
-      if (e.type === 'summary') return;
-      events.push(e);
-      if (
-        killAfter !== undefined &&
-        events.filter((x) => x.type === 'candidate-finished').length >= killAfter
-      )
-        p.kill('SIGKILL');
-    });
-    p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
-  });
-}
 
 const finished = (events: readonly RunEvent[]): CandidateSummary[] =>
   events.flatMap((e) =>
@@ -88,12 +52,12 @@ describe('bayesian search with structured pruning (CLI)', () => {
     const file = join(work, 'pruned.unas');
     writeFileSync(file, SEARCH);
     const runs = join(work, 'runs');
-    const first = await search(['search', file, '--json', '--runs', runs, '--no-final'], 3);
+    const first = await unasProcess(['search', file, '--json', '--runs', runs, '--no-final'], 3);
     expect(first.signal).toBe('SIGKILL');
     dir = join(runs, readdirSync(runs)[0]!);
     const before = finished(first.events);
     expect(before.length).toBeGreaterThanOrEqual(3);
-    const second = await search(['search', '--resume', dir, '--json', '--no-final']);
+    const second = await unasProcess(['search', '--resume', dir, '--json', '--no-final']);
     expect(second.code, second.stderr).toBe(0);
     const after = finished(second.events);
     all = [...before, ...after];
