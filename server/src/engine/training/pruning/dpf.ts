@@ -61,7 +61,7 @@ export class DpfPruner {
   private final = false;
 
   constructor(
-    private readonly model: tf.LayersModel,
+    model: tf.LayersModel,
     graph: ArchGraph,
     private readonly spec: PruningSpec,
     epochs: number,
