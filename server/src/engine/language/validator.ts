@@ -296,6 +296,17 @@ const strategySanity: Check<SearchDecl> = (s, { report }) => {
       ),
     );
   }
+  if (st.kind.value === 'bayesian' && (st.population || st.sample))
+    report(
+      diag(
+        (st.population ?? st.sample)!.span,
+        'strategy',
+        'Bayesian optimisation has no population or sample (it uses `initial`); they are ignored',
+        'warning',
+      ),
+    );
+  if (st.initial && st.kind.value !== 'bayesian')
+    report(diag(st.initial.span, 'strategy', '`initial` is for strategy bayesian; it is ignored', 'warning'));
   if (st.population && st.sample && st.sample.value > st.population.value) {
     report(
       diag(

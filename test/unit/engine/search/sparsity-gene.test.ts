@@ -70,6 +70,21 @@ describe('pruning in the language', () => {
   });
 });
 
+describe('strategy bayesian in the language', () => {
+  it('warns about settings it ignores', () => {
+    expect(
+      renderDiagnostics(
+        'search s {\n  dataset mnist\n  space { }\n  strategy bayesian { population 10  initial 5 }\n}',
+      ),
+    ).toEqual([
+      '4:34-4:36 warning Bayesian optimisation has no population or sample (it uses `initial`); they are ignored',
+    ]);
+    expect(
+      renderDiagnostics('search s {\n  dataset mnist\n  space { }\n  strategy evolution { initial 5 }\n}'),
+    ).toEqual(['4:32-4:33 warning `initial` is for strategy bayesian; it is ignored']);
+  });
+});
+
 describe('the sparsity gene', () => {
   const space = {
     ...SPACES.mnist!,
