@@ -1,6 +1,6 @@
 import type { CandidateSummary, Metric } from '../../protocol/src/run-events.js';
 import type { AppendLog } from '../../protocol/src/append-log.js';
-import type { CandidateFilter, ResourceAxis, RunState, Sort, SortKey } from './store.js';
+import type { CandidateFilter, RunState, Sort, SortKey } from './store.js';
 
 export { kneeIds, kneeOf, plotPoint, staircase, type XY } from '../../protocol/src/front-knees.js';
 
