@@ -70,6 +70,18 @@ export interface CandidateSummary {
   readonly rungErrors?: readonly number[];
   /** The process that trained it, `host:pid` (a queue worker, or a local training process). */
   readonly trainedBy?: string;
+  /**
+   * With pruning: the target (its sparsity gene) and what was reached, as a fraction of the
+   * prunable weights. Structured: `model`, `resources` and `layers` are the smaller network.
+   * Unstructured: `resources.flash` is the dense model that deploys; `nonZeroFlash` is μNAS's
+   * figure (non-zero parameters), which only a sparse format would realise.
+   */
+  readonly pruning?: {
+    readonly kind: 'structured' | 'unstructured';
+    readonly target: number;
+    readonly sparsity: number;
+    readonly nonZeroFlash?: number;
+  };
 }
 
 /** A training worker connected to the search's queue (`unas worker`), as the coordinator last saw it. */

@@ -81,6 +81,11 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (typeof c.feasible !== 'boolean') return bad('candidate.feasible');
       if (!isStr(c.model) || !Array.isArray(c.layers)) return bad('candidate.model');
       if (c.trainedBy !== undefined && !isStr(c.trainedBy)) return bad('candidate.trainedBy');
+      if (
+        c.pruning !== undefined &&
+        (!isObj(c.pruning) || !isNum(c.pruning.sparsity) || !isNum(c.pruning.target))
+      )
+        return bad('candidate.pruning');
       break;
     }
     case 'front':

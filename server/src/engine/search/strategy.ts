@@ -105,4 +105,6 @@ export interface StrategySnapshot {
   readonly ledger: LedgerSnapshot;
   /** Aging evolution: oldest first. */
   readonly population?: readonly Member[];
+  /** Bayesian optimisation: every trained candidate, in the order told. */
+  readonly observations?: readonly Member[];
 }

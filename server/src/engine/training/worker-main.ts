@@ -4,6 +4,7 @@ import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { datasetFingerprint } from '../data/fingerprint.js';
 import { initTrainingBackend } from './backend/index.js';
+import { pruningSpecError } from './pruning/spec.js';
 import { saveTfjsModel } from './saved-model.js';
 import { inheritWeights, readSavedWeights } from './inherit-weights.js';
 import { trainCandidate } from './trainer.js';
@@ -53,6 +54,8 @@ async function run(job: TrainJob): Promise<void> {
   const abort = new AbortController();
   aborts.set(job.id, abort);
   try {
+    const bad = job.pruning && pruningSpecError(job.pruning);
+    if (bad) throw new Error(bad);
     let data: Dataset;
     try {
       data = await dataset(job);
@@ -82,6 +85,7 @@ async function run(job: TrainJob): Promise<void> {
       onEpoch: (report) => send({ type: 'epoch', id: job.id, report }),
       ...(job.test ? { test: true } : {}),
       keepModel: Boolean(job.saveTo),
+      ...(job.pruning ? { pruning: job.pruning } : {}),
       ...(job.inherit ? { init: (m: tf.LayersModel) => inheritFrom(m, job) } : {}),
     });
     if (r.status === 'trained' && r.model) {

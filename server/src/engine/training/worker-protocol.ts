@@ -2,6 +2,7 @@ import type { ArchGraph } from '../arch/graph.js';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
 import type { InheritPair } from '../search/inheritance.js';
 import type { BackendChoice, BackendRequest } from './backend/index.js';
+import type { PruningSpec } from './pruning/spec.js';
 import type { EpochReport, TrainResult } from './trainer.js';
 
 /** Messages between the search (parent) and a training worker process, over Node IPC. */
@@ -22,6 +23,8 @@ export interface TrainJob {
   readonly model?: string;
   /** The coordinator's dataset fingerprint: a worker whose data differs refuses the job. */
   readonly fingerprint?: string;
+  /** DPF pruning while training (structured: the saved weights are the smaller network's). */
+  readonly pruning?: PruningSpec;
   /** Start from a parent's trained weights (its weights folder) along these layer pairs. */
   readonly inherit?: { readonly from: string; readonly pairs: readonly InheritPair[] };
 }
