@@ -3,16 +3,9 @@ import { GraphBuilder, sumOrder } from '../../../../server/src/engine/arch/build
 import type { ArchGraph, Op } from '../../../../server/src/engine/arch/graph.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
+import * as reference from '../resources/reference-nets.js';
 
-const conv = (filters: number, k: number): Op => ({
-  kind: 'conv2d',
-  filters,
-  kernel: [k, k],
-  stride: [1, 1],
-  padding: 'same',
-  activation: 'relu',
-  batchnorm: false,
-});
+const conv = (filters: number, k: number): Op => reference.conv(filters, k, 1, 'same', 'relu');
 
 /** Builds the terms of a sum whose paths differ in cost; `sum` decides how they are added. */
 function network(paths: number, sum: (b: GraphBuilder, terms: number[]) => number): ArchGraph {

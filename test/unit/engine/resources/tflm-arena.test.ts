@@ -6,7 +6,7 @@ import { TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { tflmArena } from '../../../../server/src/engine/resources/tflm-arena.js';
 import { TFLM_TAIL_HOST64, tflmTail } from '../../../../server/src/engine/resources/tflm-tail.js';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
-import { t1 } from './reference-nets.js';
+import { conv, t1 } from './reference-nets.js';
 
 const req = (size: number, first: number, last: number): BufferRequest => ({ size, first, last });
 
@@ -159,16 +159,7 @@ describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
   // first): 0, 16, 32 → 48 B, where the μNAS working set is 32 B.
   it('an add never reuses the buffer of an input it is the last reader of', () => {
     const b = new GraphBuilder([4, 4, 1]);
-    const conv = b.add({
-      kind: 'conv2d',
-      filters: 1,
-      kernel: [1, 1],
-      stride: [1, 1],
-      padding: 'valid',
-      activation: 'none',
-      batchnorm: false,
-    })!;
-    b.add({ kind: 'add' }, [0, conv]);
+    b.add({ kind: 'add' }, [0, b.add(conv(1, 1))!]);
     const graph = b.build();
     const mg = buildMemoryGraph(graph, TFLM);
     const a = tflmArena(mg, [1, 2]);
