@@ -140,6 +140,15 @@ describe('the T1 arena', () => {
     expect(tail.bytes).toBe(512 + 17 * 12 + 7 * 32 + 2 * (96 + 8 * 16) + 48 + 32 + 2 * 96 + 64);
   });
 
+  it('counts the per-input scale and zero-point buffers an int8 concatenation keeps', () => {
+    // input → two 1×1 convs of 2 filters → concat: 8 tensors (input; per conv its output, weights, bias;
+    // the concat's output), 3 operators; OpData 2·(96 + 8·2) for the convs, 32 + 2·16 (4·2 B each,
+    // aligned to 16) for the concat.
+    const b = new GraphBuilder([4, 4, 1]);
+    b.add({ kind: 'concat' }, [b.add(conv(2, 1), [0])!, b.add(conv(2, 1), [0])!]);
+    expect(tflmTail(b.build(), TFLM).bytes).toBe(512 + 8 * 12 + 3 * 32 + 2 * (96 + 8 * 2) + 32 + 2 * 16);
+  });
+
   it('gives a 64-bit host figure: pointers double in TFLM structs, reference kernels (no CMSIS-NN scratch)', () => {
     // 24 B per TfLiteEvalTensor, 64 B per NodeAndRegistration, +16 B per conv / dense / other OpData,
     // +32 B softmax, +160 B fixed.
