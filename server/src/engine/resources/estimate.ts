@@ -171,7 +171,10 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
   const kernels = resolveKernels(core, options.kernels);
   const scratch: (readonly number[])[] = new Array<readonly number[]>(tflmMg.n).fill([]);
   for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
-  const arena = tflmArena(tflmMg, arenaOrder, scratch);
+  const twoStep: number[] = new Array<number>(tflmMg.n).fill(0);
+  for (let t = 1; t < tflmMg.n; t++)
+    twoStep[t] = graph.nodes[tflmMg.node[t]!]!.op.kind === 'batchnorm' ? 1 : 0;
+  const arena = tflmArena(tflmMg, arenaOrder, scratch, twoStep);
   const tail = tflmTail(graph, arenaConv).bytes;
   let hostWithScratch = arena.withScratch;
   if (kernels.library !== 'reference') {
@@ -179,7 +182,7 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     const hostScratch = scratch.map((_, t) =>
       t > 0 ? scratchRequests(graph, tflmMg.node[t]!, reference) : [],
     );
-    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch).withScratch;
+    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch, twoStep).withScratch;
   }
   const hostTail = tflmTail(graph, arenaConv, TFLM_TAIL_HOST64).bytes;
 

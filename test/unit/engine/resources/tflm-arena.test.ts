@@ -208,4 +208,34 @@ describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
     expect(estimate(b.build(), { core: 'cortex-m0plus' }).totals.arena.scratch).toBe(0);
     expect(estimate(b.build(), { core: 'cortex-m4', kernels: 'reference' }).totals.arena.scratch).toBe(0);
   });
+
+  // input 4×4×1 (16 B) → conv1x1 4 relu (c, 64 B) → batch norm (64 B: not fused after a ReLU) →
+  // MEAN (16) ‖ REDUCE_MAX of c (16) → concat (16). The batch norm runs as MUL then ADD, whose 64 B
+  // intermediate lives in scopes [2, 3], while c lives to REDUCE_MAX in scope 5: in scope 3 c, the
+  // intermediate and the batch norm's output are all live. Requests input, c, mid, bn, g1, g2, concat;
+  // placed bn@0, mid@64, c@128, concat@0, g2@16, g1@64, input@0 → 192 B. Counted as one operator the
+  // plan would be 144 B.
+  it('an unfused batch norm is two operators with an intermediate tensor between them', () => {
+    const b = new GraphBuilder([4, 4, 1]);
+    const c = b.add(conv(4, 1, 1, 'valid', 'relu'))!;
+    const bn = b.add({ kind: 'batchnorm' })!;
+    const g1 = b.add({ kind: 'global-pool', type: 'avg' }, [bn])!;
+    const g2 = b.add({ kind: 'global-pool', type: 'max' }, [c])!;
+    b.add({ kind: 'concat' }, [g1, g2]);
+    const graph = b.build();
+    expect(graph.nodes.map((n) => n.op.kind)).toEqual([
+      'input',
+      'conv2d',
+      'batchnorm',
+      'global-pool',
+      'global-pool',
+      'concat',
+    ]);
+    const mg = buildMemoryGraph(graph, TFLM);
+    const split = tflmArena(mg, [1, 2, 3, 4, 5], undefined, [0, 0, 1, 0, 0, 0]);
+    expect(split.tensors).toBe(192);
+    expect([...split.offsets]).toEqual([0, 128, 0, 64, 16, 0]);
+    expect(tflmArena(mg, [1, 2, 3, 4, 5]).tensors).toBe(144);
+    expect(estimate(graph, { order: 'file' }).totals.arena.tensors).toBe(192);
+  });
 });
