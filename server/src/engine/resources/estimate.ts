@@ -182,7 +182,11 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     const hostScratch = scratch.map((_, t) =>
       t > 0 ? scratchRequests(graph, tflmMg.node[t]!, reference) : [],
     );
-    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch, twoStep).withScratch;
+    // Planned again only when a request differs (most chains: no scratch either way).
+    const same = hostScratch.every(
+      (r, t) => r.length === scratch[t]!.length && r.every((b, k) => b === scratch[t]![k]),
+    );
+    if (!same) hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch, twoStep).withScratch;
   }
   const hostTail = tflmTail(graph, arenaConv, TFLM_TAIL_HOST64).bytes;
 
