@@ -112,6 +112,8 @@ export interface Origin {
   /** Offsets into the source document, when known. */
   readonly start?: number;
   readonly end?: number;
+  /** What the layer is called where it came from, when not from a file (a genotype's `layer 2.1`). */
+  readonly label?: string;
 }
 
 export interface GraphNode {

@@ -14,12 +14,12 @@ import {
   cIdentifier,
   pascalCase,
 } from '../../../../server/src/engine/export/c-array.js';
-import { loadSavedModel, saveTfjsModel } from '../../../../server/src/engine/export/run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../../../../server/src/engine/training/saved-model.js';
 import { readTflite } from '../../../../server/src/engine/export/tflite-reader.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { RunStore } from '../../../../server/src/engine/runs/run-store.js';
-import { graphOfModelText } from '../../../../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../../../../server/src/engine/search/model-text.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
 

@@ -17,7 +17,7 @@ const CASES: readonly { name: string; text: string; expected: string[] }[] = [
     name: 'unknown value word',
     text: 'search s {\n  dataset mnst\n  space { }\n}',
     expected: [
-      "2:11-2:15 error unknown 'mnst': did you mean 'mnist'? (dataset takes a dataset: mnist, fashion-mnist, cifar10, idx, images)",
+      "2:11-2:15 error unknown 'mnst': did you mean 'mnist'? (dataset takes a dataset: mnist, fashion-mnist, cifar10, idx, images, audio)",
     ],
   },
   {
