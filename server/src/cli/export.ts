@@ -6,10 +6,10 @@ import { estimateTflite } from '../engine/export/tflite-graph.js';
 import { readTflite, TfliteFormatError } from '../engine/export/tflite-reader.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
-import type { ConventionName } from '../engine/resources/conventions.js';
 import type { Estimate } from '../engine/resources/estimate.js';
-import { isKernelLibrary, KERNEL_LIBRARIES, type KernelLibrary } from '../engine/resources/kernel-scratch.js';
+import { isKernelLibrary, KERNEL_LIBRARIES } from '../engine/resources/kernel-scratch.js';
 import { type BackendRequest, initTrainingBackend } from '../engine/training/backend/index.js';
+import type { EstimateArgs } from './estimate.js';
 import { readInputFile } from './source.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -120,14 +120,8 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   }
 }
 
-export interface TfliteEstimateArgs {
-  readonly file?: string;
-  readonly json: boolean;
-  readonly convention: ConventionName;
-  readonly includeInput?: boolean;
-  readonly board?: string;
-  readonly kernels?: KernelLibrary;
-}
+/** The same arguments as `unas estimate FILE.unas`. */
+export type TfliteEstimateArgs = EstimateArgs;
 
 /**
  * `unas estimate model.tflite`: rebuilds the architecture of a TFLite Micro int8 model and reports
