@@ -125,6 +125,8 @@ describe('hover', () => {
     const value = (h?.contents as MarkupContent).value;
     expect(value).toContain(`**Peak RAM** ${formatBytes(e.totals.peakRam)}`);
     expect(value).toContain(`**Arena** ${formatBytes(e.totals.arena.total)}`);
+    expect(value).toContain(`(${e.target.kernels})`);
+    expect(value).toContain(`on a 64-bit host ${formatBytes(e.totals.arena.host64.total)}`);
     for (const l of e.layers) expect(value).toContain(`| ${l.name}`);
   });
 });

@@ -9,6 +9,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   estimate: `  estimate FILE          per model: RAM, TFLM arena, flash, MACs, latency per layer and in total;
                          per search: the resources its space allows; exit 1 on errors (as check)
                          --json  --convention tflm|unas  --include-input  --board ID
+                         --kernels cmsis-nn|reference  (the arena's scratch; default the core's)
   estimate FILE.tflite   the same figures for an int8 .tflite model
 `,
   export: EXPORT_USAGE,

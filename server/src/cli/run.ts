@@ -11,6 +11,7 @@ import { parseQueueUrl, type QueueUrl } from '../engine/distributed/queue-url.js
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { COMMAND_HELP, commandUsage, USAGE, wantsHelp } from './help.js';
 import { EXIT, type CliIo } from './io.js';
+import { isKernelLibrary, KERNEL_LIBRARIES } from '../engine/resources/kernel-scratch.js';
 
 const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -108,11 +109,16 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             convention: { type: 'string' },
             'include-input': { type: 'boolean' },
             board: { type: 'string' },
+            kernels: { type: 'string' },
           },
         });
         const convention = values.convention ?? 'tflm';
         if (convention !== 'tflm' && convention !== 'unas') {
           io.stderr.write('unas estimate: --convention takes tflm or unas\n');
+          return EXIT.usage;
+        }
+        if (values.kernels !== undefined && !isKernelLibrary(values.kernels)) {
+          io.stderr.write(`unas estimate: --kernels takes ${KERNEL_LIBRARIES.join(' or ')}\n`);
           return EXIT.usage;
         }
         const args = {
@@ -123,6 +129,9 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           ...(values.convention !== undefined ? { conventionGiven: true } : {}),
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}),
           ...(values.board ? { board: values.board } : {}),
+          ...(values.kernels !== undefined && isKernelLibrary(values.kernels)
+            ? { kernels: values.kernels }
+            : {}),
         };
         // A .tflite file (ours or any TFLM-compatible int8 model) goes through the same resource models.
         return await (positionals[0]?.endsWith('.tflite')
