@@ -455,6 +455,24 @@ describe('wasm gradient kernels match cpu', () => {
           (k) => engine.runKernel(k, { a, b }) as tf.Tensor,
         );
       });
+      // Batch norm with per-channel statistics (the fast path), optional offset and scale.
+      const channels = shape[rank - 1]!;
+      const stats = [0, 1, 2, 3].map(() => randomArray(rand, [channels]));
+      const [withOffset, withScale] = [rand() < 0.7, rand() < 0.7];
+      await compare('FusedBatchNorm', () => {
+        const [mean, variance, offset, scale] = stats.map((st) => tf.tensor(st.values, st.shape));
+        return engine.runKernel(
+          tf.FusedBatchNorm,
+          {
+            x: tf.tensor(x.values, shape),
+            mean: mean!,
+            variance: variance!.abs(),
+            ...(withOffset ? { offset: offset! } : {}),
+            ...(withScale ? { scale: scale! } : {}),
+          },
+          { varianceEpsilon: 1e-3 },
+        ) as tf.Tensor;
+      });
       await compare('Identity and Cast', () => {
         const t = tf.tensor(x.values, shape);
         return [

@@ -32,6 +32,7 @@ export interface SimdKernels {
     out: number,
     n: number,
   ): void;
+  batch_norm(x: number, mean: number, k: number, offset: number, out: number, rows: number, c: number): void;
   avg_pool_grad(dy: number, dx: number, ...geometryAndScale: number[]): void;
   matmul_bt(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGrad } from './avg-pool-grad.js';
+import { batchNormPerChannel } from './batch-norm.js';
 import { binaryRepeating } from './binary-ops.js';
 import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
@@ -49,6 +50,7 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: wasm(tf.Identity, identity), fixes: 'slow' },
   { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
   { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
+  { config: batchNormPerChannel(builtIn(tf.FusedBatchNorm)), fixes: 'slow' },
   ...[tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map((name): WasmKernelFix => ({
     config: binaryRepeating(builtIn(name)),
     fixes: 'slow',

@@ -719,3 +719,20 @@ void binary_broadcast(int op, const float *a, int a_n, const float *b, int b_n, 
     default: div_op(a, a_n, b, b_n, out, n); break;
   }
 }
+
+// Batch norm with per-channel parameters: out[r,c] = (x[r,c] − mean[c]) · k[c] + offset[c], with
+// k = scale / √(variance + ε) computed by the caller (FusedBatchNorm, forward, every BN layer and step).
+EXPORT(batch_norm)
+void batch_norm(const float *x, const float *mean, const float *k, const float *offset, float *out, int rows,
+                int C) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (long)r * C;
+    float *o = out + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      wasm_v128_store(o + c, wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load(k + c)), wasm_v128_load(offset + c)));
+    }
+    for (; c < C; c++) o[c] = (xr[c] - mean[c]) * k[c] + offset[c];
+  }
+}
