@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGrad } from './avg-pool-grad.js';
 import { batchNormPerChannel } from './batch-norm.js';
-import { binaryRepeating } from './binary-ops.js';
 import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';

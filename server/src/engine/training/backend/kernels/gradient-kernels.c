@@ -668,58 +668,6 @@ void conv2d_backprop_input(const float *dy, const float *filter, float *dx, floa
   }
 }
 
-// Element-wise a ∘ b over n outputs, where an operand of a_n < n elements repeats along the output
-// (a trailing-axes broadcast: a per-channel vector, or a scalar): Multiply, Add, Sub and RealDiv of
-// batch norm's and ReLU's gradients. tfjs-backend-wasm's XNNPack path is 3–4× slower when it has to
-// broadcast.
-#define BINARY(name, vec, scalar)                                                                     \
-  static void name##_same(const float *a, const float *b, float *out, long n) {                     \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
-    for (; i < n; i++) out[i] = scalar(a[i], b[i]);                                                 \
-  }                                                                                                 \
-  static void name##_a_splat(float a, const float *b, float *out, long n) {                        \
-    v128_t av = wasm_f32x4_splat(a);                                                                \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(av, wasm_v128_load(b + i)));            \
-    for (; i < n; i++) out[i] = scalar(a, b[i]);                                                    \
-  }                                                                                                 \
-  static void name##_b_splat(const float *a, float b, float *out, long n) {                        \
-    v128_t bv = wasm_f32x4_splat(b);                                                                \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(wasm_v128_load(a + i), bv));            \
-    for (; i < n; i++) out[i] = scalar(a[i], b);                                                    \
-  }                                                                                                 \
-  static void name(const float *a, long a_n, const float *b, long b_n, float *out, long n) {        \
-    if (a_n == n && b_n == n) name##_same(a, b, out, n);                                            \
-    else if (a_n == 1) name##_a_splat(*a, b, out, n);                                               \
-    else if (b_n == 1) name##_b_splat(a, *b, out, n);                                               \
-    else if (b_n < n)                                                                               \
-      for (long o = 0; o < n; o += b_n) name##_same(a + o, b, out + o, b_n);                        \
-    else                                                                                            \
-      for (long o = 0; o < n; o += a_n) name##_same(a, b + o, out + o, a_n);                        \
-  }
-
-static inline float mul_f(float x, float y) { return x * y; }
-static inline float add_f(float x, float y) { return x + y; }
-static inline float sub_f(float x, float y) { return x - y; }
-static inline float div_f(float x, float y) { return x / y; }
-BINARY(mul_op, wasm_f32x4_mul, mul_f)
-BINARY(add_op, wasm_f32x4_add, add_f)
-BINARY(sub_op, wasm_f32x4_sub, sub_f)
-BINARY(div_op, wasm_f32x4_div, div_f)
-
-// op: 0 multiply, 1 add, 2 subtract, 3 divide. a_n and b_n divide n (the caller checks the shapes).
-EXPORT(binary_broadcast)
-void binary_broadcast(int op, const float *a, int a_n, const float *b, int b_n, float *out, int n) {
-  switch (op) {
-    case 0: mul_op(a, a_n, b, b_n, out, n); break;
-    case 1: add_op(a, a_n, b, b_n, out, n); break;
-    case 2: sub_op(a, a_n, b, b_n, out, n); break;
-    default: div_op(a, a_n, b, b_n, out, n); break;
-  }
-}
-
 // Batch norm with per-channel parameters: out[r,c] = (x[r,c] − mean[c]) · k[c] + offset[c], with
 // k = scale / √(variance + ε) computed by the caller (FusedBatchNorm, forward, every BN layer and step).
 EXPORT(batch_norm)
