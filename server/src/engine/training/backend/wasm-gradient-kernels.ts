@@ -50,10 +50,6 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
   { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
   { config: batchNormPerChannel(builtIn(tf.FusedBatchNorm)), fixes: 'slow' },
-  ...[tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map((name): WasmKernelFix => ({
-    config: binaryRepeating(builtIn(name)),
-    fixes: 'slow',
-  })),
 ];
 
 /**
