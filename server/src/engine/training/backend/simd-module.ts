@@ -11,6 +11,7 @@ export interface SimdKernels {
   sum_leading(x: number, rows: number, cols: number, scale: number, acc: number, out: number): void;
   conv2d_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
   depthwise_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
+  depthwise_backprop_input(dy: number, filter: number, dx: number, ...geometry: number[]): void;
   max_pool_grad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   matmul_strided_a(
     a: number,

@@ -684,3 +684,44 @@ void batch_norm(const float *x, const float *mean, const float *k, const float *
     for (; c < C; c++) o[c] = (xr[c] - mean[c]) * k[c] + offset[c];
   }
 }
+
+// dx[b,h,w,c] = Σ_{p,q,m} dy[b,i,j,c·M+m] · W[p,q,c,m] over the taps with i·sh + p·dh − top = h and
+// j·sw + q·dw − left = w (DepthwiseConv2dNativeBackpropInput): each dx pixel gathers its taps, the
+// channels in SIMD lanes when M = 1.
+EXPORT(depthwise_backprop_input)
+void depthwise_backprop_input(const float *dy, const float *filter, float *dx, int batch, int H, int W, int C,
+                              int OH, int OW, int M, int kh, int kw, int sh, int sw, int dh, int dw, int top,
+                              int left) {
+  const int co_n = C * M;
+  for (int b = 0; b < batch; b++) {
+    for (int h = 0; h < H; h++) {
+      for (int w = 0; w < W; w++) {
+        float *d = dx + ((long)(b * H + h) * W + w) * C;
+        for (int c = 0; c < C; c++) d[c] = 0;
+        for (int p = 0; p < kh; p++) {
+          int ti = h + top - p * dh;
+          if (ti < 0 || ti % sh || ti / sh >= OH) continue;
+          for (int q = 0; q < kw; q++) {
+            int tj = w + left - q * dw;
+            if (tj < 0 || tj % sw || tj / sw >= OW) continue;
+            const float *g = dy + ((long)(b * OH + ti / sh) * OW + tj / sw) * co_n;
+            const float *f = filter + (long)(p * kw + q) * co_n;
+            if (M == 1) {
+              int c = 0;
+              for (; c + 4 <= C; c += 4)
+                wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c),
+                                                      wasm_f32x4_mul(wasm_v128_load(g + c), wasm_v128_load(f + c))));
+              for (; c < C; c++) d[c] += g[c] * f[c];
+            } else {
+              for (int c = 0; c < C; c++) {
+                float s = 0;
+                for (int m = 0; m < M; m++) s += g[c * M + m] * f[c * M + m];
+                d[c] += s;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
