@@ -4,6 +4,7 @@ import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
+import { benchTrainingKernels } from './training-kernels.js';
 import { benchTrainingProfile } from './training-profile.js';
 import { benchTrainingReference } from './training-reference.js';
 import { benchTrainingSpeed } from './training-speed.js';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
+    ['training-kernels', benchTrainingKernels],
     ['training-speed', benchTrainingSpeed],
   ];
   // Diagnostics, only when named: `npm run bench training-profile`.
