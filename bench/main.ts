@@ -5,6 +5,7 @@ import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
+import { benchTrainingKernels } from './training-kernels.js';
 import { benchTrainingProfile } from './training-profile.js';
 import { benchTrainingReference } from './training-reference.js';
 import { benchTrainingSpeed } from './training-speed.js';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
     ['distributed', benchDistributed],
+    ['training-kernels', benchTrainingKernels],
     ['training-speed', benchTrainingSpeed],
   ];
   // Diagnostics, only when named: `npm run bench training-profile`.
