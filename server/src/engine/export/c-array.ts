@@ -47,7 +47,7 @@ export function arenaSize(arena: ArenaTotals): number {
   return Math.ceil(arena.total / ARENA_ROUNDING) * ARENA_ROUNDING;
 }
 
-const floatLiteral = (x: number): string => {
+export const floatLiteral = (x: number): string => {
   const s = String(Math.fround(x));
   return `${/[.e]/.test(s) ? s : `${s}.0`}f`;
 };
