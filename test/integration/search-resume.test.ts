@@ -27,8 +27,7 @@ function unas(
       stderr += d.toString();
     });
     createInterface({ input: p.stdout }).on('line', (line) => {
-      const e = JSON.parse(line) as RunEvent | { type: 'summary' };
-      if (e.type === 'summary') return;
+      const e = JSON.parse(line) as RunEvent;
       events.push(e);
       if (
         killAfter !== undefined &&

@@ -148,6 +148,11 @@ const CASES: readonly {
     includes: ['cortex-m4', 'cortex-m0plus', 'xtensa-lx7'],
   },
   {
+    name: 'kernel libraries in a target',
+    text: 'search s {\n  target nucleo-f746zg {\n    kernels <|>\n  }\n}',
+    includes: ['cmsis-nn', 'reference'],
+  },
+  {
     name: 'metrics in objectives, without those listed',
     text: 'search s {\n  objectives error, ram, <|>\n}',
     first: ['arena', 'flash', 'macs', 'latency'],

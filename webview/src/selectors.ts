@@ -1,5 +1,5 @@
 import type { CandidateSummary } from '../../protocol/src/run-events.js';
-import type { AppendLog } from './append-log.js';
+import type { AppendLog } from '../../protocol/src/append-log.js';
 import type { ResourceAxis, RunState, Sort, SortKey } from './store.js';
 
 /** Pure derivations from the state, memoised by the views on the identities they read. */

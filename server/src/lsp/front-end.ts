@@ -6,7 +6,6 @@ import type { MfccSettings } from '../engine/features/mfcc.js';
 import { mfccSettingsOf } from '../engine/language/audio-settings.js';
 import { CORES } from '../engine/resources/cores.js';
 import type { DocumentState } from './document-state.js';
-import { fileOf } from './estimates.js';
 
 export interface SearchFrontEnd {
   readonly settings: MfccSettings;
@@ -21,7 +20,7 @@ export function searchFrontEnd(state: DocumentState, search: SearchDecl): Search
   if (d?.kind.value !== 'audio') return undefined;
   return state.memo(`front-end:${search.span.start}`, () => {
     const settings = mfccSettingsOf(d.features);
-    const r = resolveSearch(state.analysis.document, search, fileOf(state.uri));
+    const r = resolveSearch(state.analysis.document, search, state.file);
     if (!r.ok) return { settings, estimate: frontEndEstimate(settings) };
     const t = r.config.target;
     return { settings, estimate: frontEndEstimate(settings, CORES[t.core], t.clockHz), board: t.name };

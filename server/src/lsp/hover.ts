@@ -17,7 +17,7 @@ import {
   searchTarget,
   spaceDeclEstimate,
   type ModelEstimate,
-} from './estimates.js';
+} from '../engine/checks/estimates.js';
 import { frontEndMarkdown, searchFrontEnd } from './front-end.js';
 import { locate, type SyntaxLocation } from './syntax-locate.js';
 import { occurrenceAt, type Occurrence } from './symbol-index.js';

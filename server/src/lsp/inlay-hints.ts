@@ -11,7 +11,12 @@ import {
   modelLabel,
   modelMarkdown,
 } from './estimate-text.js';
-import { modelEstimate, searchSpaceEstimate, spaceDeclEstimate, type SpaceEstimate } from './estimates.js';
+import {
+  modelEstimate,
+  searchSpaceEstimate,
+  spaceDeclEstimate,
+  type SpaceEstimate,
+} from '../engine/checks/estimates.js';
 import { frontEndLabel, frontEndMarkdown, searchFrontEnd } from './front-end.js';
 import { blockOf, statementsByStart } from './syntax-locate.js';
 

@@ -45,6 +45,7 @@ const CHOICES: Readonly<Partial<Record<ContextId, Readonly<Record<string, readon
   },
   blocks: { branch: ['yes', 'no'] },
   space: { pool: ['none', 'avg', 'max'] },
+  target: { kernels: ['cmsis-nn', 'reference'] },
 };
 
 const AUDIO_UNITS: Readonly<Partial<Record<ContextId, Readonly<Record<string, Dimension>>>>> = {
@@ -198,6 +199,9 @@ export const WORD_DOCS: Readonly<Record<string, string>> = {
   conv1x1: 'Pointwise (1×1) convolution.',
   dwconv2d: 'Depthwise convolution.',
   custom: 'A custom target: give `core`, `clock`, `ram` and `flash` in its block.',
+  'cmsis-nn':
+    "Arm's CMSIS-NN kernels: im2col, depthwise and average-pool scratch buffers count in the arena.",
+  reference: "TFLite Micro's reference kernels: only MEAN and REDUCE_MAX request scratch buffers.",
 };
 
 const METRIC_DOCS: Readonly<Record<string, string>> = {

@@ -190,7 +190,8 @@ function modelText(doc: UnasDocument, m: ModelDecl): string {
   return doc.syntax.text.slice(m.span.start, m.span.end);
 }
 
-function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
+/** The device a search targets, with its reserves; what it cannot resolve goes to `errors`. */
+export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
   const t = search.target;
   const id = t?.board?.name ?? DEFAULT_BOARD;
   if (id === 'custom') {
@@ -208,6 +209,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
       name: 'custom target',
       core,
       clockHz: t.clockHz.value,
+      ...(t.kernels ? { kernels: t.kernels.value } : {}),
       ramBytes: t.ram.value,
       flashBytes: t.flash.value,
       ramReserve: t.ramReserve?.value ?? 0,
@@ -227,6 +229,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
     name: b.name,
     core: t?.core && isCoreId(t.core.value) ? t.core.value : b.core,
     clockHz: t?.clockHz?.value ?? b.clockHz,
+    ...(t?.kernels ? { kernels: t.kernels.value } : {}),
     ramBytes,
     flashBytes,
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.

@@ -9,7 +9,8 @@ import type { FrontEnd } from '../features/front-end.js';
 import { frontEndFiles } from './front-end-files.js';
 import { exportInt8 } from './int8-export.js';
 import type { AffineParams } from './quantize.js';
-import { findRunCandidate, loadSavedModel, saveTfjsModel } from './run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../training/saved-model.js';
+import { ExportError, findRunCandidate } from './run-candidate.js';
 import { payloadBytes } from './tflite-size.js';
 
 export type ExportFormat = 'tflite' | 'c' | 'tfjs';
@@ -39,6 +40,8 @@ export interface ExportReport {
     readonly input: AffineParams;
     readonly output: AffineParams;
     readonly arenaSize: number;
+    /** The same on a 64-bit host (docs/export.md, "Arena"). */
+    readonly arenaSizeHost64: number;
     readonly calibrationImages: number;
   };
 }
@@ -53,7 +56,9 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
   const name = cIdentifier(`candidate_${o.id}`);
   const outDir = o.outDir ?? join(o.runDir, 'export', String(o.id));
   await mkdir(outDir, { recursive: true });
-  const model = await loadSavedModel(c.weightsDir);
+  const model = await loadSavedModel(c.weightsDir).catch((e: unknown) => {
+    throw new ExportError(e instanceof Error ? e.message : String(e));
+  });
   const files: string[] = [];
   try {
     let report: ExportReport = { name, outDir, files, graph: c.graph };
@@ -74,6 +79,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
       const q = await exportInt8(c.graph, model, sample.images, sample.count, {
         description: `unas export: ${c.config.name} candidate ${o.id}`,
         ...(board ? { board } : {}),
+        ...(c.config.target.kernels ? { kernels: c.config.target.kernels } : {}),
       });
       if (o.formats.includes('tflite')) {
         const file = join(outDir, `${name}.tflite`);
@@ -104,6 +110,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
           input: q.input,
           output: q.output,
           arenaSize: arenaSize(q.estimate.totals.arena),
+          arenaSizeHost64: arenaSize(q.estimate.totals.arena, true),
           calibrationImages: sample.count,
         },
       };

@@ -1,6 +1,8 @@
-import type { Op, PoolType, Shape } from '../arch/graph.js';
+import type { Layer } from '../arch/layers.js';
+import type { PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool, IntRange, LayerType, Weighted } from '../arch/space.js';
 import type { Padding } from '../arch/graph.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Located } from './args.js';
 import type { Span, SyntaxTree } from './syntax-tree.js';
 
@@ -25,8 +27,9 @@ export interface UnasDocument {
 
 // ---- search ---------------------------------------------------------------------------------
 
-export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
-export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+// One Metric for the language, the search and the protocol.
+export { METRICS, type Metric } from '../../../../protocol/src/run-events.js';
+import type { Metric } from '../../../../protocol/src/run-events.js';
 
 export interface SearchDecl {
   readonly kind: 'search';
@@ -116,6 +119,8 @@ export interface TargetDecl {
   readonly board?: Name;
   readonly core?: Located<string>;
   readonly clockHz?: Located<number>;
+  /** TFLite Micro kernel library (the arena's scratch buffers). */
+  readonly kernels?: Located<KernelLibrary>;
   readonly ram?: Located<number>;
   readonly flash?: Located<number>;
   readonly ramReserve?: Located<number>;
@@ -207,15 +212,7 @@ export interface ModelDecl {
   readonly layers: readonly LayerDecl[];
 }
 
-export type LayerDecl =
-  | { readonly kind: 'op'; readonly span: Span; readonly op: Op }
-  | {
-      readonly kind: 'merge';
-      readonly span: Span;
-      readonly mode: 'add' | 'concat';
-      readonly paths: readonly (readonly LayerDecl[])[];
-    }
-  /** A layer that did not lower (already reported): shapes after it are unknown, so nothing more is checked. */
-  | { readonly kind: 'invalid'; readonly span: Span };
+/** A model's layer statements: the graph builder's layer list, located by source spans. */
+export type LayerDecl = Layer<Span>;
 
 export type { PoolType };

@@ -20,6 +20,7 @@ import {
   type TrainDecl,
 } from './ast.js';
 import type { Dimension } from './units.js';
+import { KERNEL_LIBRARIES } from '../resources/kernel-scratch.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -336,6 +337,12 @@ export function lowerTarget(st: Statement, report: Report, constraints: Constrai
         const v = x.quantity('frequency');
         x.done();
         if (v) t.clockHz = v;
+      },
+      kernels: (s) => {
+        const x = Args.of(s, report);
+        const v = x.word(KERNEL_LIBRARIES, 'cmsis-nn or reference');
+        x.done();
+        if (v) t.kernels = v;
       },
       ram: bytes('ram'),
       flash: bytes('flash'),

@@ -178,6 +178,11 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('core', 'core cortex-m4', 'CPU core, for the latency model (custom targets).'),
     s('clock', 'clock 80 MHz', 'Core clock, for the latency model.'),
     s(
+      'kernels',
+      'kernels cmsis-nn | reference',
+      "TFLite Micro's kernel library, for the arena's scratch buffers. Default: CMSIS-NN on Arm cores, reference elsewhere.",
+    ),
+    s(
       'ram',
       'ram 320 KB | ram <= 8 KB',
       "Without a comparison: the device's SRAM (custom targets). With one: a constraint on peak RAM (shorthand for a `constraints` entry).",

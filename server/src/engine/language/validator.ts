@@ -9,6 +9,7 @@ import { formatBytes } from './units.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { Span } from './syntax-tree.js';
 import { CORE_IDS, isCoreId } from '../resources/cores.js';
+import { MAX_ESTIMATED_NODES } from '../arch/size-limits.js';
 
 /** What the validator needs to know about boards (the catalogue implements it). */
 export interface BoardLookup {
@@ -335,6 +336,15 @@ const modelShapes: Check<ModelDecl> = (m, { report, graphs }) => {
           : m.name.span,
         'shape',
         e.message,
+      ),
+    );
+  if (built.graph.nodes.length > MAX_ESTIMATED_NODES)
+    report(
+      diag(
+        m.name.span,
+        'estimates-skipped',
+        `model '${m.name.name}' has ${built.graph.nodes.length - 1} layers: resource estimates are skipped above ${MAX_ESTIMATED_NODES}`,
+        'info',
       ),
     );
 };

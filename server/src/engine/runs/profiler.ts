@@ -6,7 +6,12 @@ import { opText } from '../search/model-text.js';
 
 /** The resource models as the search sees them: deployable (tflm) figures on the run's target. */
 export function estimateOn(graph: ArchGraph, target: TargetConfig): Estimate {
-  return estimate(graph, { convention: 'tflm', core: target.core, clockHz: target.clockHz });
+  return estimate(graph, {
+    convention: 'tflm',
+    core: target.core,
+    clockHz: target.clockHz,
+    ...(target.kernels ? { kernels: target.kernels } : {}),
+  });
 }
 
 export function resourcesOf(e: Estimate): Resources {

@@ -4,13 +4,12 @@ import type {
   Resources,
   RunEvent,
 } from '../../../../protocol/src/run-events.js';
-import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { analyze } from '../language/analyze.js';
 import { AgingEvolution } from '../search/aging-evolution.js';
 import { genotypeToGraph, type Genotype } from '../search/genotype.js';
 import { genotypeFromLayers } from '../search/genotype-from-model.js';
-import { genotypeToModelText } from '../search/model-text.js';
+import { genotypeToModelText, graphOfModelText } from '../search/model-text.js';
 import { violations as violationsOf, type Constraint } from '../search/objectives.js';
 import { ParetoArchive } from '../search/pareto.js';
 import { RandomSearch } from '../search/random-search.js';
@@ -147,6 +146,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
         told.add(c.id);
       }
     }
+    // Results lost to damaged journal lines still used their share of the budget (run-store.ts).
+    evaluated += o.resume.lostEvaluations ?? 0;
     // Proposals that were training when the run stopped: train them again.
     pending = [...strategy.outstanding()];
   }
@@ -412,13 +413,6 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       feasibleTrained,
     };
   }
-}
-
-/** A candidate's graph from its model text (the search prints genotypes so that this round-trips exactly). */
-export function graphOfModelText(text: string): ArchGraph | undefined {
-  const a = analyze(text);
-  const m = a.document.models[0];
-  return m && !a.diagnostics.some((d) => d.severity === 'error') ? a.graphs.get(m) : undefined;
 }
 
 function toResult(c: CandidateSummary): EvaluationResult {

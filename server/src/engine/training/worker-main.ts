@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { initTrainingBackend } from './backend/index.js';
+import { saveTfjsModel } from './saved-model.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -34,23 +33,6 @@ function dataset(job: TrainJob): Promise<Dataset> {
   return d;
 }
 
-async function saveWeights(model: tf.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      await writeFile(
-        join(dir, 'model.json'),
-        JSON.stringify({
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-        }),
-      );
-      await writeFile(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-}
-
 async function run(job: TrainJob): Promise<void> {
   await ready;
   const abort = new AbortController();
@@ -71,7 +53,7 @@ async function run(job: TrainJob): Promise<void> {
       let saved = false;
       try {
         if (job.saveTo) {
-          await saveWeights(model, job.saveTo);
+          await saveTfjsModel(model, job.saveTo);
           saved = true;
         }
       } catch (e) {

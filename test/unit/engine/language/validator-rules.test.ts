@@ -21,6 +21,13 @@ const CASES: readonly { name: string; text: string; expected: string[] }[] = [
     ],
   },
   {
+    name: 'unknown kernel library',
+    text: 'search s {\n  dataset mnist\n  target nucleo-f746zg { kernels refrence }\n  space { }\n}',
+    expected: [
+      "3:34-3:42 error unknown 'refrence': did you mean 'reference'? (kernels takes cmsis-nn or reference)",
+    ],
+  },
+  {
     name: 'unknown unit with a case fix',
     text: 'search s {\n  dataset mnist\n  space { }\n  constraints { ram <= 2 kb }\n}',
     expected: ["4:26-4:28 error unknown unit 'kb': did you mean 'KB'?"],
