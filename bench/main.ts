@@ -1,4 +1,5 @@
 import { benchDatasets } from './datasets.js';
+import { benchHardening } from './hardening.js';
 import { benchLanguage } from './language.js';
 import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
     ['lsp', benchLsp],
+    ['hardening', () => benchHardening()],
     ['resources', benchResources],
     ['search', benchSearch],
     ['datasets', benchDatasets],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ArchGraph } from './engine/arch/graph.js';
 import type { SearchSpace } from './engine/arch/space.js';
 import type { Board } from './engine/boards/catalogue.js';
@@ -121,6 +122,9 @@ class Lru<V> {
   }
 }
 
+/** Cache keys as digests: the structures can be large, and 640 of them stay in memory. */
+const digest = (key: string): string => createHash('sha1').update(key).digest('base64');
+
 function memoisedResources(): ResourceService {
   const estimates = new Lru<Estimate | null>(512);
   const bounds = new Lru<SpaceBounds | null>(128);
@@ -133,7 +137,7 @@ function memoisedResources(): ResourceService {
       // The validator reports the skip (an information diagnostic on the model).
       if (graph.nodes.length > MAX_ESTIMATED_NODES) return undefined;
       // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
-      const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
+      const key = digest(JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]));
       let hit = estimates.get(key);
       if (hit === undefined) {
         try {
@@ -146,7 +150,7 @@ function memoisedResources(): ResourceService {
       return hit ?? undefined;
     },
     spaceBounds(space, peek = false) {
-      const key = JSON.stringify(space);
+      const key = digest(JSON.stringify(space));
       let hit = bounds.get(key);
       if (hit === undefined && !peek) {
         try {

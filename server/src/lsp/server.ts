@@ -25,6 +25,7 @@ import { definition, prepareRename, references, rename } from './navigation.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
 import { DEFAULT_SETTINGS, readSettings, type UnasSettings } from './settings.js';
 import { SIGNATURE_RETRIGGERS, SIGNATURE_TRIGGERS, signatureHelp } from './signature-help.js';
+import { memoryReleaser } from './memory-release.js';
 import { Workspace } from './workspace.js';
 
 /**
@@ -175,9 +176,11 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   );
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
+  const released = memoryReleaser(services.timers);
   documents.onDidClose((e) => {
     workspace.forget(e.document.uri);
     publisher.close(e.document.uri);
+    released(e.document.getText().length);
   });
 
   documents.listen(connection);
