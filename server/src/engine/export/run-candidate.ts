@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateSummary } from '../../../../protocol/src/run-events.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
-import { savedModelProblem } from '../runs/run-folder-checks.js';
+import { readRunBytes, readRunFile, savedModelProblem } from '../runs/run-folder-checks.js';
 import { FILES, loadRun } from '../runs/run-store.js';
 import { graphOfModelText } from '../runs/search-runner.js';
 
@@ -73,7 +73,7 @@ interface SavedModel {
 export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
+    value = JSON.parse(await readRunFile(join(dir, 'model.json')));
   } catch (e) {
     throw new ExportError(`${join(dir, 'model.json')}: unreadable: ${(e as Error).message}`);
   }
@@ -83,8 +83,12 @@ export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
   const json = value as SavedModel;
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(
-    json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))),
-  );
+    json.weightsManifest.flatMap((g) => g.paths).map((p) => readRunBytes(join(dir, p))),
+  ).catch((e: unknown) => {
+    throw new ExportError(
+      `${join(dir, 'model.json')}: a weights file is unreadable: ${(e as Error).message}`,
+    );
+  });
   const all = Buffer.concat(buffers);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
   return tf.loadLayersModel(

@@ -1,3 +1,4 @@
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunEvent } from '../../../../protocol/src/run-events.js';
 import { tensorTooBig } from '../arch/size-limits.js';
@@ -150,3 +151,17 @@ export function savedModelProblem(x: unknown, dir: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Reads a file of a run folder; anything but a regular file is refused with an error coded
+ * `ENOTFILE` (a FIFO would block the reader forever, a folder fails mid-read).
+ */
+export async function readRunBytes(path: string): Promise<Buffer> {
+  const s = await stat(path);
+  if (!s.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });
+  return readFile(path);
+}
+
+/** `readRunBytes` as UTF-8 text. */
+export const readRunFile = async (path: string): Promise<string> =>
+  (await readRunBytes(path)).toString('utf8');
