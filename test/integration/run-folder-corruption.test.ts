@@ -111,6 +111,15 @@ const CASES: [string, (dir: string) => void, Expect][] = [
     { refused: 'settings.json: strategy: not an object' },
   ],
   [
+    'settings.json damaged space',
+    (d) =>
+      put(
+        'settings.json',
+        JSON.stringify({ ...JSON.parse(text(d, 'settings.json')), space: { blocks: 'x' } }),
+      )(d),
+    { refused: 'settings.json: space: not a usable search space' },
+  ],
+  [
     'settings.json hostile name',
     (d) =>
       put('settings.json', JSON.stringify({ ...JSON.parse(text(d, 'settings.json')), name: '../../x' }))(d),
