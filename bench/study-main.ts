@@ -1,10 +1,62 @@
+import { parseArgs } from 'node:util';
 import { runStudy } from './study.js';
+import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } from './study-power.js';
 
-// `npm run study`: prints the comparison as JSON.
-runStudy().then(
+/**
+ * `npm run study [-- OPTIONS]`: prints a comparison as JSON (progress on stderr).
+ *   (default)   search power at equal wall time (bench/study-power.ts):
+ *               --minutes M (per search, default 60)  --seeds 1,2  --variants munas,all
+ *               --correlation N (default 20; 0 = skip)  --final-top N  --final-epochs N  --subset N
+ *               --population N  --sample N (aging evolution; default 40 and 10)
+ *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
+ */
+async function main(): Promise<unknown> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      minutes: { type: 'string' },
+      seeds: { type: 'string' },
+      variants: { type: 'string' },
+      correlation: { type: 'string' },
+      'final-top': { type: 'string' },
+      'final-epochs': { type: 'string' },
+      subset: { type: 'string' },
+      population: { type: 'string' },
+      sample: { type: 'string' },
+      workers: { type: 'string' },
+    },
+  });
+  if (positionals[0] === 'prescreen') return runStudy();
+  if (positionals.length) throw new Error(`unknown study '${positionals[0]}' (prescreen, or none)`);
+  const num = (name: string, v: string | undefined, fallback: number, min: number) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} takes a number ≥ ${min}, not '${v}'`);
+    return n;
+  };
+  const d = DEFAULT_POWER_STUDY;
+  const variants = values.variants?.split(',') ?? [...d.variants];
+  const unknown = variants.filter((v) => !(VARIANT_NAMES as readonly string[]).includes(v));
+  if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')} (${VARIANT_NAMES.join(', ')})`);
+  return runPowerStudy({
+    minutes: num('minutes', values.minutes, d.minutes, 0.1),
+    seeds: values.seeds?.split(',').map((s) => num('seeds', s, 0, 0)) ?? d.seeds,
+    variants: variants as VariantName[],
+    correlation: num('correlation', values.correlation, d.correlation, 0),
+    finalTop: num('final-top', values['final-top'], d.finalTop, 0),
+    finalEpochs: num('final-epochs', values['final-epochs'], d.finalEpochs, 1),
+    subset: num('subset', values.subset, d.subset, 100),
+    population: num('population', values.population, d.population, 2),
+    sample: num('sample', values.sample, d.sample, 1),
+    workers: num('workers', values.workers, d.workers, 1),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+}
+
+main().then(
   (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
   (e: unknown) => {
-    process.stderr.write(`study failed: ${String(e)}\n`);
+    process.stderr.write(`study failed: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = 1;
   },
 );

@@ -3,9 +3,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseJournal } from '../../protocol/src/journal.js';
 import type { RunEvent } from '../../protocol/src/run-events.js';
+import { evaluatedCount, foldRunEvents } from '../../protocol/src/run-state.js';
 import { checkRunEvent } from '../../protocol/src/validate.js';
 
-export interface RunInfo {
+/** A run folder as the runs view lists it. */
+export interface RunFolder {
   readonly dir: string;
   readonly name: string;
   readonly search: string;
@@ -15,9 +17,9 @@ export interface RunInfo {
 }
 
 /** Run folders under `root` (those with a settings.json), newest first. */
-export async function discoverRuns(root: string): Promise<RunInfo[]> {
+export async function discoverRuns(root: string): Promise<RunFolder[]> {
   const names = await readdir(root).catch(() => [] as string[]);
-  const runs: RunInfo[] = [];
+  const runs: RunFolder[] = [];
   for (const name of names) {
     const dir = join(root, name);
     const s = await stat(join(dir, 'settings.json')).catch(() => undefined);
@@ -31,14 +33,9 @@ export async function discoverRuns(root: string): Promise<RunInfo[]> {
     } catch {
       /* listed by folder name */
     }
-    const { events } = await readRunEvents(dir);
-    const evaluated = events.filter(
-      (e) =>
-        e.type === 'candidate-finished' &&
-        (e.candidate.status === 'trained' || e.candidate.status === 'failed') &&
-        e.candidate.testError === undefined,
-    ).length;
-    const finished = events.some((e) => e.type === 'run-finished' && e.reason === 'done');
+    const state = foldRunEvents((await readRunEvents(dir)).events);
+    const evaluated = evaluatedCount(state);
+    const finished = state.finished?.reason === 'done';
     const m = await stat(join(dir, 'events.jsonl')).catch(() => s);
     runs.push({ dir, name, search, modified: m.mtimeMs, evaluated, finished });
   }

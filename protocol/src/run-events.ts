@@ -32,6 +32,7 @@ export interface LayerSummary {
   readonly macs: number;
 }
 
+/** The one constraint shape: the search's own (`Constraint`, with `strict`) and the config's (with `from`) extend it. */
 export interface ConstraintSummary {
   readonly metric: Metric;
   readonly limit: number;
@@ -63,6 +64,10 @@ export interface CandidateSummary {
   readonly fidelity?: 'low' | 'full';
   /** With successive halving: the error after the cheap training. */
   readonly lowFidelityError?: number;
+  /** With weight inheritance: the parent whose trained weights it started from. */
+  readonly inheritedFrom?: number;
+  /** With successive halving: the error at each rung it trained at, cheapest first. */
+  readonly rungErrors?: readonly number[];
 }
 
 export type RunEvent =
@@ -78,6 +83,8 @@ export type RunEvent =
       /** ISO time. */
       readonly time: string;
       readonly resumed: boolean;
+      /** How resources are counted (`unas` = μNAS's accounting); absent in older runs = tflm. */
+      readonly convention?: 'unas' | 'tflm';
     }
   | {
       readonly type: 'candidate-started';
@@ -100,6 +107,13 @@ export type RunEvent =
       readonly hypervolume: number;
       readonly evaluated: number;
     }
+  | {
+      /** The final phase begins: these front members, best validation accuracy first, re-train. */
+      readonly type: 'final-started';
+      readonly ids: readonly number[];
+      readonly epochs: number;
+      readonly time: string;
+    }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
   | {
       readonly type: 'run-finished';
@@ -107,5 +121,3 @@ export type RunEvent =
       readonly message?: string;
       readonly time: string;
     };
-
-export type RunEventType = RunEvent['type'];

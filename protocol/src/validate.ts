@@ -86,6 +86,10 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (!Array.isArray(x.ids) || !x.ids.every(isInt)) return bad('ids');
       if (!isNum(x.hypervolume)) return bad('hypervolume');
       break;
+    case 'final-started':
+      if (!Array.isArray(x.ids) || !x.ids.every(isInt)) return bad('ids');
+      if (!isInt(x.epochs)) return bad('epochs');
+      break;
     case 'log':
       if (!isStr(x.message)) return bad('message');
       break;

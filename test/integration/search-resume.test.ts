@@ -1,53 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../protocol/src/run-events.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
 import { buildOnce } from '../support/build.js';
+import { finishedIds, unasProcess } from '../support/cli-process.js';
 
 const root = join(__dirname, '../..');
 const fixture = join(root, 'test/fixtures/search/tiny-mnist.unas');
 
-/** Runs the real CLI; `killAfter` SIGKILLs it once that many candidates are journalled. */
-function unas(
-  args: string[],
-  killAfter?: number,
-): Promise<{ events: RunEvent[]; code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(root, 'bin/unas.js'), ...args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const events: RunEvent[] = [];
-    let stderr = '';
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    createInterface({ input: p.stdout }).on('line', (line) => {
-      const e = JSON.parse(line) as RunEvent | { type: 'summary' };
-      if (e.type === 'summary') return;
-      events.push(e);
-      if (
-        killAfter !== undefined &&
-        events.filter((x) => x.type === 'candidate-finished').length >= killAfter
-      )
-        p.kill('SIGKILL');
-    });
-    p.on('exit', (code, signal) => resolve({ events, code, signal, stderr }));
-  });
-}
-
-const finishedIds = (events: readonly RunEvent[]) =>
-  events.flatMap((e) =>
-    e.type === 'candidate-finished' &&
-    e.candidate.status !== 'rejected' &&
-    e.candidate.testError === undefined
-      ? [e.candidate.id]
-      : [],
-  );
+const unas = unasProcess;
 
 describe('search: kill -9 and resume', () => {
   beforeAll(async () => {

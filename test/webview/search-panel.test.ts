@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostToPanel } from '../../protocol/src/panel-messages.js';
 import type { CandidateSummary, RunEvent } from '../../protocol/src/run-events.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../webview/src/format.js';
+import { kneeIds, kneeOf } from '../../webview/src/selectors.js';
 import { generateRunStream } from '../support/run-stream.js';
 import {
   buildWebview,
@@ -33,6 +34,14 @@ const finished = events.flatMap((e) => (e.type === 'candidate-finished' ? [e.can
 const byId = new Map(finished.map((c) => [c.id, c]));
 const lastFront = events.flatMap((e) => (e.type === 'front' ? [e] : [])).at(-1);
 const frontIds = [...(lastFront?.ids ?? [])].sort((a, b) => a - b);
+const frontMembers = frontIds.map((id) => byId.get(id) as CandidateSummary);
+const kneeOnRam = kneeOf(
+  staircase(frontMembers, 'ram').map((id) => ({
+    id,
+    x: byId.get(id)!.resources.ram,
+    y: byId.get(id)!.error!,
+  })),
+);
 
 const batches = (list: readonly RunEvent[], size: number): HostToPanel[] => {
   const out: HostToPanel[] = [];
@@ -128,8 +137,10 @@ describe('search panel (Chromium, strict CSP)', () => {
         frontIds.map((id) => byId.get(id) as CandidateSummary),
         'ram',
       ).length,
+      knee: kneeOnRam === undefined ? 0 : 1,
       selected: 0,
     });
+    expect(d.pareto.knee).toBe(kneeOnRam);
     expect(d.pareto.datasets.infeasible).toBeGreaterThan(10);
     expect(d.pareto.front).toEqual(frontIds);
     expect(d.pareto.step).toEqual(
@@ -288,6 +299,67 @@ describe('search panel (Chromium, strict CSP)', () => {
     await page.screenshot({ path: join(out, 'panel-dark.png'), fullPage: true });
     await page.locator('section.pareto').screenshot({ path: join(out, 'pareto-dark.png') });
     await page.locator('section.details').screenshot({ path: join(out, 'details-dark.png') });
+    await expectClean(panel);
+  });
+
+  it('chooses from the front: filter, knees, parallel coordinates, side-by-side comparison', async () => {
+    // Knees: one per resource objective of the run, marked in the table and drawn in the explorer.
+    const knees = kneeIds(frontMembers, ['ram', 'flash', 'macs']);
+    expect(knees.length).toBeGreaterThan(0);
+    let d = await debug(page);
+    expect(d.explorer.axes).toEqual(['error', 'ram', 'flash', 'macs']);
+    expect([...d.explorer.lines].sort((a, b) => a - b)).toEqual(
+      [...new Set([...frontIds, chosen])].sort((a, b) => a - b),
+    );
+    expect([...d.explorer.knees].sort((a, b) => a - b)).toEqual(knees);
+    expect(await page.locator('svg.parallel polyline.pc-knee').count()).toBe(knees.length);
+
+    // Filter the table to feasible candidates.
+    await page.locator('vscode-single-select.filter-select').click();
+    await page
+      .locator('vscode-single-select.filter-select')
+      .getByRole('option', { name: 'Feasible', exact: true })
+      .click();
+    await rendered(page);
+    d = await debug(page);
+    const feasible = finished.filter((c) => c.status === 'trained' && c.feasible).length;
+    expect(d.table.pages).toBe(Math.ceil(feasible / 50));
+    expect(d.table.ids.every((id) => byId.get(id)!.feasible)).toBe(true);
+    expect(await page.locator('section.table-card vscode-badge').textContent()).toBe(`${feasible} of 300`);
+
+    // Pin the selected candidate, then select a knee by clicking its line: side by side.
+    await page.locator('vscode-button', { hasText: 'Pin to compare' }).click();
+    const knee = knees.find((k) => k !== chosen)!;
+    await page.locator(`svg.parallel polyline[data-id="${knee}"]`).dispatchEvent('click');
+    await rendered(page);
+    d = await debug(page);
+    expect(d.selected).toBe(knee);
+    expect(d.compare.ids).toEqual([knee, chosen]);
+    const error = d.compare.rows.find((r) => r[0] === 'Validation error')!;
+    const a = byId.get(knee)!.error!;
+    const b = byId.get(chosen)!.error!;
+    expect(error).toEqual([
+      'Validation error',
+      formatPercent(a),
+      formatPercent(b),
+      a < b ? 'a' : b < a ? 'b' : '=',
+    ]);
+    expect(await page.locator('section.compare td.better').count()).toBeGreaterThan(0);
+    await page.locator('section.compare').screenshot({ path: join(out, 'compare.png') });
+    await page.locator('section.explorer').screenshot({ path: join(out, 'explorer.png') });
+
+    // Back to where the next test expects the panel: the chosen candidate, all candidates, nothing pinned.
+    await page.locator('vscode-button', { hasText: 'Unpin' }).click();
+    await page.locator('vscode-single-select.filter-select').click();
+    await page
+      .locator('vscode-single-select.filter-select')
+      .getByRole('option', { name: 'All candidates', exact: true })
+      .click();
+    await page.locator(`svg.parallel polyline[data-id="${chosen}"]`).dispatchEvent('click');
+    await rendered(page);
+    d = await debug(page);
+    expect(d.compare.ids).toEqual([]);
+    expect(d.selected).toBe(chosen);
     await expectClean(panel);
   });
 

@@ -62,3 +62,25 @@ export function button(
   if (options.secondary) el.setAttribute('secondary', '');
   return el;
 }
+
+/** A vscode-single-select of `options` (value, label). */
+export function singleSelect(
+  label: string,
+  cls: string,
+  options: readonly (readonly [string, string])[],
+): HTMLElement & { value: string } {
+  return h(
+    'vscode-single-select',
+    { attrs: { 'aria-label': label, class: cls } },
+    options.map(([value, text]) => h('vscode-option', { text, attrs: { value } })),
+  ) as HTMLElement & { value: string };
+}
+
+/** Shows `value` in a single select: it reads its options' `selected` attributes when they are slotted, its `value` after. */
+export function showSelected(select: HTMLElement & { value: string }, value: string): void {
+  for (const option of select.children) {
+    const on = option.getAttribute('value') === value;
+    if (option.hasAttribute('selected') !== on) option.toggleAttribute('selected', on);
+  }
+  if (select.value !== value) select.value = value;
+}

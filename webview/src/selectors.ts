@@ -1,6 +1,8 @@
-import type { CandidateSummary } from '../../protocol/src/run-events.js';
-import type { AppendLog } from './append-log.js';
-import type { ResourceAxis, RunState, Sort, SortKey } from './store.js';
+import type { CandidateSummary, Metric } from '../../protocol/src/run-events.js';
+import type { AppendLog } from '../../protocol/src/append-log.js';
+import type { CandidateFilter, RunState, Sort, SortKey } from './store.js';
+
+export { kneeIds, kneeOf, plotPoint, staircase, type XY } from '../../protocol/src/front-knees.js';
 
 /** Pure derivations from the state, memoised by the views on the identities they read. */
 
@@ -48,20 +50,43 @@ function sortValue(c: CandidateSummary, key: SortKey): number | undefined {
 }
 
 /**
- * Positions into the candidate log in table order. Missing values (no error yet) sort last in both
- * directions; ties by id. O(n log n) — the views call it once per change of log or sort.
+ * Whether a candidate passes the panel's filter: `feasible` = trained within every hard limit;
+ * `full` = trained at full fidelity (not stopped at a cheap rung of successive halving); `final` =
+ * re-trained in the final phase and measured on the test set.
  */
-export function sortedOrder(log: AppendLog<CandidateSummary>, sort: Sort): number[] {
+export function passesFilter(c: CandidateSummary, filter: CandidateFilter | undefined): boolean {
+  switch (filter ?? 'all') {
+    case 'all':
+      return true;
+    case 'feasible':
+      return c.status === 'trained' && c.feasible;
+    case 'full':
+      return c.status === 'trained' && c.fidelity !== 'low';
+    case 'final':
+      return c.testError !== undefined;
+  }
+}
+
+/**
+ * Positions into the candidate log in table order, of the candidates that pass `filter`. Missing
+ * values (no error yet) sort last in both directions; ties by id. O(n log n) — the views call it
+ * once per change of log, sort or filter.
+ */
+export function sortedOrder(
+  log: AppendLog<CandidateSummary>,
+  sort: Sort,
+  filter?: CandidateFilter,
+): number[] {
   const n = log.length;
   const keys = new Float64Array(n);
   const ids = new Float64Array(n);
-  const order: number[] = new Array(n);
+  const order: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = log.items[i] as CandidateSummary;
     const v = sortValue(c, sort.key);
     keys[i] = v === undefined || Number.isNaN(v) ? NaN : v;
     ids[i] = c.id;
-    order[i] = i;
+    if (passesFilter(c, filter)) order.push(i);
   }
   const sign = sort.dir === 'asc' ? 1 : -1;
   order.sort((a, b) => {
@@ -76,30 +101,33 @@ export function sortedOrder(log: AppendLog<CandidateSummary>, sort: Sort): numbe
   return order;
 }
 
-export interface XY {
-  readonly x: number;
-  readonly y: number;
-  readonly id: number;
+/** A candidate's value of an objective (error, or a resource); undefined before it is trained. */
+export function objectiveValue(c: CandidateSummary, m: Metric): number | undefined {
+  return m === 'error' ? c.error : c.resources[m];
 }
 
-/**
- * The minimisation staircase of `points`: those no other point beats on both x and y, ordered by x
- * (so y falls). O(k log k).
- */
-export function staircase(points: readonly XY[]): XY[] {
-  const sorted = [...points].sort((a, b) => a.x - b.x || a.y - b.y || a.id - b.id);
-  const out: XY[] = [];
-  let bestY = Infinity;
-  for (const p of sorted) {
-    if (p.y < bestY) {
-      out.push(p);
-      bestY = p.y;
-    }
-  }
-  return out;
+export interface ParallelCoordinates {
+  /** Per objective, the range of the shown candidates. */
+  readonly ranges: readonly { readonly metric: Metric; readonly min: number; readonly max: number }[];
+  /** Per candidate, each objective scaled to [0, 1] over its range (0 = best). */
+  readonly lines: readonly { readonly id: number; readonly values: readonly number[] }[];
 }
 
-/** Plot coordinates of a candidate for the chosen resource, or none when it has no error. */
-export function plotPoint(c: CandidateSummary, axis: ResourceAxis): XY | undefined {
-  return c.error === undefined ? undefined : { x: c.resources[axis], y: c.error, id: c.id };
+/** Parallel coordinates over `objectives` of the trained candidates among `cands`. */
+export function parallelCoordinates(
+  cands: readonly CandidateSummary[],
+  objectives: readonly Metric[],
+): ParallelCoordinates {
+  const trained = cands.filter((c) => objectives.every((m) => objectiveValue(c, m) !== undefined));
+  const ranges = objectives.map((metric) => {
+    const vs = trained.map((c) => objectiveValue(c, metric)!);
+    return { metric, min: vs.length ? Math.min(...vs) : 0, max: vs.length ? Math.max(...vs) : 0 };
+  });
+  const lines = trained.map((c) => ({
+    id: c.id,
+    values: ranges.map((r) =>
+      r.max > r.min ? (objectiveValue(c, r.metric)! - r.min) / (r.max - r.min) : 0.5,
+    ),
+  }));
+  return { ranges, lines };
 }

@@ -4,7 +4,7 @@ import type { ResourceAxis, Sort } from './store.js';
  * The read-only hook the browser tests use (`window.__unasPanel`). Its types (and the plot's dataset
  * names) live here, free of DOM types, so tests compiled without the DOM library can import them.
  */
-export const PARETO_KINDS = ['feasible', 'infeasible', 'front', 'step', 'selected'] as const;
+export const PARETO_KINDS = ['feasible', 'infeasible', 'front', 'step', 'knee', 'selected'] as const;
 export type ParetoKind = (typeof PARETO_KINDS)[number];
 
 export interface ParetoDebug {
@@ -15,6 +15,8 @@ export interface ParetoDebug {
   readonly front: readonly number[];
   /** Ids joined by the step line, by increasing resource. */
   readonly step: readonly number[];
+  /** The knee of the step line, if it has one. */
+  readonly knee?: number;
   /** Constraint lines: the limit and where it is drawn (CSS px in the canvas; absent when off the chart). */
   readonly constraints: readonly {
     readonly axis: 'x' | 'y';
@@ -49,6 +51,23 @@ export interface TableDebug {
   readonly page: number;
   readonly pages: number;
   readonly sort: Sort;
+  /** Ids of the visible rows marked as knees of the front. */
+  readonly knees: readonly number[];
+}
+
+export interface ExplorerDebug {
+  /** Objectives, one axis each. */
+  readonly axes: readonly string[];
+  /** Ids drawn as lines. */
+  readonly lines: readonly number[];
+  readonly knees: readonly number[];
+}
+
+export interface CompareDebug {
+  /** [selected, pinned] when both are shown side by side. */
+  readonly ids: readonly number[];
+  /** Per row: label, the two values, and which side is better (`a`, `b`, or `=`). */
+  readonly rows: readonly (readonly [string, string, string, string])[];
 }
 
 export interface DetailsDebug {
@@ -81,6 +100,8 @@ export interface PanelDebug {
   readonly candidates: number;
   readonly selected?: number;
   readonly progress: ProgressDebug;
+  readonly explorer: ExplorerDebug;
+  readonly compare: CompareDebug;
   readonly pareto: ParetoDebug;
   readonly history: HistoryDebug;
   readonly table: TableDebug;

@@ -96,7 +96,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
       const t = r.estimate.totals;
       lines.push(
         `int8: ${formatBytes(r.int8.fileBytes)} file (estimate ${formatBytes(t.flash)}; weights, biases and quantisation parameters ${formatBytes(r.int8.payloadBytes)}, as estimated)`,
-        `      arena ${formatBytes(t.arena.total)} estimated → declare ${r.int8.arenaSize} B · peak RAM ${formatBytes(t.peakRam)} · ${formatCount(t.macs)} MACs`,
+        `      arena ${formatBytes(t.arena.total)} estimated → declare ${r.int8.arenaSize} B (64-bit host: ${r.int8.arenaSizeHost64} B) · peak RAM ${formatBytes(t.peakRam)} · ${formatCount(t.macs)} MACs`,
         `      input int8 = round(x / ${r.int8.input.scale.toPrecision(6)}) ${signed(r.int8.input.zeroPoint)} for x = pixel / 255${r.int8.input.zeroPoint === -128 ? ' (i.e. pixel − 128)' : ''}; output x = (q ${signed(-r.int8.output.zeroPoint)}) × ${r.int8.output.scale.toPrecision(6)}`,
         `      calibrated on ${r.int8.calibrationImages} training images`,
       );

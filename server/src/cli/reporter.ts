@@ -13,6 +13,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
   let started = Date.now();
   let status = '';
   const training = new Map<number, string>();
+  let final: { total: number; done: number } | undefined;
   const print = (line: string) => {
     if (mode === 'tty' && status) io.stdout.write('\r\x1b[2K');
     io.stdout.write(`${line}\n`);
@@ -35,7 +36,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
         budget = e.budget;
         started = Date.now();
         print(
-          `${e.resumed ? 'resuming' : 'search'} ${e.search}: ${e.budget} candidates, ${e.workers} worker(s), backend ${e.backend}\nrun folder: ${e.run}`,
+          `${e.resumed ? 'resuming' : 'search'} ${e.search}: ${e.budget} candidates, ${e.workers} worker(s), backend ${e.backend}, resources in the ${e.convention ?? 'tflm'} convention\nrun folder: ${e.run}`,
         );
         break;
       case 'candidate-started':
@@ -53,7 +54,10 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
         const c = e.candidate;
         training.delete(c.id);
         if (c.testError !== undefined) {
-          print(`front #${c.id}: test accuracy ${(100 * (1 - c.testError)).toFixed(2)}%`);
+          if (final) done = ++final.done;
+          print(
+            `${final ? `[final ${final.done}/${final.total}] ` : ''}front #${c.id}: test accuracy ${(100 * (1 - c.testError)).toFixed(2)}%`,
+          );
           break;
         }
         if (c.status === 'trained' || c.status === 'failed') done++;
@@ -74,6 +78,14 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
         print(
           `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
         );
+        break;
+      case 'final-started':
+        final = { total: e.ids.length, done: 0 };
+        // The progress bar now counts the final phase.
+        budget = e.ids.length;
+        done = 0;
+        started = Date.now();
+        print(`final phase: re-training #${e.ids.join(', #')} for ${e.epochs} epochs`);
         break;
       case 'log':
         print(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}`);

@@ -9,7 +9,7 @@ import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-
 import { runSearch } from '../engine/runs/search-runner.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
-import { frontJson, frontTable } from './front-table.js';
+import { frontTable } from './front-table.js';
 import { EXIT, type CliIo } from './io.js';
 import { createReporter } from './reporter.js';
 import { formatDiagnostics, readSource } from './source.js';
@@ -103,18 +103,15 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
       finalRetrain: !args.noFinal,
       baseDir,
     });
+    // With --json the event stream is the whole output (its `front` and `run-finished` events end it).
     if (!args.json) {
       io.stdout.write(
-        `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen):\n`,
+        `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen; resources in the ${config.convention ?? 'tflm'} convention):\n`,
       );
       io.stdout.write(
         `${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`,
       );
       io.stdout.write(`saved in ${relative(io.cwd, store.dir) || store.dir}\n`);
-    } else {
-      io.stdout.write(
-        `${JSON.stringify({ type: 'summary', reason: summary.reason, evaluated: summary.evaluated, hypervolume: summary.hypervolume, screenedOut: summary.screenedOut, front: frontJson(summary.front), run: store.dir })}\n`,
-      );
     }
     // Every candidate failing is a failed run, whatever the strategy made of it.
     if (summary.reason === 'done' && summary.evaluated > 0 && summary.front.length === 0) {

@@ -1,8 +1,15 @@
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
-import { button, h, setAttrs, setText, show } from '../dom.js';
+import { button, h, setAttrs, setText, show, showSelected, singleSelect } from '../dom.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../format.js';
 import { sortedOrder } from '../selectors.js';
-import { PAGE_SIZE, type PanelState, type Sort, type SortKey } from '../store.js';
+import {
+  CANDIDATE_FILTERS,
+  PAGE_SIZE,
+  type CandidateFilter,
+  type PanelState,
+  type Sort,
+  type SortKey,
+} from '../store.js';
 import type { Intents } from './intents.js';
 import type { TableDebug } from '../test-hook.js';
 
@@ -17,10 +24,17 @@ const COLUMNS: readonly { readonly key: SortKey; readonly label: string; readonl
   { key: 'feasible', label: 'Feasible', numeric: false },
 ];
 
-function cellText(c: CandidateSummary, key: SortKey): string {
+const FILTER_LABELS: Readonly<Record<CandidateFilter, string>> = {
+  all: 'All candidates',
+  feasible: 'Feasible',
+  full: 'Full fidelity',
+  final: 'Final-trained',
+};
+
+function cellText(c: CandidateSummary, key: SortKey, knee: boolean): string {
   switch (key) {
     case 'id':
-      return String(c.id);
+      return knee ? `◆ ${c.id}` : String(c.id);
     case 'status':
       return c.status;
     case 'error':
@@ -51,7 +65,9 @@ export class CandidateTable {
   private readonly prev: HTMLElement;
   private readonly next: HTMLElement;
   private readonly empty: HTMLElement;
-  private orderMemo: { items: unknown; length: number; sort: Sort; order: number[] } | undefined;
+  private readonly filter: HTMLElement & { value: string };
+  private orderMemo:
+    { items: unknown; length: number; sort: Sort; filter: unknown; order: number[] } | undefined;
   private memo: readonly unknown[] = [];
   private page = 0;
   private pages = 1;
@@ -85,6 +101,15 @@ export class CandidateTable {
       tbody,
     ]);
     this.count = h('vscode-badge', { attrs: { variant: 'counter' }, text: '0' });
+    this.filter = singleSelect(
+      'Show',
+      'filter-select',
+      CANDIDATE_FILTERS.map((f) => [f, FILTER_LABELS[f]] as const),
+    );
+    this.filter.addEventListener('change', () => {
+      const f = this.filter.value as CandidateFilter;
+      if ((CANDIDATE_FILTERS as readonly string[]).includes(f)) this.intents.setFilter(f);
+    });
     this.pageLabel = h('span', { class: 'page-label', attrs: { 'aria-live': 'polite' } });
     this.prev = button('Previous', { icon: 'chevron-left', secondary: true, class: 'page-prev' });
     this.next = button('Next', { icon: 'chevron-right', secondary: true, class: 'page-next' });
@@ -96,6 +121,7 @@ export class CandidateTable {
         h('header', { class: 'card-head' }, [
           h('h2', { text: 'Candidates', attrs: { id: 'candidates-title' } }),
           this.count,
+          h('label', { class: 'axis-label' }, [h('span', { text: 'Show' }), this.filter]),
         ]),
         h('div', { class: 'table-scroll' }, [table]),
         this.empty,
@@ -136,10 +162,12 @@ export class CandidateTable {
   order(state: PanelState): number[] {
     const log = state.run.candidates;
     const sort = state.ui.sort;
+    const filter = state.ui.filter;
     const m = this.orderMemo;
-    if (m && m.items === log.items && m.length === log.length && m.sort === sort) return m.order;
-    const order = sortedOrder(log, sort);
-    this.orderMemo = { items: log.items, length: log.length, sort, order };
+    if (m && m.items === log.items && m.length === log.length && m.sort === sort && m.filter === filter)
+      return m.order;
+    const order = sortedOrder(log, sort, filter);
+    this.orderMemo = { items: log.items, length: log.length, sort, filter, order };
     return order;
   }
 
@@ -151,16 +179,18 @@ export class CandidateTable {
     return pos < 0 ? undefined : Math.floor(pos / PAGE_SIZE);
   }
 
-  render(state: PanelState): void {
+  render(state: PanelState, knees: readonly number[] = []): void {
     const { run, ui } = state;
     const order = this.order(state);
-    const memo = [order, ui.page, ui.selected, ui.sort];
+    const memo = [order, ui.page, ui.selected, ui.sort, knees];
     if (memo.every((m, i) => m === this.memo[i])) return;
     this.memo = memo;
 
     const n = order.length;
     this.pages = Math.max(1, Math.ceil(n / PAGE_SIZE));
     this.page = Math.min(ui.page, this.pages - 1);
+    const filter = ui.filter ?? 'all';
+    showSelected(this.filter, filter);
     const start = this.page * PAGE_SIZE;
     COLUMNS.forEach((col, i) => {
       const active = ui.sort.key === col.key;
@@ -180,14 +210,18 @@ export class CandidateTable {
       const c = run.candidates.items[at] as CandidateSummary;
       row.hidden = false;
       const selected = c.id === ui.selected;
+      const knee = knees.includes(c.id);
       setAttrs(row, {
         'data-id': c.id,
         'aria-selected': selected ? 'true' : 'false',
-        class: `${selected ? 'selected ' : ''}status-${c.status}${c.feasible ? '' : ' infeasible'}`,
+        class: `${selected ? 'selected ' : ''}status-${c.status}${c.feasible ? '' : ' infeasible'}${knee ? ' knee' : ''}`,
+        title: knee
+          ? 'A knee of the front: where trading more resources stops buying much accuracy'
+          : undefined,
       });
-      COLUMNS.forEach((col, i) => setText(row.cells[i] as HTMLTableCellElement, cellText(c, col.key)));
+      COLUMNS.forEach((col, i) => setText(row.cells[i] as HTMLTableCellElement, cellText(c, col.key, knee)));
     }
-    setText(this.count, String(n));
+    setText(this.count, filter === 'all' ? String(n) : `${n} of ${run.candidates.length}`);
     setText(
       this.pageLabel,
       n === 0
@@ -197,6 +231,12 @@ export class CandidateTable {
     setAttrs(this.prev, { disabled: this.page === 0 });
     setAttrs(this.next, { disabled: this.page >= this.pages - 1 });
     show(this.empty, n === 0);
+    setText(
+      this.empty,
+      run.candidates.length && n === 0
+        ? `No ${FILTER_LABELS[filter].toLowerCase()} candidates yet.`
+        : 'No finished candidates yet.',
+    );
   }
 
   debug(): TableDebug {
@@ -208,6 +248,9 @@ export class CandidateTable {
       page: this.page,
       pages: this.pages,
       sort: (this.memo[3] as Sort | undefined) ?? { key: 'id', dir: 'asc' },
+      knees: visible
+        .filter((r) => r.classList.contains('knee'))
+        .map((r) => Number(r.getAttribute('data-id'))),
     };
   }
 }

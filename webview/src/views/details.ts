@@ -32,6 +32,7 @@ export class DetailsView {
   private readonly openButton: HTMLElement;
   private readonly exportButton: HTMLElement;
   private readonly retrainButton: HTMLElement;
+  private readonly pinButton: HTMLElement;
   private readonly curve: Chart<'scatter', { x: number; y: number }[]>;
   private shown: CandidateSummary | undefined;
   /** NaN until the first render, so that it runs. */
@@ -72,6 +73,7 @@ export class DetailsView {
       attrs: { type: 'number', min: 1, max: 10000, value: 20, 'aria-label': 'Epochs', class: 'epochs-field' },
     }) as HTMLElement & { value: string };
     this.retrainButton = button('Re-train longer', { icon: 'debug-restart', secondary: true });
+    this.pinButton = button('Pin to compare', { icon: 'pin', secondary: true, class: 'pin' });
 
     const layerTable = h('table', { class: 'layers' }, [
       h('thead', {}, [
@@ -91,6 +93,7 @@ export class DetailsView {
       this.problems,
       h('div', { class: 'actions' }, [
         this.openButton,
+        this.pinButton,
         h('span', { class: 'action-group' }, [this.format, this.exportButton]),
         h('span', { class: 'action-group' }, [
           this.epochs,
@@ -124,6 +127,7 @@ export class DetailsView {
       if (Number.isInteger(epochs) && epochs >= 1 && epochs <= 10000)
         this.intents.retrain(this.shown.id, epochs);
     });
+    this.pinButton.addEventListener('click', () => this.shown && this.intents.compare(this.shown.id));
     this.origin.addEventListener('click', (e) => {
       const parent = (e.target as Element).closest('[data-parent]')?.getAttribute('data-parent');
       if (parent) this.intents.select(Number(parent), 'details');
@@ -180,6 +184,10 @@ export class DetailsView {
       }),
       ...(state.run.front.includes(c.id)
         ? [h('vscode-badge', { text: 'on the front', class: 'badge-front' })]
+        : []),
+      ...(c.fidelity === 'low' ? [h('vscode-badge', { text: 'cheap rung only', class: 'badge-low' })] : []),
+      ...(c.inheritedFrom !== undefined
+        ? [h('vscode-badge', { text: `inherited from #${c.inheritedFrom}`, class: 'badge-inherited' })]
         : []),
     ]);
     replaceChildren(

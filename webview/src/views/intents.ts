@@ -1,4 +1,4 @@
-import type { ResourceAxis, SortKey } from '../store.js';
+import type { CandidateFilter, ResourceAxis, SortKey } from '../store.js';
 
 /** What the views can ask for; main.ts turns each into reducer actions and/or messages to the host. */
 export interface Intents {
@@ -6,6 +6,9 @@ export interface Intents {
   setAxis(axis: ResourceAxis): void;
   sortBy(key: SortKey): void;
   setPage(page: number): void;
+  setFilter(filter: CandidateFilter): void;
+  /** Pins a candidate to compare with the selected one (undefined: unpins). */
+  compare(id: number | undefined): void;
   openAsModel(id: number): void;
   exportModel(id: number, format: 'tflite' | 'c' | 'tfjs'): void;
   retrain(id: number, epochs: number): void;

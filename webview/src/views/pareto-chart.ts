@@ -1,8 +1,8 @@
 import type { ChartDataset, TooltipItem } from 'chart.js';
 import type { CandidateSummary, ConstraintSummary } from '../../../protocol/src/run-events.js';
-import { h, setText, show } from '../dom.js';
+import { h, setText, show, showSelected, singleSelect } from '../dom.js';
 import { formatMetric, formatRoundPercent, METRIC_LABELS } from '../format.js';
-import { staircase, type XY } from '../selectors.js';
+import { kneeOf, staircase, type XY } from '../selectors.js';
 import { RESOURCE_AXES, findCandidate, type PanelState, type ResourceAxis } from '../store.js';
 import { PARETO_KINDS, type ParetoDebug, type ParetoKind } from '../test-hook.js';
 import { withAlpha } from '../color.js';
@@ -40,11 +40,11 @@ export class ParetoView {
     theme: Theme,
   ) {
     this.theme = theme;
-    this.select = h(
-      'vscode-single-select',
-      { attrs: { 'aria-label': 'Resource axis', class: 'axis-select' } },
-      RESOURCE_AXES.map((a) => h('vscode-option', { text: METRIC_LABELS[a], attrs: { value: a } })),
-    ) as HTMLElement & { value: string };
+    this.select = singleSelect(
+      'Resource axis',
+      'axis-select',
+      RESOURCE_AXES.map((a) => [a, METRIC_LABELS[a]] as const),
+    );
     this.select.addEventListener('change', () => {
       const axis = this.select.value as ResourceAxis;
       if ((RESOURCE_AXES as readonly string[]).includes(axis)) this.intents.setAxis(axis);
@@ -97,7 +97,9 @@ export class ParetoView {
           },
           tooltip: {
             filter: (item) =>
-              kindOf(item.datasetIndex) !== 'step' && kindOf(item.datasetIndex) !== 'selected',
+              kindOf(item.datasetIndex) !== 'step' &&
+              kindOf(item.datasetIndex) !== 'selected' &&
+              kindOf(item.datasetIndex) !== 'knee',
             callbacks: {
               title: (items) => items.map((i) => this.title(i)).slice(0, 1),
               label: (item) => this.tooltip(item),
@@ -164,13 +166,15 @@ export class ParetoView {
     for (const c of untrained)
       infeasible.push({ x: edge(c.resources[axis]), y: yMax, id: c.id, untrained: true });
     const step = staircase(front);
+    const kneeId = kneeOf(step);
+    const knee = step.filter((p) => p.id === kneeId);
     const sel = findCandidate(run, ui.selected);
     const selected: PlotPoint[] = [];
     if (sel?.error !== undefined) selected.push({ x: sel.resources[axis], y: sel.error, id: sel.id });
     else if (sel && !sel.feasible && sel.status !== 'failed')
       selected.push({ x: edge(sel.resources[axis]), y: yMax, id: sel.id, untrained: true });
 
-    const data: Record<ParetoKind, PlotPoint[]> = { feasible, infeasible, front, step, selected };
+    const data: Record<ParetoKind, PlotPoint[]> = { feasible, infeasible, front, step, knee, selected };
     PARETO_KINDS.forEach((kind, i) => {
       const ds = this.chart.data.datasets[i];
       if (ds) ds.data = data[kind];
@@ -194,13 +198,8 @@ export class ParetoView {
     setText(this.canvas, `${plotted} candidates plotted, ${front.length} on the front`);
   }
 
-  /** The select reads its options' `selected` attributes when they are slotted, its `value` after. */
   private showAxis(axis: ResourceAxis): void {
-    for (const option of this.select.children) {
-      const on = option.getAttribute('value') === axis;
-      if (option.hasAttribute('selected') !== on) option.toggleAttribute('selected', on);
-    }
-    if (this.select.value !== axis) this.select.value = axis;
+    showSelected(this.select, axis);
   }
 
   applyTheme(theme: Theme): void {
@@ -251,6 +250,16 @@ export class ParetoView {
         pointHitRadius: 0,
         order: 2,
       },
+      knee: {
+        label: 'Knee',
+        pointStyle: 'rectRot',
+        backgroundColor: t.yellow,
+        borderColor: t.foreground,
+        borderWidth: 1.5,
+        pointRadius: 7,
+        pointHoverRadius: 8,
+        order: 0.5,
+      },
       selected: {
         label: '',
         backgroundColor: 'transparent',
@@ -292,6 +301,7 @@ export class ParetoView {
       datasets: Object.fromEntries(PARETO_KINDS.map((k, i) => [k, count(i)])) as Record<ParetoKind, number>,
       front: ids(PARETO_KINDS.indexOf('front')).sort((a, b) => a - b),
       step: ids(PARETO_KINDS.indexOf('step')),
+      ...(count(PARETO_KINDS.indexOf('knee')) ? { knee: ids(PARETO_KINDS.indexOf('knee'))[0]! } : {}),
       constraints: this.lines.map((l, i) => ({
         axis: l.axis,
         value: l.value,
@@ -314,7 +324,8 @@ export class ParetoView {
   /** Page coordinates of a candidate's point (CSS pixels), for tests that click it. */
   pointPosition(id: number): { x: number; y: number } | undefined {
     for (let d = 0; d < PARETO_KINDS.length; d++) {
-      if (PARETO_KINDS[d] === 'step' || PARETO_KINDS[d] === 'selected') continue;
+      if (PARETO_KINDS[d] === 'step' || PARETO_KINDS[d] === 'selected' || PARETO_KINDS[d] === 'knee')
+        continue;
       const i = this.chart.data.datasets[d]?.data.findIndex((p) => p.id === id) ?? -1;
       if (i < 0) continue;
       const el = this.chart.getDatasetMeta(d).data[i];

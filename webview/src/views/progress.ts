@@ -1,8 +1,8 @@
-import { last } from '../append-log.js';
+import { last } from '../../../protocol/src/append-log.js';
 import { h, replaceChildren, setAttrs, setText, show } from '../dom.js';
 import { formatDuration, formatPercent } from '../format.js';
 import { progress } from '../selectors.js';
-import type { PanelState, TrainingSlot } from '../store.js';
+import { findCandidate, type PanelState, type TrainingSlot } from '../store.js';
 import type { ProgressDebug } from '../test-hook.js';
 
 /**
@@ -17,7 +17,10 @@ export class ProgressView {
   private readonly title: HTMLElement;
   private readonly state: HTMLElement;
   private readonly bar: HTMLElement;
-  private readonly stats: Record<'done' | 'rate' | 'eta' | 'backend' | 'outcome' | 'front', HTMLElement>;
+  private readonly stats: Record<
+    'done' | 'rate' | 'eta' | 'backend' | 'convention' | 'outcome' | 'front' | 'final',
+    HTMLElement
+  >;
   private readonly training: HTMLElement;
   private readonly logs: HTMLElement;
   private memo: readonly unknown[] = [];
@@ -37,16 +40,20 @@ export class ProgressView {
       rate: stat('rate'),
       eta: stat('eta'),
       backend: stat('backend'),
+      convention: stat('convention'),
       outcome: stat('outcome'),
       front: stat('front'),
+      final: stat('final'),
     };
     const labels: Record<keyof typeof this.stats, string> = {
       done: 'Candidates',
       rate: 'Rate',
       eta: 'ETA',
       backend: 'Backend',
+      convention: 'Resources',
       outcome: 'Outcome',
       front: 'Front',
+      final: 'Final phase',
     };
     this.training = h('ul', { class: 'training', attrs: { 'aria-label': 'Training now' } });
     this.logs = h('ul', { class: 'logs', attrs: { 'aria-label': 'Warnings' } });
@@ -80,6 +87,7 @@ export class ProgressView {
       run.finished,
       run.logs,
       run.counts,
+      run.final,
     ];
     if (memo.every((m, i) => m === this.memo[i])) return;
     this.memo = memo;
@@ -117,6 +125,21 @@ export class ProgressView {
       this.stats.backend,
       `${info.backend} · ${info.workers} worker${info.workers === 1 ? '' : 's'}${info.resumed ? ' · resumed' : ''}`,
     );
+    setText(
+      this.stats.convention,
+      info.convention === 'unas'
+        ? 'unas convention (μNAS: 1 B parameters, input excluded)'
+        : 'tflm convention (deployable int8 TFLite Micro)',
+    );
+    const fin = run.final;
+    show(this.stats.final.parentElement!, fin !== undefined);
+    if (fin) {
+      const done = fin.ids.filter((id) => findCandidate(run, id)?.testError !== undefined).length;
+      setText(
+        this.stats.final,
+        `${done} / ${fin.ids.length} re-trained on the whole training set (${fin.epochs} epochs)`,
+      );
+    }
     const c = run.counts;
     setText(this.stats.outcome, `${c.trained} trained · ${c.failed} failed · ${c.rejected} rejected`);
     const hv = last(run.hypervolume);

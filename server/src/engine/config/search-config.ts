@@ -2,8 +2,10 @@ import type { Shape } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
 import type { Augmentation } from '../data/augment.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
+import type { ConventionName } from '../resources/conventions.js';
 import type { CoreId } from '../resources/cores.js';
-import type { Metric } from '../language/ast.js';
+import type { ConstraintSummary, Metric } from '../../../../protocol/src/run-events.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Schedule, OptimizerKind, StrategyKind } from '../language/ast.js';
 
 /**
@@ -24,6 +26,20 @@ export interface SearchConfig {
   readonly train: TrainConfig;
   /** Concrete models evaluated first, as `.unas` model text (parsed again when the run starts). */
   readonly baselines: readonly { readonly name: string; readonly text: string }[];
+  /** How resources are counted in limits, objectives, pre-screen and events; absent (older runs) = tflm. */
+  readonly convention?: ConventionName;
+  /** The final phase; absent (older runs) = every front member, the search's epochs. */
+  readonly final?: FinalConfig;
+  /** Weight inheritance; absent = every candidate trains from scratch. */
+  readonly inherit?: { readonly epochs: number };
+}
+
+export interface FinalConfig {
+  /** Front members re-trained, highest validation accuracy first (0 = no final phase). */
+  readonly top: number;
+  readonly epochs: number;
+  /** Also the front's knees, one per resource objective. */
+  readonly knees?: boolean;
 }
 
 export interface DatasetConfig {
@@ -40,17 +56,16 @@ export interface TargetConfig {
   readonly name: string;
   readonly core: CoreId;
   readonly clockHz: number;
+  /** TFLite Micro kernel library; absent: the core's default (resources/kernel-scratch.ts). */
+  readonly kernels?: KernelLibrary;
   readonly ramBytes: number;
   readonly flashBytes: number;
   readonly ramReserve: number;
   readonly flashReserve: number;
 }
 
-export interface ConstraintConfig {
-  readonly metric: Metric;
-  /** Canonical units: bytes, MACs, milliseconds for latency, a fraction for error. */
-  readonly limit: number;
-  readonly mode: 'hard' | 'soft';
+/** `limit` in canonical units: bytes, MACs, milliseconds for latency, a fraction for error. */
+export interface ConstraintConfig extends ConstraintSummary {
   /** Where it came from: the file, or the board's capacity less its reserve. */
   readonly from: 'file' | 'board';
 }
@@ -63,8 +78,21 @@ export interface StrategyConfig {
   readonly rounds: number;
   readonly workers: number;
   readonly seed: number;
-  /** Two-rung successive halving; absent = every candidate trains fully. `subset` 0 = the same images. */
-  readonly halving?: { readonly epochs: number; readonly subset: number; readonly keep: number };
+  /** Successive halving (ASHA); absent = every candidate trains fully. `subset` 0 = the same images. */
+  readonly halving?: HalvingConfig;
+  /** Wall-time budget in seconds (no candidate starts after it); absent = rounds only. */
+  readonly time?: number;
+}
+
+export interface HalvingConfig {
+  /** Epochs of rung 0. */
+  readonly epochs: number;
+  /** Training images of rung 0 (0 = the dataset's). */
+  readonly subset: number;
+  /** Fraction of each rung's results so far that moves up. */
+  readonly keep: number;
+  /** Rungs, the full training included; absent (older runs) = 2. */
+  readonly rungs?: number;
 }
 
 export interface TrainConfig {

@@ -43,8 +43,9 @@ export function pascalCase(id: string): string {
     .join('');
 }
 
-export function arenaSize(arena: ArenaTotals): number {
-  return Math.ceil(arena.total / ARENA_ROUNDING) * ARENA_ROUNDING;
+/** `kArenaSize`: the 32-bit MCU figure, or with `host64` the 64-bit host one, rounded up to 1 KiB. */
+export function arenaSize(arena: ArenaTotals, host64 = false): number {
+  return Math.ceil((host64 ? arena.host64.total : arena.total) / ARENA_ROUNDING) * ARENA_ROUNDING;
 }
 
 const floatLiteral = (x: number): string => {
@@ -95,8 +96,13 @@ export function cArrayFiles(o: CArrayInput): CArrayFiles {
     `// + kernel scratch ${arena.scratch} B (CMSIS-NN im2col / pooling buffers${boardNote ? `, ${boardNote}` : ''})`,
     `// + persistent tail ${arena.tail} B (an estimate for 32-bit targets: tensor and node structs, kernel data)`,
     `// = ${arena.total} B, rounded up to a multiple of ${ARENA_ROUNDING} B.`,
+    `// On a 64-bit host (a PC: TFLM's structs hold pointers, twice as wide; reference kernels):`,
+    `//   activations ${arena.tensors} B + scratch ${arena.host64.scratch} B + tail ${arena.host64.tail} B = ${arena.host64.total} B.`,
     '// If MicroInterpreter::AllocateTensors() fails, raise it; arena_used_bytes() tells the real need.',
     `constexpr int k${Name}ArenaSize = ${size};`,
+    `constexpr int k${Name}ArenaSizeHost64 = ${arenaSize(arena, true)};`,
+    '// The one for the build at hand: 64-bit pointers get the host figure.',
+    `constexpr int k${Name}ArenaSizeForThisBuild = sizeof(void*) > 4 ? k${Name}ArenaSizeHost64 : k${Name}ArenaSize;`,
     '',
     '// Input: int8 = round(x / scale) + zero_point for x = pixel / 255 in [0, 1]; with scale 1/255',
     '// and zero point -128 that is simply int8 = pixel - 128.',

@@ -1,6 +1,8 @@
-import type { Op, PoolType, Shape } from '../arch/graph.js';
+import type { Layer } from '../arch/layers.js';
+import type { PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool, IntRange, LayerType, Weighted } from '../arch/space.js';
 import type { Padding } from '../arch/graph.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Located } from './args.js';
 import type { Span, SyntaxTree } from './syntax-tree.js';
 
@@ -25,8 +27,9 @@ export interface UnasDocument {
 
 // ---- search ---------------------------------------------------------------------------------
 
-export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
-export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+// One Metric for the language, the search and the protocol.
+export { METRICS, type Metric } from '../../../../protocol/src/run-events.js';
+import type { Metric } from '../../../../protocol/src/run-events.js';
 
 export interface SearchDecl {
   readonly kind: 'search';
@@ -41,6 +44,12 @@ export interface SearchDecl {
   readonly strategy?: StrategyDecl;
   readonly train?: TrainDecl;
   readonly baselines: readonly Name[];
+  /** The resource convention of the search's limits, objectives and pre-screen (default tflm). */
+  readonly convention?: Located<'unas' | 'tflm'>;
+  /** The final phase: how many front members to re-train, and for how long. */
+  readonly final?: FinalDecl;
+  /** Weight inheritance: children start from their parent's weights and train this long. */
+  readonly inherit?: InheritDecl;
   /** Settings written in the block, even those whose value was rejected (so nothing is reported as missing twice). */
   readonly written: ReadonlySet<string>;
 }
@@ -51,8 +60,15 @@ export interface SpaceRef {
   readonly span: Span;
 }
 
-export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images';
-export const DATASET_KINDS: readonly DatasetKind[] = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'];
+export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images' | 'audio';
+export const DATASET_KINDS: readonly DatasetKind[] = [
+  'mnist',
+  'fashion-mnist',
+  'cifar10',
+  'idx',
+  'images',
+  'audio',
+];
 
 export interface DatasetDecl {
   readonly span: Span;
@@ -67,13 +83,40 @@ export interface DatasetDecl {
   readonly validation?: Located<number>;
   readonly subset?: Located<number>;
   readonly augment?: AugmentDecl;
+  /** Audio: the keywords; other word folders are `unknown`. */
+  readonly words?: Located<readonly Located<string>[]>;
+  /** Audio: silence and unknown samples as shares of the keyword samples. */
+  readonly silence?: Located<number>;
+  readonly unknown?: Located<number>;
+  /** Audio: the feature front end. */
+  readonly features?: FeaturesDecl;
 }
 
 export interface AugmentDecl {
   readonly span: Span;
+  /** Pixels (images). */
   readonly shift: number;
   readonly rotate: number;
   readonly flip: boolean;
+  /** Audio: `shift 100 ms` (seconds), where the shift was written with a time unit. */
+  readonly shiftTime?: Located<number>;
+  readonly noise?: Located<number>;
+  readonly volume?: Located<number>;
+  readonly copies?: Located<number>;
+  /** Which settings were written, for the image/audio consistency checks. */
+  readonly written: ReadonlyMap<string, Span>;
+}
+
+/** `features mfcc { window 30 ms  stride 10 ms  coefficients 40  bands 40  low 20 Hz  high 4 kHz }`; seconds and hertz. */
+export interface FeaturesDecl {
+  readonly span: Span;
+  readonly kind: Located<'mfcc'>;
+  readonly window?: Located<number>;
+  readonly stride?: Located<number>;
+  readonly coefficients?: Located<number>;
+  readonly bands?: Located<number>;
+  readonly low?: Located<number>;
+  readonly high?: Located<number>;
 }
 
 export interface TargetDecl {
@@ -82,6 +125,8 @@ export interface TargetDecl {
   readonly board?: Name;
   readonly core?: Located<string>;
   readonly clockHz?: Located<number>;
+  /** TFLite Micro kernel library (the arena's scratch buffers). */
+  readonly kernels?: Located<KernelLibrary>;
   readonly ram?: Located<number>;
   readonly flash?: Located<number>;
   readonly ramReserve?: Located<number>;
@@ -110,13 +155,35 @@ export interface StrategyDecl {
   readonly workers?: Located<number>;
   readonly seed?: Located<number>;
   readonly halving?: Located<HalvingDecl>;
+  /** Wall-time budget in seconds (besides `rounds`). */
+  readonly time?: Located<number>;
 }
 
-/** Two-rung successive halving: a cheap first training, full training for the best `keep` fraction. */
+/** `inherit { epochs 3 }`. */
+export interface InheritDecl {
+  readonly span: Span;
+  readonly epochs?: Located<number>;
+}
+
+/** `final { top 4  knees  epochs 15 }`. */
+export interface FinalDecl {
+  readonly span: Span;
+  readonly top?: Located<number>;
+  readonly epochs?: Located<number>;
+  /** Also re-train the front's knees (one per resource objective). */
+  readonly knees?: boolean;
+}
+
+/**
+ * Successive halving (ASHA): rung 0 trains cheaply, each later rung longer and on more images, the
+ * last one fully; a candidate moves up when within the best `keep` fraction of its rung so far.
+ */
 export interface HalvingDecl {
   readonly epochs: number;
   readonly subset: number;
   readonly keep: number;
+  /** Rungs, the full training included (2 = one cheap rung, then full). */
+  readonly rungs: number;
 }
 
 export type OptimizerKind = 'sgd' | 'adam';
@@ -173,15 +240,7 @@ export interface ModelDecl {
   readonly layers: readonly LayerDecl[];
 }
 
-export type LayerDecl =
-  | { readonly kind: 'op'; readonly span: Span; readonly op: Op }
-  | {
-      readonly kind: 'merge';
-      readonly span: Span;
-      readonly mode: 'add' | 'concat';
-      readonly paths: readonly (readonly LayerDecl[])[];
-    }
-  /** A layer that did not lower (already reported): shapes after it are unknown, so nothing more is checked. */
-  | { readonly kind: 'invalid'; readonly span: Span };
+/** A model's layer statements: the graph builder's layer list, located by source spans. */
+export type LayerDecl = Layer<Span>;
 
 export type { PoolType };

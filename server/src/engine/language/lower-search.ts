@@ -1,4 +1,4 @@
-import type { Statement } from './syntax-tree.js';
+import type { Span, Statement } from './syntax-tree.js';
 import { diag, type Report } from './diagnostics.js';
 import { Args, spanOf, type Located } from './args.js';
 import { requireBlock, walk } from './walk.js';
@@ -9,7 +9,10 @@ import {
   type ConstraintDecl,
   type DatasetDecl,
   type DatasetKind,
+  type FeaturesDecl,
   type Metric,
+  type FinalDecl,
+  type InheritDecl,
   type HalvingDecl,
   type OptimizerKind,
   type Schedule,
@@ -19,6 +22,7 @@ import {
   type TrainDecl,
 } from './ast.js';
 import type { Dimension } from './units.js';
+import { KERNEL_LIBRARIES } from '../resources/kernel-scratch.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -149,6 +153,26 @@ export function lowerDataset(st: Statement, report: Report): DatasetDecl | undef
         const v = lowerAugment(s, report);
         if (v) d.augment = v;
       },
+      words: (s) => {
+        const v = lowerWords(s, report);
+        if (v) d.words = v;
+      },
+      silence: (s) => {
+        const x = Args.of(s, report);
+        const v = x.fraction(0, 1);
+        x.done();
+        if (v) d.silence = v;
+      },
+      unknown: (s) => {
+        const x = Args.of(s, report);
+        const v = x.fraction(0, 1);
+        x.done();
+        if (v) d.unknown = v;
+      },
+      features: (s) => {
+        const v = lowerFeatures(s, report);
+        if (v) d.features = v;
+      },
     });
   }
   return d;
@@ -158,13 +182,41 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
   Args.of(st, report).done();
   const block = requireBlock(st, report, 'augment { shift 2  rotate 10  flip }');
   if (!block) return undefined;
-  const aug = { span: st as { start: number; end: number }, shift: 0, rotate: 0, flip: false };
+  const written = new Map<string, Span>();
+  const aug: Mutable<AugmentDecl> = { span: st, shift: 0, rotate: 0, flip: false, written };
+  for (const s of block.statements) written.set(s.head.text, s.head);
   walk(block.statements, 'augment', report, {
     shift: (s) => {
       const x = Args.of(s, report);
+      // `shift 100 ms` shifts audio in time; a bare number shifts images by pixels.
+      if (x.peek(1)?.kind === 'word') {
+        const t = x.quantity('time');
+        x.done();
+        if (t && t.value > 0.5) report(diag(t.span, 'out-of-range', 'an audio shift is at most 500 ms'));
+        else if (t) aug.shiftTime = t;
+        return;
+      }
       const v = x.int(0, 64);
       x.done();
       if (v) aug.shift = v.value;
+    },
+    noise: (s) => {
+      const x = Args.of(s, report);
+      const v = x.fraction(0, 1);
+      x.done();
+      if (v) aug.noise = v;
+    },
+    volume: (s) => {
+      const x = Args.of(s, report);
+      const v = x.fraction(0, 1);
+      x.done();
+      if (v) aug.volume = v;
+    },
+    copies: (s) => {
+      const x = Args.of(s, report);
+      const v = x.int(0, 32);
+      x.done();
+      if (v) aug.copies = v;
     },
     rotate: (s) => {
       const x = Args.of(s, report);
@@ -182,6 +234,73 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
     },
   });
   return aug;
+}
+
+/** `words yes, no, up`: distinct names. */
+function lowerWords(st: Statement, report: Report): Located<readonly Located<string>[]> | undefined {
+  const items: Located<string>[] = [];
+  for (const p of Args.of(st, report).split('comma')) {
+    const w = p.name('a word (the name of a folder of clips)');
+    p.done();
+    if (!w) continue;
+    if (w.value === 'silence' || w.value === 'unknown')
+      report(diag(w.span, 'reserved-word', `'${w.value}' is a class of its own; it cannot be a keyword`));
+    else if (items.some((x) => x.value === w.value))
+      report(diag(w.span, 'duplicate-word', `'${w.value}' is listed twice`, 'warning'));
+    else items.push(w);
+  }
+  if (!items.length) {
+    report(diag(st.head, 'missing-value', 'words needs a list such as: yes, no, up, down'));
+    return undefined;
+  }
+  return { value: items, span: spanOf(st.args, st.head) };
+}
+
+/** `features mfcc { window 30 ms … }`. */
+function lowerFeatures(st: Statement, report: Report): FeaturesDecl | undefined {
+  const a = Args.of(st, report);
+  const kind = a.word(['mfcc'] as const, 'a front end: mfcc');
+  a.done();
+  if (!kind) return undefined;
+  const f: Mutable<FeaturesDecl> = { span: st, kind };
+  if (!st.block) return f;
+  const time = (k: 'window' | 'stride') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.quantity('time');
+    x.done();
+    if (v && !(v.value >= 0.001 && v.value <= 1))
+      report(diag(v.span, 'out-of-range', `${k} must be between 1 ms and 1 s`));
+    else if (v) f[k] = v;
+  };
+  const hz = (k: 'low' | 'high') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.quantity('frequency');
+    x.done();
+    if (v && !(v.value >= 0 && v.value <= 8000))
+      report(
+        diag(
+          v.span,
+          'out-of-range',
+          `${k} must be between 0 Hz and 8 kHz (the Nyquist frequency of 16 kHz audio)`,
+        ),
+      );
+    else if (v) f[k] = v;
+  };
+  const count = (k: 'coefficients' | 'bands') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.int(1, 128);
+    x.done();
+    if (v) f[k] = v;
+  };
+  walk(st.block.statements, 'features', report, {
+    window: time('window'),
+    stride: time('stride'),
+    coefficients: count('coefficients'),
+    bands: count('bands'),
+    low: hz('low'),
+    high: hz('high'),
+  });
+  return f;
 }
 
 export function lowerTarget(st: Statement, report: Report, constraints: ConstraintDecl[]): TargetDecl {
@@ -221,6 +340,12 @@ export function lowerTarget(st: Statement, report: Report, constraints: Constrai
         x.done();
         if (v) t.clockHz = v;
       },
+      kernels: (s) => {
+        const x = Args.of(s, report);
+        const v = x.word(KERNEL_LIBRARIES, 'cmsis-nn or reference');
+        x.done();
+        if (v) t.kernels = v;
+      },
       ram: bytes('ram'),
       flash: bytes('flash'),
       'ram-reserve': bytes('ramReserve'),
@@ -258,17 +383,28 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
         const v = lowerHalving(x, report);
         if (v) s.halving = v;
       },
+      time: (x) => {
+        const r = Args.of(x, report);
+        const v = r.quantity('time');
+        r.done();
+        if (!v) return;
+        if (v.value < 1) report(diag(v.span, 'out-of-range', 'a time budget must be at least 1 s'));
+        else s.time = v;
+      },
     });
   }
   return s;
 }
 
-/** `halving epochs 1 subset 2500 keep 50%`, in any order. */
+/** `halving epochs 1 subset 2500 keep 50% rungs 3`, in any order. */
 function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | undefined {
   const a = Args.of(st, report);
-  const v: { epochs?: number; subset?: number; keep?: number } = {};
+  const v: { epochs?: number; subset?: number; keep?: number; rungs?: number } = {};
   while (!a.empty) {
-    const key = a.word(['epochs', 'subset', 'keep'] as const, 'epochs N, subset N or keep P%');
+    const key = a.word(
+      ['epochs', 'subset', 'keep', 'rungs'] as const,
+      'epochs N, subset N, keep P% or rungs N',
+    );
     if (!key) {
       a.done();
       return undefined;
@@ -278,7 +414,9 @@ function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | und
         ? a.fraction(0.01, 0.99)
         : key.value === 'epochs'
           ? a.int(1, 1000)
-          : a.int(10, 1e9);
+          : key.value === 'rungs'
+            ? a.int(2, 10)
+            : a.int(10, 1e9);
     if (!n) {
       a.done();
       return undefined;
@@ -286,7 +424,7 @@ function lowerHalving(st: Statement, report: Report): Located<HalvingDecl> | und
     v[key.value] = n.value;
   }
   return {
-    value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5 },
+    value: { epochs: v.epochs ?? 1, subset: v.subset ?? 0, keep: v.keep ?? 0.5, rungs: v.rungs ?? 2 },
     span: spanOf(st.args, st.head),
   };
 }
@@ -366,4 +504,44 @@ function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undef
     return undefined;
   }
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
+}
+
+/** `final { top 4  knees  epochs 15 }`: the front members re-trained at the end, and for how long. */
+export function lowerFinal(st: Statement, report: Report): FinalDecl {
+  Args.of(st, report).done();
+  const block = requireBlock(st, report, 'final { top 4  epochs 15 }');
+  const f: Mutable<FinalDecl> = { span: st };
+  if (!block) return f;
+  const int = (k: 'top' | 'epochs', min: number, max: number) => (x: Statement) => {
+    const r = Args.of(x, report);
+    const v = r.int(min, max);
+    r.done();
+    if (v) f[k] = v;
+  };
+  walk(block.statements, 'final', report, {
+    top: int('top', 0, 100000),
+    epochs: int('epochs', 1, 100000),
+    knees: (x) => {
+      Args.of(x, report).done();
+      f.knees = true;
+    },
+  });
+  return f;
+}
+
+/** `inherit { epochs 3 }`: children start from their parent's trained weights and train this long. */
+export function lowerInherit(st: Statement, report: Report): InheritDecl {
+  Args.of(st, report).done();
+  const block = requireBlock(st, report, 'inherit { epochs 3 }');
+  const d: Mutable<InheritDecl> = { span: st };
+  if (!block) return d;
+  walk(block.statements, 'inherit', report, {
+    epochs: (x) => {
+      const r = Args.of(x, report);
+      const v = r.int(1, 100000);
+      r.done();
+      if (v) d.epochs = v;
+    },
+  });
+  return d;
 }

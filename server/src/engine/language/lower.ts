@@ -7,6 +7,8 @@ import {
   lowerConstraints,
   lowerDataset,
   lowerObjectives,
+  lowerFinal,
+  lowerInherit,
   lowerStrategy,
   lowerTarget,
   lowerTrain,
@@ -87,6 +89,18 @@ function lowerSearch(st: Statement, report: Report): SearchDecl | undefined {
     train: (x) => {
       const v = lowerTrain(x, report);
       if (v) s.train = v;
+    },
+    convention: (x) => {
+      const r = Args.of(x, report);
+      const v = r.word(['tflm', 'unas'] as const);
+      r.done();
+      if (v) s.convention = v;
+    },
+    final: (x) => {
+      s.final = lowerFinal(x, report);
+    },
+    inherit: (x) => {
+      s.inherit = lowerInherit(x, report);
     },
     baseline: (x) => {
       for (const p of Args.of(x, report).split('comma')) {

@@ -9,6 +9,7 @@ export type ContextId =
   | 'search'
   | 'dataset'
   | 'augment'
+  | 'features'
   | 'target'
   | 'constraints'
   | 'space'
@@ -17,6 +18,8 @@ export type ContextId =
   | 'space-dense'
   | 'strategy'
   | 'train'
+  | 'final'
+  | 'inherit'
   | 'model'
   | 'paths';
 
@@ -62,7 +65,7 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
   search: [
     s(
       'dataset',
-      'dataset mnist | fashion-mnist | cifar10 | idx | images { … }',
+      'dataset mnist | fashion-mnist | cifar10 | idx | images | audio { … }',
       'The data to train and evaluate on. Built-in names need no path.',
       { block: 'dataset' },
     ),
@@ -101,6 +104,23 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'baseline MODEL, …',
       'Concrete models evaluated first and used to seed the initial population.',
     ),
+    s(
+      'convention',
+      'convention tflm | unas',
+      'How the search counts resources in its limits, objectives and pre-screen: `tflm` (default) is what an int8 TFLite Micro deployment stores and allocates; `unas` is μNAS’s own accounting (1 B per parameter and bias, network input excluded, in-place add), to state μNAS’s bounds.',
+    ),
+    s(
+      'final',
+      'final { top 4  epochs 15 }',
+      'The final phase: the best front members (by validation accuracy) re-trained on the whole training set, on every worker in parallel, and measured on the test set.',
+      { block: 'final' },
+    ),
+    s(
+      'inherit',
+      'inherit { epochs 3 }',
+      'Weight inheritance: a child made by a morphism starts from its parent’s trained weights (unchanged layers copied, resized ones sliced or zero-padded, new ones initialised) and trains for these epochs instead of the full training. Default: a third of the epochs.',
+      { block: 'inherit' },
+    ),
   ],
   dataset: [
     s(
@@ -127,15 +147,60 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('augment', 'augment { shift 2  rotate 10  flip }', 'Data augmentation during training.', {
       block: 'augment',
     }),
+    s(
+      'words',
+      'words yes, no, up, …',
+      'Audio: the keywords (folders of clips). Every other word folder is `unknown`; a `silence` class is added.',
+    ),
+    s(
+      'silence',
+      'silence 10%',
+      'Audio: silence samples (background noise), as a share of the keyword samples. Default 10%.',
+    ),
+    s(
+      'unknown',
+      'unknown 10%',
+      'Audio: clips of other words, as a share of the keyword samples. Default 10%.',
+    ),
+    s(
+      'features',
+      'features mfcc { window 30 ms  stride 10 ms  coefficients 40 }',
+      "Audio: the feature front end in front of the network; its frames × coefficients are the input. Default: μNAS's MFCC.",
+      { block: 'features' },
+    ),
   ],
   augment: [
-    s('shift', 'shift N', 'Random shifts of up to N pixels (zero fill).'),
+    s(
+      'shift',
+      'shift N | shift 100 ms',
+      'Random shifts of up to N pixels (zero fill); for audio, a time shift of up to ± the time.',
+    ),
     s('rotate', 'rotate DEGREES', 'Random rotations of up to ± DEGREES.'),
     s('flip', 'flip', 'Random horizontal flips.'),
+    s('noise', 'noise 80%', 'Audio: probability of mixing background noise into a training clip.'),
+    s('volume', 'volume 10%', 'Audio: largest background-noise volume (drawn uniformly up to it).'),
+    s(
+      'copies',
+      'copies 4',
+      'Audio: augmented versions of each training clip, computed once and cached; each epoch reads one version per clip. Default 4.',
+    ),
+  ],
+  features: [
+    s('window', 'window 30 ms', 'MFCC frame length. Default 30 ms.'),
+    s('stride', 'stride 10 ms', 'Step between frames. Default 10 ms (98 frames per second); 20 ms gives 49.'),
+    s('coefficients', 'coefficients 40', 'MFCC coefficients kept per frame (the input width). Default 40.'),
+    s('bands', 'bands 40', 'Mel filterbank bands. Default 40.'),
+    s('low', 'low 20 Hz', 'Lowest frequency of the mel filterbank. Default 20 Hz.'),
+    s('high', 'high 4000 Hz', 'Highest frequency of the mel filterbank (at most 8 kHz). Default 4 kHz.'),
   ],
   target: [
     s('core', 'core cortex-m4', 'CPU core, for the latency model (custom targets).'),
     s('clock', 'clock 80 MHz', 'Core clock, for the latency model.'),
+    s(
+      'kernels',
+      'kernels cmsis-nn | reference',
+      "TFLite Micro's kernel library, for the arena's scratch buffers. Default: CMSIS-NN on Arm cores, reference elsewhere.",
+    ),
     s(
       'ram',
       'ram 320 KB | ram <= 8 KB',
@@ -217,7 +282,22 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s(
       'halving',
       'halving epochs 1 subset 2500 keep 50%',
-      'Successive halving: each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction so far are trained fully.',
+      'Successive halving (ASHA): each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction of their rung so far move up. `rungs N` (default 2) spaces the rungs geometrically up to the full training.',
+    ),
+    s('time', 'time 45 min', 'Wall-time budget: no new candidate starts after it (besides `rounds`).'),
+  ],
+  inherit: [s('epochs', 'epochs 3', 'Training epochs of a child that inherits its parent’s weights.')],
+  final: [
+    s(
+      'top',
+      'top 4',
+      'Re-train at most this many front members, highest validation accuracy first (0 = none).',
+    ),
+    s('epochs', 'epochs 15', 'Training epochs in the final phase (default: the search’s).'),
+    s(
+      'knees',
+      'knees',
+      'Also re-train the knees of the front (one per resource objective: where more of that resource stops buying much accuracy).',
     ),
   ],
   train: [

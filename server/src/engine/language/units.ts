@@ -10,7 +10,7 @@ export type Dimension = 'bytes' | 'count' | 'time' | 'frequency';
 export const UNITS: Readonly<Record<Dimension, Readonly<Record<string, number>>>> = {
   bytes: { B: 1, KB: 1024, KiB: 1024, MB: 1024 * 1024, MiB: 1024 * 1024 },
   count: { K: 1e3, M: 1e6, G: 1e9 },
-  time: { us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1 },
+  time: { us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, min: 60, h: 3600 },
   frequency: { Hz: 1, kHz: 1e3, MHz: 1e6, GHz: 1e9 },
 };
 

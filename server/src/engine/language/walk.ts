@@ -10,6 +10,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   search: 'in a search',
   dataset: 'in a dataset',
   augment: 'in augment',
+  features: 'in features',
   target: 'in a target',
   constraints: 'in constraints',
   space: 'in a space',
@@ -18,6 +19,8 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   'space-dense': "in a space's dense",
   strategy: 'in a strategy',
   train: 'in train',
+  final: 'in final',
+  inherit: 'in inherit',
   model: 'in a model',
   paths: 'in add/concat',
 };

@@ -1,12 +1,30 @@
 import type { LayerSummary, Resources } from '../../../../protocol/src/run-events.js';
 import type { ArchGraph } from '../arch/graph.js';
-import type { TargetConfig } from '../config/search-config.js';
+import type { SearchConfig, TargetConfig } from '../config/search-config.js';
+import type { ConventionName } from '../resources/conventions.js';
 import { estimate, type Estimate } from '../resources/estimate.js';
 import { opText } from '../search/model-text.js';
 
-/** The resource models as the search sees them: deployable (tflm) figures on the run's target. */
-export function estimateOn(graph: ArchGraph, target: TargetConfig): Estimate {
-  return estimate(graph, { convention: 'tflm', core: target.core, clockHz: target.clockHz });
+/**
+ * The resource models as the search sees them: the search's convention (deployable `tflm` figures
+ * unless it says `convention unas`) on the run's target.
+ */
+export function estimateOn(
+  graph: ArchGraph,
+  target: TargetConfig,
+  convention: ConventionName = 'tflm',
+): Estimate {
+  return estimate(graph, {
+    convention,
+    core: target.core,
+    clockHz: target.clockHz,
+    ...(target.kernels ? { kernels: target.kernels } : {}),
+  });
+}
+
+/** The convention a run counts in (runs written before the setting existed used tflm). */
+export function conventionOf(config: SearchConfig): ConventionName {
+  return config.convention ?? 'tflm';
 }
 
 export function resourcesOf(e: Estimate): Resources {

@@ -19,7 +19,8 @@ import {
  *   events.jsonl    every RunEvent, append-only (the log of record)
  *   state.json      the strategy's snapshot after the last result, replaced atomically
  *   front.json      the current Pareto front, replaced atomically
- *   weights/<id>/   trained weights (tfjs layers format) of front members
+ *   weights/<id>/   trained weights (tfjs layers format) of front members (and, with inheritance,
+ *                   of the population and of the parents of candidates in training)
  */
 export const FILES = {
   settings: 'settings.json',

@@ -1,34 +1,33 @@
+import type { ResourceMetric } from '../../../../protocol/src/front-knees.js';
 import type {
   CandidateSummary,
   ConstraintSummary,
   Resources,
   RunEvent,
 } from '../../../../protocol/src/run-events.js';
-import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { analyze } from '../language/analyze.js';
 import { AgingEvolution } from '../search/aging-evolution.js';
 import { genotypeToGraph, type Genotype } from '../search/genotype.js';
 import { genotypeFromLayers } from '../search/genotype-from-model.js';
 import { genotypeToModelText } from '../search/model-text.js';
-import { violations as violationsOf, type Constraint } from '../search/objectives.js';
-import { ParetoArchive } from '../search/pareto.js';
+import { formatSeconds } from '../language/units.js';
+import type { Constraint } from '../search/objectives.js';
 import { RandomSearch } from '../search/random-search.js';
-import type { EvaluationResult, Proposal, SearchStrategy, StrategySnapshot } from '../search/strategy.js';
-import type { BackendChoice } from '../training/backend/index.js';
+import type { Proposal, SearchStrategy } from '../search/strategy.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { TrainJob, WireResult } from '../training/worker-protocol.js';
-import { estimateOn, layerSummaries, resourcesOf } from './profiler.js';
+import { outcomeOf } from './candidate-outcome.js';
+import type { Evaluator } from './evaluator.js';
+import { finalJob, finalSelection, runFinalPhase } from './final-phase.js';
+import { FrontKeeper } from './front-keeper.js';
+import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
+import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
+import { conventionOf, estimateOn, layerSummaries, resourcesOf } from './profiler.js';
+import { replayRun } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
-/** What trains candidates: the worker pool, or a stub in tests. */
-export interface Evaluator {
-  /** How many candidates it trains at once. */
-  readonly size: number;
-  backend(): Promise<BackendChoice>;
-  train(job: TrainJob, onEpoch?: (r: EpochReport) => void): Promise<WireResult>;
-  cancel(id: number): void;
-}
+export type { Evaluator } from './evaluator.js';
 
 export interface RunSearchOptions {
   readonly config: SearchConfig;
@@ -47,6 +46,8 @@ export interface RunSearchOptions {
   /** Folder the dataset's relative paths were resolved against (for error messages). */
   readonly baseDir: string;
   readonly now?: () => Date;
+  /** Calls `fn` after `ms` (the `time` budget's deadline); returns a cancel. Default: setTimeout. */
+  readonly schedule?: (ms: number, fn: () => void) => () => void;
 }
 
 export interface RunSummary {
@@ -99,7 +100,10 @@ export function createStrategy(
     constraints: constraintsOf(config),
     // The pre-screen: proposals over a hard resource limit are redrawn before anyone trains them.
     ...((options.prescreen ?? true)
-      ? { profiler: (g: Parameters<typeof estimateOn>[0]) => resourcesOf(estimateOn(g, config.target)) }
+      ? {
+          profiler: (g: Parameters<typeof estimateOn>[0]) =>
+            resourcesOf(estimateOn(g, config.target, conventionOf(config))),
+        }
       : {}),
   };
   return config.strategy.kind === 'random'
@@ -110,48 +114,32 @@ export function createStrategy(
 /**
  * Runs (or resumes) a search: keeps every evaluator slot busy, journals every result before it is
  * acted on, and snapshots the strategy after each one, so a kill loses at most the candidates in
- * training (they are proposed again, identically, on resume). Never throws for a bad candidate.
+ * training (they are proposed again, identically, on resume). Stops at `rounds` candidates or the
+ * `time` budget, then re-trains the best front members in parallel (the final phase). Never throws
+ * for a bad candidate. The policies live in their own modules: halving.ts, resume.ts,
+ * front-keeper.ts, final-phase.ts.
  */
 export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const { config, store, evaluator } = o;
   const now = o.now ?? (() => new Date());
   const budget = o.budget ?? config.strategy.rounds;
+  const convention = conventionOf(config);
   const constraints = constraintsOf(config);
   const seeds = baselineGenotypes(config);
   const strategy = createStrategy(config, seeds.genotypes, { prescreen: o.prescreen ?? true });
-  const archive = new ParetoArchive(config.objectives, constraints);
-  const candidates = new Map<number, CandidateSummary>();
-  const told = new Set<number>();
-  let evaluated = 0;
   const emit = (e: RunEvent) => {
     store.append(e);
     o.onEvent?.(e);
   };
+  const warn = (message: string) => emit({ type: 'log', level: 'warning', message });
+  let candidates = new Map<number, CandidateSummary>();
+  const front = new FrontKeeper(config.objectives, constraints, store, (id) => candidates.get(id), warn);
 
-  // ---- resume: the snapshot, then every result journalled after it -------------------------
-  let pending: Proposal[] = [];
-  if (o.resume) {
-    const state = o.resume.state;
-    if (state) {
-      strategy.restore(state.strategy as StrategySnapshot);
-      for (const id of state.told) told.add(id);
-    }
-    for (const e of o.resume.events) {
-      if (e.type !== 'candidate-finished' || e.candidate.testError !== undefined) continue;
-      const c = e.candidate;
-      candidates.set(c.id, c);
-      if (c.status === 'trained' || c.status === 'failed') evaluated++;
-      if (c.status === 'trained' && c.error !== undefined) archive.add(c.id, c.error, c.resources);
-      if (!told.has(c.id) && strategy.outstanding().some((p) => p.id === c.id)) {
-        strategy.tell(c.id, toResult(c));
-        told.add(c.id);
-      }
-    }
-    // Results lost to damaged journal lines still used their share of the budget (run-store.ts).
-    evaluated += o.resume.lostEvaluations ?? 0;
-    // Proposals that were training when the run stopped: train them again.
-    pending = [...strategy.outstanding()];
-  }
+  const replayed = replayRun(o.resume, strategy, (c) => front.offer(c));
+  candidates = replayed.candidates;
+  const { told } = replayed;
+  let evaluated = replayed.evaluated;
+  const pending = replayed.pending;
 
   const backend = await evaluator.backend().catch((e: unknown) => e as Error);
   if (backend instanceof Error) {
@@ -167,6 +155,10 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       message,
     };
   }
+  const startedAt = now().getTime();
+  const timeBudget = config.strategy.time;
+  const outOfTime = () =>
+    timeBudget !== undefined && replayed.elapsedSeconds + (now().getTime() - startedAt) / 1000 >= timeBudget;
   emit({
     type: 'run-started',
     run: store.dir,
@@ -182,9 +174,10 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     workers: evaluator.size,
     time: now().toISOString(),
     resumed: Boolean(o.resume),
+    convention,
   });
 
-  if (!o.resume) for (const w of seeds.warnings) emit({ type: 'log', level: 'warning', message: w });
+  if (!o.resume) for (const w of seeds.warnings) warn(w);
 
   const saveState = () => {
     const state: RunState = {
@@ -198,108 +191,54 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
 
   const finish = (
     p: Proposal,
-    result: WireResult | { status: 'rejected' },
+    result: Exclude<WireResult, { status: 'cancelled' }> | { status: 'rejected' },
     resources: Resources,
     summaryBase: Omit<CandidateSummary, 'status' | 'feasible' | 'violations'>,
   ): void => {
-    let c: CandidateSummary;
-    let evalResult: EvaluationResult;
-    if (result.status === 'trained') {
-      const error = 1 - result.accuracy;
-      const v = violationsOf(resources, error, constraints);
-      c = {
-        ...summaryBase,
-        status: 'trained',
-        error,
-        feasible: v.length === 0,
-        violations: v,
-        trainSeconds: result.seconds,
-        curve: result.curve,
-      };
-      evalResult = { status: 'trained', error, resources };
-      evaluated++;
-    } else if (result.status === 'failed') {
-      c = {
-        ...summaryBase,
-        status: 'failed',
-        feasible: false,
-        violations: [],
-        failure: result.reason,
-        trainSeconds: result.seconds,
-        curve: result.curve,
-      };
-      evalResult = { status: 'failed', reason: result.reason };
-      evaluated++;
-    } else {
-      const v = violationsOf(resources, undefined, constraints);
-      c = { ...summaryBase, status: 'rejected', feasible: false, violations: v.length ? v : p.violations };
-      evalResult = { status: 'rejected', reason: c.violations.join('; ') };
-    }
+    const {
+      candidate: c,
+      result: evalResult,
+      evaluated: counts,
+    } = outcomeOf(p, result, resources, summaryBase, constraints);
+    if (counts) evaluated++;
     candidates.set(c.id, c);
     // Journal first, then learn from it: on resume the journal is the truth.
     emit({ type: 'candidate-finished', candidate: c, time: now().toISOString() });
     strategy.tell(p.id, evalResult);
     told.add(p.id);
-    if (c.status === 'trained' && c.feasible && archive.add(c.id, c.error!, resources)) {
-      emit({ type: 'front', ids: archive.frontIds(), hypervolume: archive.hypervolume(), evaluated });
-      store.writeFront(archive.frontIds().map((id) => candidates.get(id)));
+    if (front.offer(c)) {
+      emit({ type: 'front', ids: front.ids(), hypervolume: front.archive.hypervolume(), evaluated });
+      front.writeFront();
     }
-    if (c.status === 'trained') pruneWeights(p.id);
+    // Weights are kept for the front, candidates still training and, with inheritance, possible parents.
+    if (c.status === 'trained')
+      front.pruneWeights(() =>
+        weightsInUse(training.values(), config.inherit ? populationOf(strategy).keys() : undefined),
+      );
     saveState();
   };
 
-  // ---- successive halving: a cheap first training; full training only for the best `keep` -----
+  // Successive halving (ASHA): the rungs and the promotion record, rebuilt from the journal on resume.
   const halving = config.strategy.halving;
-  const rung0: number[] = [];
-  if (halving && o.resume)
-    for (const c of candidates.values()) if (c.lowFidelityError !== undefined) rung0.push(c.lowFidelityError);
-  /** ASHA's rule at two rungs: promote when within the best `keep` fraction of the cheap results so far. */
-  const promote = (error: number, keep: number): boolean => {
-    rung0.push(error);
-    const sorted = [...rung0].sort((a, b) => a - b);
-    return error <= sorted[Math.max(1, Math.floor(keep * sorted.length)) - 1]!;
-  };
-  type Extra = Partial<Pick<CandidateSummary, 'fidelity' | 'lowFidelityError'>>;
+  const spec = config.dataset.spec as typeof config.dataset.spec & { subset?: number };
+  const rungs = halving
+    ? rungPlan(halving, { epochs: config.train.epochs, ...(spec.subset ? { subset: spec.subset } : {}) })
+    : undefined;
+  const ladder = halving && rungs ? new PromotionLadder(rungs.length, halving.keep) : undefined;
+  ladder?.restore(candidates.values());
   const train = async (
     job: TrainJob,
     onEpoch: (r: EpochReport) => void,
-  ): Promise<{ result: WireResult; extra: Extra }> => {
-    if (!halving) return { result: await evaluator.train(job, onEpoch), extra: {} };
-    const spec = job.dataset.spec as typeof job.dataset.spec & { subset?: number };
-    const subset = halving.subset ? Math.min(halving.subset, spec.subset ?? Infinity) : spec.subset;
-    const cheap: TrainJob = {
-      ...job,
-      train: { ...job.train, epochs: halving.epochs },
-      dataset: { ...job.dataset, spec: { ...spec, ...(subset ? { subset } : {}) } },
-    };
-    const low = await evaluator.train(cheap, onEpoch);
-    if (low.status !== 'trained') return { result: low, extra: {} };
-    const lowFidelityError = 1 - low.accuracy;
-    if (!promote(lowFidelityError, halving.keep))
-      return { result: low, extra: { fidelity: 'low', lowFidelityError } };
-    const full = await evaluator.train(job, onEpoch);
-    return { result: full, extra: { fidelity: 'full', lowFidelityError } };
-  };
+  ): Promise<{ result: WireResult; extra: HalvingExtra }> =>
+    rungs && ladder
+      ? trainThroughRungs(evaluator, job, rungs, ladder, onEpoch)
+      : { result: await evaluator.train(job, onEpoch), extra: {} };
 
   const inflight = new Map<number, Promise<void>>();
-  // Weights are kept for the front only. Candidates still training are spared (their worker may be
-  // writing them right now), prunes run one at a time, and a failed prune only costs disk space.
-  let pruning: Promise<void> = Promise.resolve();
-  const pruneWeights = (finished: number) => {
-    const keep = new Set([...archive.frontIds(), ...[...inflight.keys()].filter((id) => id !== finished)]);
-    pruning = pruning
-      .then(() => store.pruneWeights(keep))
-      .catch((e: unknown) => {
-        emit({
-          type: 'log',
-          level: 'warning',
-          message: `could not delete old weights: ${e instanceof Error ? e.message : String(e)}`,
-        });
-      });
-  };
+  const training = new Map<number, Proposal>();
   const start = (p: Proposal): void => {
     const { graph } = genotypeToGraph(p.genotype);
-    const est = estimateOn(graph, config.target);
+    const est = estimateOn(graph, config.target, convention);
     const resources = resourcesOf(est);
     const base = {
       id: p.id,
@@ -314,7 +253,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       return;
     }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
-    const job: TrainJob = {
+    const scratch: TrainJob = {
       id: p.id,
       graph,
       dataset: config.dataset,
@@ -323,14 +262,22 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
     };
+    const job = config.inherit
+      ? inheritedJob(scratch, p, config.inherit.epochs, populationOf(strategy), (id) => store.weightsDir(id))
+      : scratch;
+    const from = job.inherit ? { inheritedFrom: p.parent! } : {};
     const onEpoch = (r: EpochReport) =>
       emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
     const run = train(job, onEpoch)
       .then(({ result, extra }) => {
-        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...extra });
+        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...from, ...extra });
       })
-      .finally(() => inflight.delete(p.id));
+      .finally(() => {
+        inflight.delete(p.id);
+        training.delete(p.id);
+      });
     inflight.set(p.id, run);
+    training.set(p.id, p);
   };
 
   const stopped = () => o.signal?.aborted === true;
@@ -342,15 +289,41 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     { once: true },
   );
 
+  // At the deadline the candidates still training are cancelled: they stay proposed (not told), and
+  // the final phase starts on time.
+  let timedOut = false;
+  let cancelledAtDeadline = 0;
+  const schedule =
+    o.schedule ??
+    ((ms: number, fn: () => void) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    });
+  const unschedule =
+    timeBudget === undefined
+      ? undefined
+      : schedule(
+          Math.max(0, (timeBudget - replayed.elapsedSeconds) * 1000 - (now().getTime() - startedAt)),
+          () => {
+            timedOut = true;
+            cancelledAtDeadline = inflight.size;
+            for (const id of inflight.keys()) evaluator.cancel(id);
+          },
+        );
   while (!stopped()) {
     while (!stopped() && inflight.size < evaluator.size && evaluated + inflight.size < budget) {
+      if (timedOut || outOfTime()) {
+        timedOut = true;
+        break;
+      }
       start(pending.shift() ?? strategy.ask());
     }
     if (!inflight.size) break;
     await Promise.race(inflight.values());
   }
   await Promise.all(inflight.values());
-  await pruning;
+  unschedule?.();
+  await front.settled();
 
   if (stopped()) {
     emit({
@@ -361,42 +334,44 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     });
     return summary('stopped');
   }
-
-  // ---- the front, re-trained on the whole training set and measured on the test set ----------
-  if (o.finalRetrain ?? true) {
-    const ids = archive.frontIds();
+  if (timedOut)
     emit({
       type: 'log',
       level: 'info',
-      message: `re-training the ${ids.length} front members on the whole training set and measuring test accuracy`,
+      message: `time budget of ${formatSeconds(timeBudget!)} reached after ${evaluated} candidates${cancelledAtDeadline ? ` (${cancelledAtDeadline} in training cancelled)` : ''}`,
     });
-    const { subset: _subset, ...full } = config.dataset.spec as typeof config.dataset.spec & {
-      subset?: number;
-    };
-    await Promise.all(
-      ids.map(async (id) => {
-        const c = candidates.get(id);
-        if (!c) return;
-        const graph = graphOfModelText(c.model);
-        if (!graph) return;
-        const r = await evaluator.train({
-          id,
-          graph,
-          dataset: { ...config.dataset, spec: full },
-          baseDir: o.baseDir,
-          train: config.train,
-          seed: config.strategy.seed * 100_003 + id,
-          test: true,
-          saveTo: store.weightsDir(id),
-        });
-        if (r.status === 'trained' && r.testAccuracy !== undefined) {
-          const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy };
-          candidates.set(id, updated);
-          emit({ type: 'candidate-finished', candidate: updated, time: now().toISOString() });
-        }
-      }),
-    );
-    store.writeFront(archive.frontIds().map((id) => candidates.get(id)));
+
+  // ---- the final phase: the best front members, re-trained on the whole training set ----------
+  const finalConfig = config.final ?? { top: Number.MAX_SAFE_INTEGER, epochs: config.train.epochs };
+  if ((o.finalRetrain ?? true) && (finalConfig.top > 0 || finalConfig.knees) && front.ids().length) {
+    const resources = config.objectives.filter((m): m is ResourceMetric => m !== 'error');
+    const ids = finalSelection(front.members(), finalConfig.top, finalConfig.knees ? resources : undefined);
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `re-training ${ids.length} of the ${front.ids().length} front members (best validation accuracy first, ${finalConfig.epochs} epochs, ${evaluator.size} at a time) on the whole training set and measuring test accuracy`,
+    });
+    await runFinalPhase({
+      ids,
+      epochs: finalConfig.epochs,
+      evaluator,
+      lookup: (id) => candidates.get(id),
+      job: (c) => finalJob(config, c, finalConfig.epochs, o.baseDir, store.weightsDir(c.id)),
+      emit,
+      now,
+      stopped,
+      onMeasured: (c) => candidates.set(c.id, c),
+    });
+    front.writeFront();
+    if (stopped()) {
+      emit({
+        type: 'run-finished',
+        reason: 'stopped',
+        message: 'stopped in the final phase',
+        time: now().toISOString(),
+      });
+      return summary('stopped');
+    }
   }
   emit({ type: 'run-finished', reason: 'done', time: now().toISOString() });
   return summary('done');
@@ -408,24 +383,10 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     return {
       reason,
       evaluated,
-      front: archive.frontIds().map((id) => candidates.get(id)!),
-      hypervolume: archive.hypervolume(),
+      front: front.members(),
+      hypervolume: front.archive.hypervolume(),
       screenedOut: strategy.stats().screenedOut,
       feasibleTrained,
     };
   }
-}
-
-/** A candidate's graph from its model text (the search prints genotypes so that this round-trips exactly). */
-export function graphOfModelText(text: string): ArchGraph | undefined {
-  const a = analyze(text);
-  const m = a.document.models[0];
-  return m && !a.diagnostics.some((d) => d.severity === 'error') ? a.graphs.get(m) : undefined;
-}
-
-function toResult(c: CandidateSummary): EvaluationResult {
-  if (c.status === 'trained' && c.error !== undefined)
-    return { status: 'trained', error: c.error, resources: c.resources };
-  if (c.status === 'failed') return { status: 'failed', ...(c.failure ? { reason: c.failure } : {}) };
-  return { status: 'rejected' };
 }

@@ -23,6 +23,8 @@ export interface TrainOptions {
   readonly test?: boolean;
   /** Keep the trained model (caller disposes it); otherwise it is disposed here. */
   readonly keepModel?: boolean;
+  /** Sets initial weights after the model is built (weight inheritance). */
+  readonly init?: (model: tf.LayersModel) => Promise<void>;
 }
 
 export type TrainResult =
@@ -82,6 +84,7 @@ export async function trainCandidate(
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
   const model = buildModel(graph, { weightDecay: cfg.weightDecay, seed: options.seed });
+  await options.init?.(model);
   const optimizer = makeOptimizer(cfg, cfg.lr);
   const classes = data.classes;
   const smoothing = cfg.labelSmoothing;

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { initTrainingBackend } from './backend/index.js';
+import { saveTfjsModel } from './saved-model.js';
+import { inheritWeights, readSavedWeights } from './inherit-weights.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -34,21 +35,15 @@ function dataset(job: TrainJob): Promise<Dataset> {
   return d;
 }
 
-async function saveWeights(model: tf.LayersModel, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      await writeFile(
-        join(dir, 'model.json'),
-        JSON.stringify({
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-        }),
-      );
-      await writeFile(join(dir, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
+/** A parent whose weights cannot be read costs the head start, not the candidate: it trains from scratch. */
+async function inheritFrom(model: tf.LayersModel, job: TrainJob): Promise<void> {
+  try {
+    inheritWeights(model, await readSavedWeights(job.inherit!.from), job.inherit!.pairs);
+  } catch (e) {
+    process.stderr.write(
+      `candidate ${job.id} trains from scratch: could not inherit its parent's weights (${e instanceof Error ? e.message : String(e)})\n`,
+    );
+  }
 }
 
 async function run(job: TrainJob): Promise<void> {
@@ -64,6 +59,7 @@ async function run(job: TrainJob): Promise<void> {
       onEpoch: (report) => send({ type: 'epoch', id: job.id, report }),
       ...(job.test ? { test: true } : {}),
       keepModel: Boolean(job.saveTo),
+      ...(job.inherit ? { init: (m: tf.LayersModel) => inheritFrom(m, job) } : {}),
     });
     if (r.status === 'trained' && r.model) {
       const { model, ...rest } = r;
@@ -71,7 +67,7 @@ async function run(job: TrainJob): Promise<void> {
       let saved = false;
       try {
         if (job.saveTo) {
-          await saveWeights(model, job.saveTo);
+          await saveTfjsModel(model, job.saveTo);
           saved = true;
         }
       } catch (e) {

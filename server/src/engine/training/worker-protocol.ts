@@ -1,5 +1,6 @@
 import type { ArchGraph } from '../arch/graph.js';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
+import type { InheritPair } from '../search/inheritance.js';
 import type { BackendChoice, BackendRequest } from './backend/index.js';
 import type { EpochReport, TrainResult } from './trainer.js';
 
@@ -17,6 +18,8 @@ export interface TrainJob {
   readonly test?: boolean;
   /** Save the trained weights (tfjs layers format) into this folder. */
   readonly saveTo?: string;
+  /** Start from a parent's trained weights (its weights folder) along these layer pairs. */
+  readonly inherit?: { readonly from: string; readonly pairs: readonly InheritPair[] };
 }
 
 export type ParentToWorker =

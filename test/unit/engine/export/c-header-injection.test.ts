@@ -12,7 +12,14 @@ const HOSTILE = 'runs/x\n#error injected\r\n#define g_candidate_7_model_len 0\u2
 const files = cArrayFiles({
   name: 'candidate_7',
   bytes: Uint8Array.from({ length: 8 }, (_, i) => i),
-  arena: { order: 'optimal', tensors: 1000, scratch: 96, tail: 1800, total: 2896 },
+  arena: {
+    order: 'optimal',
+    tensors: 1000,
+    scratch: 96,
+    tail: 1800,
+    total: 2896,
+    host64: { scratch: 0, tail: 3000, total: 4000 },
+  },
   input: { scale: 1 / 255, zeroPoint: -128 },
   output: { scale: 1 / 256, zeroPoint: -128 },
   source: `${HOSTILE}, candidate 7`,

@@ -1,0 +1,280 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CandidateSummary, RunEvent } from '../protocol/src/run-events.js';
+import { resolveSearch } from '../server/src/engine/config/resolve-search.js';
+import type { SearchConfig } from '../server/src/engine/config/search-config.js';
+import { analyze } from '../server/src/engine/language/analyze.js';
+import { RunStore } from '../server/src/engine/runs/run-store.js';
+import { runSearch } from '../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../server/src/engine/search/model-text.js';
+import { hypervolume } from '../server/src/engine/search/pareto.js';
+import { WorkerPool } from '../server/src/engine/training/worker-pool.js';
+import { spearman } from './rank-correlation.js';
+
+/**
+ * `npm run study -- --minutes M`: search power per CPU-hour at equal wall time. μNAS's MNIST task
+ * under its bounds in its own accounting (`convention unas`: peak RAM ≤ 2 500 B with the input
+ * excluded, ≤ 4 500 B of 1-byte parameters, ≤ 30 M MACs), on the workers of this machine:
+ *   - munas: aging evolution as in the paper (soft bounds, every proposal trained from scratch);
+ *   - +prescreen: hard bounds, proposals over them redrawn before training;
+ *   - +inherit: children start from their parent's weights and train `inherit` epochs;
+ *   - +halving: three-rung ASHA (cheap first, full only for the best third of each rung);
+ *   - all: the three together.
+ * Each gets the same wall time for its search, then the same final phase (the best `final-top`
+ * front members within the bounds re-trained on the whole training set on every worker, test set
+ * measured). Reported per run: candidates and candidates per hour, the hypervolume of the trained
+ * candidates within the bounds (same normalisation for all), the best validation error and the best
+ * test accuracy within the bounds; and, once, the rank correlation between inherited-and-short and
+ * from-scratch-and-full errors of up to `correlation` inherited candidates.
+ */
+export interface PowerStudyOptions {
+  /** Wall time of each search, in minutes (the full study: 60). */
+  readonly minutes: number;
+  readonly seeds: readonly number[];
+  readonly variants: readonly VariantName[];
+  /** Inherited candidates re-trained from scratch for the rank correlation (0 = skip). */
+  readonly correlation: number;
+  readonly finalTop: number;
+  readonly finalEpochs: number;
+  /** Training images per candidate during the search (stratified subset). */
+  readonly subset: number;
+  /** Aging evolution's population and sample (short runs need a small population to see children). */
+  readonly population: number;
+  readonly sample: number;
+  readonly workers: number;
+  readonly log?: (line: string) => void;
+}
+
+export const VARIANT_NAMES = ['munas', '+prescreen', '+inherit', '+halving', 'all'] as const;
+export type VariantName = (typeof VARIANT_NAMES)[number];
+
+export const DEFAULT_POWER_STUDY: PowerStudyOptions = {
+  minutes: 60,
+  seeds: [1, 2],
+  variants: VARIANT_NAMES,
+  correlation: 20,
+  finalTop: 3,
+  finalEpochs: 15,
+  subset: 10000,
+  population: 40,
+  sample: 10,
+  workers: 2,
+};
+
+/** μNAS's MNIST bounds, in the unas convention. */
+const BOUNDS = { error: 0.2, ram: 2500, flash: 4500, macs: 30e6 } as const;
+
+function studyText(v: VariantName, o: PowerStudyOptions, seed: number): string {
+  const hard = v === '+prescreen' || v === 'all';
+  const mode = hard ? 'hard' : 'soft';
+  const halving = v === '+halving' || v === 'all' ? 'halving epochs 1 subset 2500 keep 33% rungs 3' : '';
+  const inherit = v === '+inherit' || v === 'all' ? 'inherit { epochs 1 }' : '';
+  return `
+search study {
+  dataset mnist { validation 10%  subset ${o.subset}  augment { shift 2 } }
+  target nucleo-f746zg
+  convention unas
+  constraints { ram <= ${BOUNDS.ram} B ${mode}  flash <= ${BOUNDS.flash} B ${mode}  macs <= 30 M ${mode}  error <= 3.5% soft }
+  objectives error, ram, flash, macs
+  space {
+    blocks 1..4 { layers 1..3 { op conv2d | conv1x1 | dwconv2d  kernel 3 | 5 | 7  stride 1 | 2  channels 1..64 } }
+    pool none | avg 2 | max 2 | avg 4 | max 4
+    dense 1..2 { units 10..64 }
+  }
+  strategy evolution { population ${o.population}  sample ${o.sample}  rounds 1000000  time ${o.minutes * 60} s  seed ${seed}  ${halving} }
+  train { epochs 4  batch 128  optimizer adam  lr 0.003 }
+  final { top ${o.finalTop}  epochs ${o.finalEpochs} }
+  ${inherit}
+}`;
+}
+
+export function studyConfig(v: VariantName, o: PowerStudyOptions, seed: number): SearchConfig {
+  const a = analyze(studyText(v, o, seed));
+  const errors = a.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(errors.map((d) => d.message).join('; '));
+  const r = resolveSearch(a.document, a.document.searches[0]!, join(process.cwd(), 'study.unas'));
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.config;
+}
+
+const within = (c: CandidateSummary) =>
+  c.resources.ram <= BOUNDS.ram && c.resources.flash <= BOUNDS.flash && c.resources.macs <= BOUNDS.macs;
+
+/** Hypervolume of the trained candidates within the bounds, objectives scaled by the bounds (reference 1). */
+export function boundedHypervolume(cands: readonly CandidateSummary[]): number {
+  const points = cands
+    .filter((c) => c.status === 'trained' && c.error !== undefined && within(c))
+    .map((c) => [
+      c.error! / BOUNDS.error,
+      c.resources.ram / BOUNDS.ram,
+      c.resources.flash / BOUNDS.flash,
+      c.resources.macs / BOUNDS.macs,
+    ]);
+  return hypervolume(points, [1, 1, 1, 1]);
+}
+
+interface RunRow {
+  readonly variant: VariantName;
+  readonly seed: number;
+  readonly searchSeconds: number;
+  readonly finalSeconds: number;
+  readonly evaluated: number;
+  readonly candidatesPerHour: number;
+  readonly inherited: number;
+  readonly stoppedAtCheapRung: number;
+  readonly hypervolume: number;
+  readonly bestValidationErrorInBounds?: number;
+  readonly bestTestAccuracyInBounds?: number;
+  readonly bestModel?: { readonly ram: number; readonly flash: number; readonly macs: number };
+}
+
+export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string, unknown>> {
+  const root = mkdtempSync(join(tmpdir(), 'unas-power-study-'));
+  const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: o.workers, backend: 'wasm' });
+  const rows: RunRow[] = [];
+  let correlation: Record<string, unknown> | undefined;
+  try {
+    for (const seed of o.seeds) {
+      for (const v of o.variants) {
+        const config = studyConfig(v, o, seed);
+        const store = await RunStore.create(root, { ...config, name: `${v.replace('+', 'plus-')}-${seed}` });
+        const events: RunEvent[] = [];
+        const t0 = Date.now();
+        let finalAt: number | undefined;
+        o.log?.(`${v} seed ${seed}: searching for ${o.minutes} min…`);
+        const s = await runSearch({
+          config,
+          store,
+          evaluator: pool,
+          baseDir: process.cwd(),
+          prescreen: v === '+prescreen' || v === 'all',
+          onEvent: (e) => {
+            events.push(e);
+            if (e.type === 'final-started') finalAt = Date.now();
+          },
+        });
+        const t1 = Date.now();
+        store.close();
+        const latest = new Map<number, CandidateSummary>();
+        for (const e of events) if (e.type === 'candidate-finished') latest.set(e.candidate.id, e.candidate);
+        const cands = [...latest.values()];
+        const searchSeconds = ((finalAt ?? t1) - t0) / 1000;
+        const inBounds = cands.filter((c) => c.status === 'trained' && within(c));
+        const bestVal = inBounds.reduce<CandidateSummary | undefined>(
+          (b, c) => (b === undefined || c.error! < b.error! ? c : b),
+          undefined,
+        );
+        const bestTest = inBounds
+          .filter((c) => c.testError !== undefined)
+          .reduce<CandidateSummary | undefined>(
+            (b, c) => (b === undefined || c.testError! < b.testError! ? c : b),
+            undefined,
+          );
+        rows.push({
+          variant: v,
+          seed,
+          searchSeconds: round(searchSeconds),
+          finalSeconds: round(finalAt ? (t1 - finalAt) / 1000 : 0),
+          evaluated: s.evaluated,
+          candidatesPerHour: Math.round((s.evaluated / Math.max(1, searchSeconds)) * 3600),
+          inherited: cands.filter((c) => c.inheritedFrom !== undefined).length,
+          stoppedAtCheapRung: cands.filter((c) => c.fidelity === 'low').length,
+          hypervolume: round(boundedHypervolume(cands), 5),
+          ...(bestVal ? { bestValidationErrorInBounds: round(bestVal.error!, 4) } : {}),
+          ...(bestTest
+            ? {
+                bestTestAccuracyInBounds: round(1 - bestTest.testError!, 4),
+                bestModel: {
+                  ram: bestTest.resources.ram,
+                  flash: bestTest.resources.flash,
+                  macs: bestTest.resources.macs,
+                },
+              }
+            : {}),
+        });
+        o.log?.(JSON.stringify(rows.at(-1)));
+        if (!correlation && o.correlation > 0 && (v === '+inherit' || v === 'all'))
+          correlation = await inheritedVsScratch(pool, config, cands, o.correlation, o.log);
+      }
+    }
+  } finally {
+    await pool.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+  const mean = (v: VariantName, key: keyof RunRow) => {
+    const xs = rows.filter((r) => r.variant === v && typeof r[key] === 'number').map((r) => r[key] as number);
+    return xs.length ? round(xs.reduce((a, b) => a + b, 0) / xs.length, 4) : null;
+  };
+  return {
+    setup: {
+      task: 'MNIST, μNAS bounds in the unas convention: peak RAM ≤ 2500 B (input excluded), flash ≤ 4500 B, MACs ≤ 30 M',
+      minutesPerSearch: o.minutes,
+      seeds: o.seeds,
+      population: o.population,
+      sample: o.sample,
+      workers: o.workers,
+      backend: 'wasm',
+      searchTraining: `${o.subset} images (10% validation), 4 epochs from scratch; inherit 1 epoch; halving 1 epoch on 2500 images, 3 rungs, keep 33%`,
+      finalPhase: `top ${o.finalTop} front members within the bounds, ${o.finalEpochs} epochs on the whole training set`,
+      hypervolume:
+        'of (error/0.2, ram/2500, flash/4500, macs/30M) over trained candidates within the bounds, reference 1',
+    },
+    runs: rows,
+    mean: Object.fromEntries(
+      o.variants.map((v) => [
+        v,
+        {
+          candidatesPerHour: mean(v, 'candidatesPerHour'),
+          hypervolume: mean(v, 'hypervolume'),
+          bestValidationErrorInBounds: mean(v, 'bestValidationErrorInBounds'),
+          bestTestAccuracyInBounds: mean(v, 'bestTestAccuracyInBounds'),
+        },
+      ]),
+    ),
+    ...(correlation ? { inheritedVsScratch: correlation } : {}),
+  };
+}
+
+/** Re-trains up to `n` inherited candidates from scratch with the full schedule; Spearman of the two errors. */
+async function inheritedVsScratch(
+  pool: WorkerPool,
+  config: SearchConfig,
+  cands: readonly CandidateSummary[],
+  n: number,
+  log?: (line: string) => void,
+): Promise<Record<string, unknown>> {
+  const picked = cands
+    .filter((c) => c.status === 'trained' && c.inheritedFrom !== undefined && c.fidelity !== 'low')
+    .slice(0, n);
+  log?.(`re-training ${picked.length} inherited candidates from scratch for the rank correlation…`);
+  const pairs = await Promise.all(
+    picked.map(async (c) => {
+      const graph = graphOfModelText(c.model);
+      if (!graph) return undefined;
+      const r = await pool.train({
+        id: c.id,
+        graph,
+        dataset: config.dataset,
+        baseDir: process.cwd(),
+        train: config.train,
+        seed: config.strategy.seed * 100_003 + c.id,
+      });
+      return r.status === 'trained' ? { id: c.id, inherited: c.error!, scratch: 1 - r.accuracy } : undefined;
+    }),
+  );
+  const ok = pairs.flatMap((p) => (p ? [p] : []));
+  return {
+    candidates: ok.length,
+    spearman: round(
+      spearman(
+        ok.map((p) => p.inherited),
+        ok.map((p) => p.scratch),
+      ),
+      4,
+    ),
+    pairs: ok.map((p) => ({ id: p.id, inherited: round(p.inherited, 4), scratch: round(p.scratch, 4) })),
+  };
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;

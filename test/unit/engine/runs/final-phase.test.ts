@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../../protocol/src/run-events.js';
+import { finalSelection } from '../../../../server/src/engine/runs/final-phase.js';
+import { loadRun, RunStore } from '../../../../server/src/engine/runs/run-store.js';
+import { runTiny, tinyConfig } from './runner-support.js';
+
+const measured = (events: readonly RunEvent[]) =>
+  events.flatMap((e) =>
+    e.type === 'candidate-finished' && e.candidate.testError !== undefined ? [e.candidate.id] : [],
+  );
+
+describe('final phase', () => {
+  const config = tinyConfig({ search: 'final { top 2  epochs 4 }' });
+
+  it('re-trains the best `top` front members on every worker at once, longer, on the whole set', async () => {
+    expect(config.final).toEqual({ top: 2, epochs: 4 });
+    const r = await runTiny(config, { finalRetrain: true });
+    expect(r.summary.front.length).toBeGreaterThan(2);
+    const best = [...r.summary.front].sort((a, b) => a.error! - b.error! || a.id - b.id).slice(0, 2);
+    const start = r.events.findIndex((e) => e.type === 'final-started');
+    expect(r.events[start]).toMatchObject({ type: 'final-started', ids: best.map((c) => c.id), epochs: 4 });
+    const tail = r.events.slice(start);
+    // Both start before either finishes: the two workers overlap.
+    const order = tail.flatMap((e) =>
+      e.type === 'candidate-started'
+        ? [`start ${e.id}`]
+        : e.type === 'candidate-finished'
+          ? [`end ${e.candidate.id}`]
+          : [],
+    );
+    expect(order.slice(0, 2).sort()).toEqual(best.map((c) => `start ${c.id}`).sort());
+    expect(order).toHaveLength(4);
+    // Stops at its bound: exactly two measured, with the final settings.
+    expect(measured(r.events)).toHaveLength(2);
+    const jobs = r.jobs.filter((j) => j.test);
+    expect(jobs.map((j) => j.id)).toEqual(best.map((c) => c.id));
+    expect(
+      jobs.every((j) => j.train.epochs === 4 && (j.dataset.spec as { subset?: number }).subset === undefined),
+    ).toBe(true);
+    expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'done' });
+  });
+
+  it('resumes: members measured before the kill are not trained again', async () => {
+    const first = await runTiny(config, { finalRetrain: true });
+    const [done, left] = measured(first.events);
+    // The kill: the journal ends right after the first measurement.
+    const copy = mkdtempSync(join(tmpdir(), 'unas-final-'));
+    cpSync(first.dir, copy, { recursive: true });
+    const lines = readFileSync(join(first.dir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
+    const cut = lines.findIndex((l) => l.includes('"testError"'));
+    writeFileSync(join(copy, 'events.jsonl'), `${lines.slice(0, cut + 1).join('\n')}\n`);
+    const resume = await loadRun(copy);
+    const second = await runTiny(config, { finalRetrain: true, resume, store: RunStore.reopen(copy) });
+    expect(second.jobs.map((j) => [j.id, j.test])).toEqual([[left, true]]);
+    expect(second.events.find((e) => e.type === 'final-started')).toMatchObject({ ids: [done, left] });
+    expect(second.summary.front.map((c) => c.id).sort()).toEqual(first.summary.front.map((c) => c.id).sort());
+    expect(second.summary.front.filter((c) => c.testError !== undefined)).toHaveLength(2);
+  });
+
+  it('orders by validation error, then id, and honours top 0', () => {
+    const c = (id: number, error: number) => ({ id, error }) as never;
+    expect(finalSelection([c(1, 0.2), c(2, 0.1), c(3, 0.1), c(4, 0.3)], 3)).toEqual([2, 3, 1]);
+    expect(finalSelection([c(1, 0.2)], 0)).toEqual([]);
+  });
+
+  it('with `knees`, adds the knee of the front in each resource', () => {
+    // Error against RAM: 30% at 100 B, 8% at 200 B (the knee), 6% at 400 B, 5% at 800 B.
+    const c = (id: number, error: number, ram: number) =>
+      ({ id, error, resources: { ram, arena: ram, flash: 1000, macs: 1000, latency: 1 } }) as never;
+    const front = [c(1, 0.3, 100), c(2, 0.08, 200), c(3, 0.06, 400), c(4, 0.05, 800)];
+    expect(finalSelection(front, 1)).toEqual([4]);
+    expect(finalSelection(front, 1, ['ram'])).toEqual([4, 2]);
+    expect(finalSelection(front, 0, ['ram'])).toEqual([2]);
+    expect(tinyConfig({ search: 'final { top 0  knees }' }).final).toEqual({
+      top: 0,
+      epochs: 3,
+      knees: true,
+    });
+  });
+});
