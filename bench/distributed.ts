@@ -19,7 +19,7 @@ import { RunStore } from '../server/src/engine/runs/run-store.js';
 import { runSearch } from '../server/src/engine/runs/search-runner.js';
 import { graphOfModelText } from '../server/src/engine/search/model-text.js';
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
-import { RedisServer } from '../test/support/redis-server.js';
+import { RedisServer } from '../test/harness/redis-server.js';
 import { summarize } from './timing.js';
 
 const STUB_MS = 200;

@@ -1,5 +1,6 @@
 import { benchDatasets } from './datasets.js';
 import { benchDistributed } from './distributed.js';
+import { benchHardening } from './hardening.js';
 import { benchLanguage } from './language.js';
 import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
     ['lsp', benchLsp],
+    ['hardening', () => benchHardening()],
     ['resources', benchResources],
     ['search', benchSearch],
     ['datasets', benchDatasets],

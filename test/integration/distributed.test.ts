@@ -10,7 +10,7 @@ import { graphOfModelText } from '../../server/src/engine/search/model-text.js';
 import { cli } from '../support/cli.js';
 import { buildOnce } from '../support/build.js';
 import { expectComplete, FIXTURE, QueueCluster } from '../support/queue-cluster.js';
-import { RedisServer } from '../support/redis-server.js';
+import { RedisServer } from '../harness/redis-server.js';
 import { evaluatedIds, startSearch, startWorker, type WorkerProcess } from '../support/unas-process.js';
 
 const cluster = new QueueCluster();

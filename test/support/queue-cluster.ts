@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { RunEvent } from '../../protocol/src/run-events.js';
 import { loadRun } from '../../server/src/engine/runs/run-store.js';
-import { RedisServer } from './redis-server.js';
+import { RedisServer } from '../harness/redis-server.js';
 import { evaluatedIds, startWorker, type WorkerProcess } from './unas-process.js';
 
 /** The search the queue tests run: 12 candidates of a tiny MNIST space, one epoch each. */
