@@ -51,6 +51,9 @@ function copyWasm() {
   const src = join(dir, 'dist');
   mkdirSync('dist', { recursive: true });
   for (const f of readdirSync(src)) if (f.endsWith('.wasm')) cpSync(join(src, f), join('dist', f));
+  // This project's SIMD training kernels (committed, built by scripts/generate-wasm-kernels.sh).
+  const kernels = 'server/src/engine/training/backend/generated/gradient-kernels.wasm';
+  cpSync(kernels, join('dist', 'gradient-kernels.wasm'));
 }
 
 /** The panel's icons: VS Code's codicon font, served from the extension like the bundles. */

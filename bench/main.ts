@@ -4,7 +4,9 @@ import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
+import { benchTrainingProfile } from './training-profile.js';
 import { benchTrainingReference } from './training-reference.js';
+import { benchTrainingSpeed } from './training-speed.js';
 
 /**
  * `npm run bench`: every benchmark, one JSON document on stdout. Speed targets are checked here,
@@ -21,7 +23,10 @@ async function main(): Promise<void> {
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
+    ['training-speed', benchTrainingSpeed],
   ];
+  // Diagnostics, only when named: `npm run bench training-profile`.
+  if (only.includes('training-profile')) suites.push(['training-profile', benchTrainingProfile]);
   for (const [name, run] of suites) {
     if (only.length && !only.includes(name)) continue;
     try {

@@ -1,3 +1,4 @@
+import { findCandidate, foldRunEvents } from '../../protocol/src/run-state.js';
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
@@ -9,9 +10,9 @@ import {
 } from 'vscode-languageclient/node';
 import type { PanelToHost } from '../../protocol/src/panel-messages.js';
 import { COMMANDS, type CommandId } from './commands.js';
-import { readSettings, SETTINGS_SECTION } from './config.js';
+import { readClientSettings, SETTINGS_SECTION } from '../../protocol/src/settings.js';
 import { PANEL_VIEW_TYPE, SearchPanel, type PanelActions } from './panel/search-panel.js';
-import { discoverRuns, isInside, readRunEvents } from './runs.js';
+import { confinedRun, discoverRuns, readRunEvents } from './runs.js';
 import { RunsView } from './runs-view.js';
 import { runsRoot, searchArgs, searchNames } from './search-args.js';
 import { SearchController } from './search-controller.js';
@@ -24,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('μNAS');
   context.subscriptions.push(output);
   const cli = context.asAbsolutePath(join('dist', 'cli.js'));
-  const settings = () => readSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
+  const settings = () => readClientSettings(vscode.workspace.getConfiguration(SETTINGS_SECTION));
   const folders = () => vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
   const roots = () => folders().map((f) => runsRoot(f, settings()));
 
@@ -44,21 +45,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) =>
-        SearchPanel.revive(panel, context.extensionUri, state, actions),
+        SearchPanel.revive(panel, context.extensionUri, state, actions, (run) => confinedRun(roots(), run)),
     }),
   );
 
   /** Paths from the panel or from arguments must stay inside a runs folder of this workspace. */
-  const trustedRun = (run: unknown): string | undefined =>
-    typeof run === 'string' && roots().some((r) => isInside(r, run)) ? run : undefined;
+  const trustedRun = (run: unknown): string | undefined => confinedRun(roots(), run);
 
   async function onPanelMessage(run: string, m: Exclude<PanelToHost, { type: 'ready' }>): Promise<void> {
     const dir = trustedRun(run);
     if (!dir || m.type === 'select') return;
     const events = actions.eventsOf(dir);
-    const c = (await events)
-      .flatMap((e) => (e.type === 'candidate-finished' && e.candidate.id === m.id ? [e.candidate] : []))
-      .at(-1);
+    const c = findCandidate(foldRunEvents(await events), m.id);
     if (!c) return;
     if (m.type === 'open-as-model') {
       const doc = await vscode.workspace.openTextDocument({
@@ -206,8 +204,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!dir) return;
       let cid = typeof id === 'number' ? id : undefined;
       if (cid === undefined) {
-        const events = (await readRunEvents(dir)).events;
-        const front = events.flatMap((e) => (e.type === 'front' ? [e.ids] : [])).at(-1) ?? [];
+        const front = foldRunEvents((await readRunEvents(dir)).events).front;
         const pick = await vscode.window.showQuickPick(
           front.map((x) => ({ label: `candidate ${x}`, id: x })),
           { placeHolder: 'Export which front member? (weights are kept for the front)' },

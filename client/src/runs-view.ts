@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { discoverRuns, type RunInfo } from './runs.js';
+import { discoverRuns, type RunFolder } from './runs.js';
 
 /** The runs already on disk, newest first; a click opens one in the panel without re-running it. */
-export class RunsView implements vscode.TreeDataProvider<RunInfo> {
+export class RunsView implements vscode.TreeDataProvider<RunFolder> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
@@ -15,13 +15,13 @@ export class RunsView implements vscode.TreeDataProvider<RunInfo> {
     this.changed.fire();
   }
 
-  async getChildren(element?: RunInfo): Promise<RunInfo[]> {
+  async getChildren(element?: RunFolder): Promise<RunFolder[]> {
     if (element) return [];
     const all = await Promise.all(this.roots().map((r) => discoverRuns(r)));
     return all.flat().sort((a, b) => b.modified - a.modified);
   }
 
-  getTreeItem(run: RunInfo): vscode.TreeItem {
+  getTreeItem(run: RunFolder): vscode.TreeItem {
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     const live = this.running() === run.dir;
     item.description = `${run.evaluated} evaluated${live ? ' · running' : run.finished ? ' · done' : ' · stopped'}`;

@@ -1,10 +1,13 @@
+import { realpathSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseJournal } from '../../protocol/src/journal.js';
 import type { RunEvent } from '../../protocol/src/run-events.js';
+import { evaluatedCount, foldRunEvents } from '../../protocol/src/run-state.js';
 import { checkRunEvent } from '../../protocol/src/validate.js';
 
-export interface RunInfo {
+/** A run folder as the runs view lists it. */
+export interface RunFolder {
   readonly dir: string;
   readonly name: string;
   readonly search: string;
@@ -14,9 +17,9 @@ export interface RunInfo {
 }
 
 /** Run folders under `root` (those with a settings.json), newest first. */
-export async function discoverRuns(root: string): Promise<RunInfo[]> {
+export async function discoverRuns(root: string): Promise<RunFolder[]> {
   const names = await readdir(root).catch(() => [] as string[]);
-  const runs: RunInfo[] = [];
+  const runs: RunFolder[] = [];
   for (const name of names) {
     const dir = join(root, name);
     const s = await stat(join(dir, 'settings.json')).catch(() => undefined);
@@ -29,14 +32,9 @@ export async function discoverRuns(root: string): Promise<RunInfo[]> {
     } catch {
       /* listed by folder name */
     }
-    const { events } = await readRunEvents(dir);
-    const evaluated = events.filter(
-      (e) =>
-        e.type === 'candidate-finished' &&
-        (e.candidate.status === 'trained' || e.candidate.status === 'failed') &&
-        e.candidate.testError === undefined,
-    ).length;
-    const finished = events.some((e) => e.type === 'run-finished' && e.reason === 'done');
+    const state = foldRunEvents((await readRunEvents(dir)).events);
+    const evaluated = evaluatedCount(state);
+    const finished = state.finished?.reason === 'done';
     const m = await stat(join(dir, 'events.jsonl')).catch(() => s);
     runs.push({ dir, name, search, modified: m.mtimeMs, evaluated, finished });
   }
@@ -61,4 +59,30 @@ export async function readRunEvents(dir: string): Promise<{ events: RunEvent[]; 
 export function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * `run` when it is a folder inside one of `roots` once symlinks are resolved, else undefined. A run
+ * folder named by webview state, a message or an argument is untrusted, and a symlink inside the
+ * runs folder must not lead out of it, so the check compares real paths, not text.
+ */
+export function confinedRun(roots: readonly string[], run: unknown): string | undefined {
+  if (typeof run !== 'string' || run === '') return undefined;
+  let real: string;
+  try {
+    real = realpathSync.native(run);
+    if (!statSync(real).isDirectory()) return undefined;
+  } catch {
+    return undefined;
+  }
+  for (const root of roots) {
+    let realRoot: string;
+    try {
+      realRoot = realpathSync.native(root);
+    } catch {
+      continue;
+    }
+    if (real !== realRoot && isInside(realRoot, real)) return run;
+  }
+  return undefined;
 }

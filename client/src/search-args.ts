@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { UnasSettings } from './config.js';
+import type { ClientSettings } from '../../protocol/src/settings.js';
 
 /** Command-line arguments of the `unas` CLI for a search started from the editor. */
 export function searchArgs(o: {
@@ -7,7 +7,7 @@ export function searchArgs(o: {
   search?: string;
   resume?: string;
   runsRoot: string;
-  settings: UnasSettings;
+  settings: ClientSettings;
 }): string[] {
   const args = ['search'];
   if (o.resume) args.push('--resume', o.resume);
@@ -18,7 +18,7 @@ export function searchArgs(o: {
   return args;
 }
 
-export function runsRoot(workspaceFolder: string, settings: UnasSettings): string {
+export function runsRoot(workspaceFolder: string, settings: ClientSettings): string {
   return join(workspaceFolder, settings.runsFolder);
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../protocol/src/run-events.js';
+import { emptyRun, evaluatedCount, foldEvent, type RunState } from '../../protocol/src/run-state.js';
 import { SearchProcess } from './search-process.js';
 import { SearchPanel, type PanelActions } from './panel/search-panel.js';
 
@@ -7,9 +8,12 @@ interface Running {
   readonly process: SearchProcess;
   run?: string;
   readonly events: RunEvent[];
-  done: number;
-  budget: number;
+  /** The events folded (protocol/src/run-state.ts): what the status and the progress show. */
+  state: RunState;
 }
+
+const done = (r: Running): number => evaluatedCount(r.state);
+const budget = (r: Running): number => r.state.info?.budget ?? 0;
 
 /**
  * The one running search: its process, its status-bar item, its cancellable notification and
@@ -31,9 +35,6 @@ export class SearchController implements vscode.Disposable {
     this.status.command = 'unas.showParetoFront';
   }
 
-  get isRunning(): boolean {
-    return this.running !== undefined;
-  }
   get currentRun(): string | undefined {
     return this.running?.run;
   }
@@ -57,8 +58,7 @@ export class SearchController implements vscode.Disposable {
         onLog: (l) => this.output.appendLine(l),
       }),
       events: [],
-      done: 0,
-      budget: 0,
+      state: emptyRun(),
     };
     this.running = state;
     void vscode.commands.executeCommand('setContext', 'unas.searchRunning', true);
@@ -73,9 +73,9 @@ export class SearchController implements vscode.Disposable {
         let reported = 0;
         const tick = setInterval(() => {
           const r = this.running;
-          if (r !== state || !r.budget) return;
-          const pct = (100 * r.done) / r.budget;
-          progress.report({ message: `${r.done}/${r.budget} candidates`, increment: pct - reported });
+          if (r !== state || !budget(r)) return;
+          const pct = (100 * done(r)) / budget(r);
+          progress.report({ message: `${done(r)}/${budget(r)} candidates`, increment: pct - reported });
           reported = pct;
         }, 500);
         const code = await state.process.done;
@@ -94,12 +94,9 @@ export class SearchController implements vscode.Disposable {
 
   private onEvent(r: Running, e: RunEvent): void {
     r.events.push(e);
+    r.state = foldEvent(r.state, e);
     if (e.type === 'run-started') {
       r.run = e.run;
-      r.budget = e.budget;
-      r.done = r.events.filter(
-        (x) => x.type === 'candidate-finished' && x.candidate.status !== 'rejected',
-      ).length;
       this.output.appendLine(`run folder: ${e.run} · backend ${e.backend} · ${e.workers} worker(s)`);
       SearchPanel.show(this.extensionUri, e.run, this.actions);
       this.changed.fire();
@@ -108,7 +105,6 @@ export class SearchController implements vscode.Disposable {
       e.candidate.testError === undefined &&
       e.candidate.status !== 'rejected'
     ) {
-      r.done++;
       const c = e.candidate;
       this.output.appendLine(
         `#${c.id} ${c.origin}: ${c.status === 'trained' ? `accuracy ${(100 * (1 - (c.error ?? 1))).toFixed(2)}%` : `failed: ${c.failure ?? ''}`}`,
@@ -117,7 +113,7 @@ export class SearchController implements vscode.Disposable {
       this.output.appendLine(e.type === 'log' ? e.message : `search ${e.reason}: ${e.message}`);
     }
     if (r.run) SearchPanel.active?.push(r.run, e);
-    this.status.text = `$(beaker) μNAS ${r.done}/${r.budget || '?'}`;
+    this.status.text = `$(beaker) μNAS ${done(r)}/${budget(r) || '?'}`;
     this.status.tooltip = 'μNAS search: click to show the Pareto front';
   }
 
@@ -149,7 +145,7 @@ export class SearchController implements vscode.Disposable {
         .then((a) => {
           if (a) this.output.show();
         });
-    else void vscode.window.showInformationMessage(`μNAS search ${how}: ${r.done} candidates evaluated.`);
+    else void vscode.window.showInformationMessage(`μNAS search ${how}: ${done(r)} candidates evaluated.`);
     this.changed.fire();
   }
 

@@ -32,7 +32,7 @@ export class SearchProcess {
     createInterface({ input: this.proc.stdout! }).on('line', (line) => {
       const parsed = parseEventLine(line);
       if (parsed.ok) o.onEvent(parsed.value);
-      else if (parsed.error !== 'summary') o.onLog(line);
+      else o.onLog(line);
     });
     createInterface({ input: this.proc.stderr! }).on('line', (line) => o.onLog(line));
     this.done = new Promise((resolve) => {
@@ -42,10 +42,6 @@ export class SearchProcess {
         resolve(null);
       });
     });
-  }
-
-  get pid(): number | undefined {
-    return this.proc.pid;
   }
 
   /** Asks the search to stop (it finishes its journal and stays resumable); kills it if it lingers. */
@@ -66,7 +62,5 @@ export function parseEventLine(line: string): { ok: true; value: RunEvent } | { 
   } catch {
     return { ok: false, error: 'not JSON' };
   }
-  if (typeof x === 'object' && x !== null && (x as { type?: unknown }).type === 'summary')
-    return { ok: false, error: 'summary' };
   return checkRunEvent(x);
 }

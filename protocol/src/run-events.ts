@@ -32,6 +32,7 @@ export interface LayerSummary {
   readonly macs: number;
 }
 
+/** The one constraint shape: the search's own (`Constraint`, with `strict`) and the config's (with `from`) extend it. */
 export interface ConstraintSummary {
   readonly metric: Metric;
   readonly limit: number;
@@ -120,5 +121,3 @@ export type RunEvent =
       readonly message?: string;
       readonly time: string;
     };
-
-export type RunEventType = RunEvent['type'];

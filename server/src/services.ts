@@ -1,16 +1,11 @@
-import type { ArchGraph } from './engine/arch/graph.js';
-import type { SearchSpace } from './engine/arch/space.js';
-import type { Board } from './engine/boards/catalogue.js';
-import { boardBudget, boardNames, findBoard, listBoards } from './engine/boards/lookup.js';
-import { analyze, type Analysis } from './engine/language/analyze.js';
 import {
-  estimate,
-  spaceBounds,
-  type ConventionName,
-  type Estimate,
-  type EstimateOptions,
-  type SpaceBounds,
-} from './engine/resources/index.js';
+  catalogueBoards,
+  languageService,
+  memoisedResources,
+  type CheckEnvironment,
+} from './engine/checks/environment.js';
+
+export type { BoardCatalogue, LanguageService, ResourceService } from './engine/checks/environment.js';
 
 /**
  * The one factory that builds the engine for every host: the language server (stdio or IPC), the
@@ -18,39 +13,9 @@ import {
  * `inject`): a test or a host overrides one leaf — the clock, the timers, the board catalogue —
  * and everything that uses it sees the override. No module-level mutable state.
  */
-export interface UnasServices {
-  readonly language: LanguageService;
-  readonly boards: BoardCatalogue;
-  readonly resources: ResourceService;
+export interface UnasServices extends CheckEnvironment {
   readonly timers: Timers;
   readonly clock: Clock;
-}
-
-export interface LanguageService {
-  /** Parse, lower and validate (with the board catalogue). Never throws. */
-  analyze(text: string): Analysis;
-}
-
-export interface BoardCatalogue {
-  find(name: string): Board | undefined;
-  list(): readonly Board[];
-  /** Ids first, then aliases. */
-  names(): readonly string[];
-  /** What a model may use on the board (RAM in one contiguous region, flash, reserves taken off). */
-  budget(board: Board): { readonly ram: number; readonly flash: number };
-}
-
-/** Resource models, memoised by structure: an edit elsewhere in a file does not recompute them. */
-export interface ResourceService {
-  /** Estimate of a graph; undefined when the resource model cannot handle it. */
-  estimate(graph: ArchGraph, options: EstimateOptions): Estimate | undefined;
-  /**
-   * Least / most peak RAM, flash and MACs over a search space; undefined when not computable.
-   * Tens of ms for large inputs: with `peek`, only a memoised result is returned (never computed).
-   */
-  spaceBounds(space: SearchSpace, peek?: boolean, convention?: ConventionName): SpaceBounds | undefined;
-  /** How many space bounds have been computed so far (so a host can tell that new figures exist). */
-  readonly boundsComputed: number;
 }
 
 export interface Timers {
@@ -66,12 +31,10 @@ export interface Clock {
 export type Module<T> = { readonly [K in keyof T]: (services: T) => T[K] };
 
 export const defaultModule: Module<UnasServices> = {
-  language: (s) => {
-    const boards = { find: (id: string) => s.boards.find(id), ids: () => s.boards.names() };
-    return { analyze: (text) => analyze(text, { boards }) };
-  },
-  boards: () => ({ find: findBoard, list: listBoards, names: boardNames, budget: boardBudget }),
-  resources: () => memoisedResources(),
+  language: (s) => languageService(s.boards),
+  boards: () => catalogueBoards(),
+  // Over LSP stdio, console.error goes to the client's log (cli/lsp.ts); over IPC, to stderr.
+  resources: () => memoisedResources((m) => console.error(m)),
   timers: () => ({
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -100,62 +63,4 @@ export function createServices(overrides: Partial<Module<UnasServices>> = {}): U
     });
   }
   return services;
-}
-
-/** A bounded map that forgets the least recently used entry. */
-class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
-  get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
-  }
-}
-
-function memoisedResources(): ResourceService {
-  const estimates = new Lru<Estimate | null>(512);
-  const bounds = new Lru<SpaceBounds | null>(128);
-  let computed = 0;
-  return {
-    get boundsComputed() {
-      return computed;
-    },
-    estimate(graph, options) {
-      // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
-      const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
-      let hit = estimates.get(key);
-      if (hit === undefined) {
-        try {
-          hit = estimate(graph, options);
-        } catch {
-          hit = null;
-        }
-        estimates.set(key, hit);
-      }
-      return hit ?? undefined;
-    },
-    spaceBounds(space, peek = false, convention = 'tflm') {
-      const key = JSON.stringify([space, convention]);
-      let hit = bounds.get(key);
-      if (hit === undefined && !peek) {
-        try {
-          hit = spaceBounds(space, { convention });
-        } catch {
-          hit = null;
-        }
-        bounds.set(key, hit);
-        computed++;
-      }
-      return hit ?? undefined;
-    },
-  };
 }

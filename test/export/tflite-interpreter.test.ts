@@ -12,6 +12,7 @@ import { sampleImages } from '../../server/src/engine/export/calibrate.js';
 import { exportInt8, type Int8Export } from '../../server/src/engine/export/int8-export.js';
 import { estimateTflite } from '../../server/src/engine/export/tflite-graph.js';
 import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
+import { tflmProblems } from '../../server/src/engine/export/tflm-ops.js';
 import { estimatedPayload, payloadBytes } from '../../server/src/engine/export/tflite-size.js';
 import { analyze } from '../../server/src/engine/language/analyze.js';
 import { initTrainingBackend } from '../../server/src/engine/training/backend/index.js';
@@ -29,7 +30,12 @@ const out = join(root, 'test-results/export');
 const ORIGIN = 'https://tflite.test';
 const TEST_IMAGES = 1000;
 
-/** A plain chain (folded batch norm, ReLU6, depthwise, max pool, reshape) and a branchy one (add, concat, average pool, unfused batch norm and ReLU). */
+/**
+ * A plain chain (folded batch norm, ReLU6, depthwise, max pool, reshape); a branchy one (add, concat,
+ * average pool, unfused batch norm and ReLU); sums of three and four paths (chains of two-input ADDs:
+ * TFLite Micro's ADD would silently drop a third input); and every pool — max, average, global average
+ * (MEAN), global max (REDUCE_MAX) — with a standalone batch norm (MUL + ADD) and a concat.
+ */
 const MODELS = [
   {
     name: 'mnist_small',
@@ -63,7 +69,62 @@ const MODELS = [
   softmax
 }`,
   },
-] as const;
+  {
+    name: 'mnist_add3',
+    minFloat: 0.85,
+    lr: 0.004,
+    /** The 3-path sum: int8 top-1 equals float top-1 on at least this share of the test images. */
+    minAgreement: 0.99,
+    adds: 2,
+    text: `model mnist_add3 {
+  input 28x28x1
+  conv2d 8 k3 s2 relu
+  add { path { conv1x1 8 relu } path { dwconv2d k3 same relu } path { conv2d 8 k3 same relu } }
+  maxpool 2
+  flatten
+  dense 10
+  softmax
+}`,
+  },
+  {
+    name: 'mnist_add4',
+    minFloat: 0.85,
+    lr: 0.004,
+    adds: 3,
+    text: `model mnist_add4 {
+  input 28x28x1
+  conv2d 8 k3 s2 relu
+  add { path { conv1x1 8 relu } path { dwconv2d k3 same relu } path { conv2d 8 k3 same relu } path { } }
+  maxpool 2
+  flatten
+  dense 10
+  softmax
+}`,
+  },
+  {
+    name: 'mnist_every_pool',
+    minFloat: 0.7,
+    lr: 0.01,
+    text: `model mnist_every_pool {
+  input 28x28x1
+  conv2d 8 k3 s2 relu
+  avgpool 2 s1
+  maxpool 2
+  batchnorm
+  conv2d 24 k3 relu
+  concat { path { gap } path { gmp } }
+  dense 10
+  softmax
+}`,
+  },
+] as const satisfies readonly {
+  name: string;
+  minFloat: number;
+  lr: number;
+  text: string;
+  minAgreement?: number;
+  adds?: number;
+}[];
 
 /** Not trained (random weights, random batch norm statistics): MEAN, REDUCE_MAX, an unfused batch norm (MUL + ADD), int8 logits out. */
 const UNTRAINED = {
@@ -348,6 +409,7 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       });
       expect(floatAccuracy).toBeGreaterThan(m.minFloat);
       expect(Math.abs(int8Correct - correct)).toBeLessThanOrEqual(TEST_IMAGES / 100);
+      if ('minAgreement' in m) expect(agree / TEST_IMAGES).toBeGreaterThanOrEqual(m.minAgreement);
     });
   }
 
@@ -380,6 +442,23 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
     expect(spread).toBeGreaterThan(20);
     expect(sum / (n * 10)).toBeLessThan(2);
     expect(worst).toBeLessThan(8);
+  });
+
+  it('every ADD read back from the exported files has exactly two inputs; a sum of n paths is n − 1 of them', () => {
+    for (const [name, { exported }] of trained) {
+      const back = readTflite(exported.bytes);
+      for (const add of back.operators.filter((o) => o.op === 'ADD'))
+        expect(add.inputs, name).toHaveLength(2);
+      expect(tflmProblems(back), name).toEqual([]);
+    }
+    for (const m of MODELS) {
+      if (!('adds' in m)) continue;
+      const ops = readTflite(trained.get(m.name)!.exported.bytes).operators;
+      expect(
+        ops.filter((o) => o.op === 'ADD'),
+        m.name,
+      ).toHaveLength(m.adds);
+    }
   });
 
   it("flash: the payload is exactly what the estimate counts; the estimate of the file equals the graph's", () => {

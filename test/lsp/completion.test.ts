@@ -59,8 +59,29 @@ const CASES: readonly {
   {
     name: 'datasets',
     text: 'search s {\n  dataset <|>\n}',
-    first: ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'],
+    first: ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images', 'audio'],
     detail: ['cifar10', /32x32x3, 10 classes, needs path/],
+  },
+  {
+    name: 'audio dataset settings',
+    text: 'search s {\n  dataset audio {\n    <|>\n  }\n}',
+    includes: ['path', 'words', 'silence', 'unknown', 'features', 'augment'],
+  },
+  { name: 'the MFCC front end', text: 'search s {\n  dataset audio { features <|> }\n}', first: ['mfcc'] },
+  {
+    name: 'front-end settings',
+    text: 'search s {\n  dataset audio { features mfcc {\n    <|>\n  } }\n}',
+    first: ['window', 'stride', 'coefficients', 'bands', 'low', 'high'],
+  },
+  {
+    name: 'a time unit for a frame length',
+    text: 'search s {\n  dataset audio { features mfcc { window 30 <|> } }\n}',
+    first: ['ms'],
+  },
+  {
+    name: 'audio augmentation',
+    text: 'search s {\n  dataset audio { augment {\n    <|>\n  } }\n}',
+    includes: ['shift', 'noise', 'volume', 'copies'],
   },
   {
     name: 'boards with RAM and flash',
@@ -125,6 +146,11 @@ const CASES: readonly {
     name: 'cores for a custom target',
     text: 'search s {\n  target custom {\n    core <|>\n  }\n}',
     includes: ['cortex-m4', 'cortex-m0plus', 'xtensa-lx7'],
+  },
+  {
+    name: 'kernel libraries in a target',
+    text: 'search s {\n  target nucleo-f746zg {\n    kernels <|>\n  }\n}',
+    includes: ['cmsis-nn', 'reference'],
   },
   {
     name: 'metrics in objectives, without those listed',

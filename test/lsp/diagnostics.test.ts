@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSpace } from '../../server/src/engine/config/resolve-search.js';
 import { formatBytes } from '../../server/src/engine/language/units.js';
@@ -5,7 +7,7 @@ import { spaceBounds } from '../../server/src/engine/resources/index.js';
 import { renderDiagnostics } from '../support/render-diagnostics.js';
 import { boardLookup } from '../../server/src/engine/language/board-lookup.js';
 import { analyzed, engineEstimate, example, EXAMPLES } from './support/engine.js';
-import { LspClient, render, slice } from './support/lsp-client.js';
+import { LspClient, render, ROOT, slice } from './support/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {
@@ -15,7 +17,7 @@ afterAll(async () => {
   expect(await client.stop()).toBe(0);
 });
 
-/** Diagnostics the LSP adds to the engine's: resource findings. */
+/** The engine's resource checks (engine/checks/resource-checks.ts), beside the analysis. */
 const RESOURCE_CODES = new Set([
   'baseline-over-limit',
   'baseline-over-soft-limit',
@@ -168,7 +170,7 @@ model m {
     const peak = e.layers[e.peakNode!]!;
     const arena = e.totals.arena.total;
     expect(render(await client.diagnostics(uri, 1))).toEqual([
-      `1:7-1:10 warning arena ${formatBytes(arena)} exceeds the ${formatBytes(e.budget!.ram)} of RAM Arduino Zero leaves for the model by ${formatBytes(arena - e.budget!.ram)} (peak at ${peak.name}, line ${line(peak.node)})`,
+      `1:7-1:10 error arena ${formatBytes(arena)} exceeds the ${formatBytes(e.budget!.ram)} of RAM Arduino Zero leaves for the model by ${formatBytes(arena - e.budget!.ram)} (peak at ${peak.name}, line ${line(peak.node)})`,
     ]);
   });
 
@@ -182,14 +184,14 @@ model m {
     expect((d!.data as { fix: { title: string } }).fix.title).toBe("Change to 'arduino-zero'");
   });
 
-  it('a search space whose smallest architecture breaks a hard limit (tiny-budget.unas)', async () => {
-    const text = example('tiny-budget.unas');
+  it('a search space whose smallest architecture breaks a hard limit: an error on the limit', async () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/checks/space-too-small.unas'), 'utf8');
     const uri = await client.open(text);
     const a = analyzed(text);
     const s = a.document.searches[0]!;
     const sp = s.space!;
     if (sp.kind !== 'space') throw new Error('inline space expected');
-    const b = spaceBounds(resolveSpace(sp, [32, 32, 3], 2));
+    const b = spaceBounds(resolveSpace(sp, [32, 32, 3], 2), { convention: 'tflm', softmax: true });
     const expected: string[] = [];
     for (const c of s.constraints) {
       const least =
@@ -202,13 +204,16 @@ model m {
               : undefined;
       if (!least || c.mode !== 'hard' || least.min <= c.limit.value) continue;
       expected.push(
-        `${c.metric.value} <= ${slice(text, rangeOf(text, c.limit.span))}: the smallest needs ${least.exact ? '' : 'at least '}${formatBytes(least.min)}`,
+        `error ${c.metric.value} <= ${slice(text, rangeOf(text, c.limit.span))}: the smallest needs ${least.exact ? '' : 'at least '}${formatBytes(least.min)}`,
       );
     }
+    expect(expected.length).toBeGreaterThan(0);
     const got = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'space-infeasible');
-    expect(got.map((d) => d.message.replace('no architecture of this search space meets ', ''))).toEqual(
-      expected,
-    );
+    expect(
+      render(got).map((d) =>
+        d.replace(/^\S+ /, '').replace('no architecture of this search space meets ', ''),
+      ),
+    ).toEqual(expected);
     for (const d of got) expect(slice(text, d.range)).toMatch(/^\d+ KB$/);
   });
 
@@ -218,9 +223,9 @@ model m {
     const uri = await client.open(text);
     const sp = analyzed(text).document.searches[0]!.space!;
     if (sp.kind !== 'space') throw new Error('inline space expected');
-    const b = spaceBounds(resolveSpace(sp, [32, 32, 3], 10));
+    const b = spaceBounds(resolveSpace(sp, [32, 32, 3], 10), { convention: 'tflm', softmax: true });
     expect(render((await client.diagnostics(uri, 1)).filter((d) => d.code === 'space-infeasible'))).toEqual([
-      `4:3-4:8 warning no architecture of this search space fits arduino-zero: the smallest needs ${b.peakRam.exact ? '' : 'at least '}${formatBytes(b.peakRam.min)} of RAM, the board leaves 28 KB`,
+      `4:3-4:8 error no architecture of this search space fits arduino-zero: the smallest needs ${b.peakRam.exact ? '' : 'at least '}${formatBytes(b.peakRam.min)} of RAM, the board leaves 28 KB`,
     ]);
   });
 

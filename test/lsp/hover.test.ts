@@ -128,3 +128,30 @@ describe('hover', () => {
     for (const l of e.layers) expect(value).toContain(`| ${l.name}`);
   });
 });
+
+describe('hover on a sum of three paths', () => {
+  it('shows the chain of two-input adds it lowers to, each with its figures', async () => {
+    const { text, positions } = cursors(`model m {
+  input 12x12x1
+  conv2d 4 k3 same relu
+  a<|>dd { path { conv1x1 4 } path { dwconv2d k3 same } path { conv2d 4 k3 same } }
+  flatten
+  dense 10
+}
+`);
+    const uri = await client.open(text);
+    const h = await client.hover(uri, positions[0]!);
+    const value = (h?.contents as MarkupContent | undefined)?.value ?? '';
+    expect(value).toContain('`add_0` → 12×12×4');
+    expect(value).toContain('`add_1` → 12×12×4');
+  });
+
+  it('completes and explains the kernels setting', async () => {
+    const { text, positions } = cursors(
+      'search s {\n  dataset mnist\n  target nucleo-f746zg { kernels refe<|>rence }\n  space { }\n}\n',
+    );
+    const uri = await client.open(text);
+    const h = await client.hover(uri, positions[0]!);
+    expect((h?.contents as MarkupContent | undefined)?.value ?? '').toContain('reference kernels');
+  });
+});

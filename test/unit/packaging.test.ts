@@ -24,6 +24,7 @@ describe('packaging', () => {
         'dist/server.js',
         'dist/cli.js',
         'dist/tfjs-backend-wasm.wasm',
+        'dist/gradient-kernels.wasm',
         'dist/codicons/codicon.css',
         'dist/codicons/codicon.ttf',
         'syntaxes/unas.tmLanguage.json',

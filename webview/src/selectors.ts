@@ -1,5 +1,5 @@
 import type { CandidateSummary, Metric } from '../../protocol/src/run-events.js';
-import type { AppendLog } from './append-log.js';
+import type { AppendLog } from '../../protocol/src/append-log.js';
 import type { CandidateFilter, RunState, Sort, SortKey } from './store.js';
 
 export { kneeIds, kneeOf, plotPoint, staircase, type XY } from '../../protocol/src/front-knees.js';

@@ -64,11 +64,13 @@ export class SearchPanel {
     extensionUri: vscode.Uri,
     state: unknown,
     actions: PanelActions,
+    confine: (run: unknown) => string | undefined,
   ): void {
     // The page saves `{ v, ui: { run, … } }`; anything else is ignored (the panel then waits to be given a run).
+    // The saved state is the page's, so untrusted: the run must be a folder inside a runs folder.
     const ui =
       typeof state === 'object' && state !== null ? (state as { ui?: { run?: unknown } }).ui : undefined;
-    const run = typeof ui?.run === 'string' ? ui.run : '';
+    const run = confine(ui?.run) ?? '';
     SearchPanel.current = new SearchPanel(panel, extensionUri, run, actions);
   }
 

@@ -1,12 +1,12 @@
 import { relative, resolve } from 'node:path';
-import { analyze } from '../engine/language/analyze.js';
+import { checkDocument } from '../engine/checks/check-document.js';
+import { defaultEnvironment } from '../engine/checks/environment.js';
 import { LineIndex } from '../engine/language/positions.js';
-import { boardLookup } from '../engine/language/board-lookup.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDiagnostics, readSource } from './source.js';
 
 /**
- * `unas check FILE…`: every diagnostic as `file:line:col severity message`; exit 1 if any is an
+ * `unas check FILE…`: every finding of the engine (those the editor shows, resource checks included) as `file:line:col severity message`; exit 1 if any is an
  * error, so it can gate a CI job. `--json` prints one JSON array of findings instead.
  */
 export async function checkCommand(
@@ -21,6 +21,7 @@ export async function checkCommand(
   let errors = 0;
   let unreadable = false;
   const json: unknown[] = [];
+  const env = defaultEnvironment((m) => io.stderr.write(`${m}\n`));
   for (const f of files) {
     const shown = relative(io.cwd, resolve(io.cwd, f)) || f;
     const source = await readSource(io, f, shown);
@@ -28,8 +29,8 @@ export async function checkCommand(
       unreadable = true;
       continue;
     }
-    const { text } = source;
-    const diagnostics = analyze(text, { boards: boardLookup() }).diagnostics;
+    const { path, text } = source;
+    const diagnostics = checkDocument(text, env, path).findings;
     errors += diagnostics.filter((d) => d.severity === 'error').length;
     if (!opts.json) {
       io.stdout.write(formatDiagnostics(shown, text, diagnostics));

@@ -1,10 +1,16 @@
 import { DEFAULT_BOARD, resolveSearch } from '../engine/config/resolve-search.js';
-import { analyze } from '../engine/language/analyze.js';
-import { boardLookup } from '../engine/language/board-lookup.js';
+import { checkDocument } from '../engine/checks/check-document.js';
+import { defaultEnvironment } from '../engine/checks/environment.js';
+import { MAX_ESTIMATED_NODES } from '../engine/arch/size-limits.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
+import { findBoard } from '../engine/boards/lookup.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
 import { estimate, type Estimate } from '../engine/resources/estimate.js';
 import { spaceBounds, type SpaceBounds } from '../engine/resources/space-bounds.js';
+import { frontEndEstimate, type FrontEndEstimate } from '../engine/features/front-end-cost.js';
+import { frontEndDetails } from '../engine/features/front-end-text.js';
+import { MFCC_DEFAULTS, type MfccSettings } from '../engine/features/mfcc.js';
+import { CORES } from '../engine/resources/cores.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDiagnostics, readSource } from './source.js';
 
@@ -31,19 +37,27 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
   const source = await readSource(io, args.file);
   if (!source) return EXIT.input;
   const { path, text } = source;
-  const boards = boardLookup();
-  if (args.board && !boards.find(args.board)) {
+  if (args.board && !findBoard(args.board)) {
     io.stderr.write(`unas estimate: unknown board '${args.board}'\n`);
     return EXIT.usage;
   }
-  const a = analyze(text, { boards });
-  const errors = a.diagnostics.filter((d) => d.severity === 'error');
+  // The findings are the engine's (as the editor and `unas check` show them): the search's own
+  // view (tflm) whatever convention the figures below are printed in.
+  const { facts, findings } = checkDocument(text, defaultEnvironment(), path);
+  const a = facts.analysis;
+  const errors = findings.filter((d) => d.severity === 'error');
   io.stderr.write(formatDiagnostics(args.file, text, errors));
 
   const models: { name: string; board: string; estimate: Estimate }[] = [];
   for (const m of a.document.models) {
     const g = a.graphs.get(m);
-    if (!g || errors.some((d) => d.start >= m.span.start && d.end <= m.span.end)) continue;
+    if (!g || facts.hasErrorsIn(m.span)) continue;
+    if (g.nodes.length > MAX_ESTIMATED_NODES) {
+      io.stderr.write(
+        `${args.file}: model '${m.name.name}' has ${g.nodes.length - 1} layers: not estimated (at most ${MAX_ESTIMATED_NODES})\n`,
+      );
+      continue;
+    }
     const board = args.board ?? m.target?.name ?? DEFAULT_BOARD;
     models.push({
       name: m.name.name,
@@ -55,7 +69,12 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
       }),
     });
   }
-  const searches: { name: string; bounds: SpaceBounds; findings: string[] }[] = [];
+  const searches: {
+    name: string;
+    bounds: SpaceBounds;
+    findings: string[];
+    frontEnd?: { settings: MfccSettings; estimate: FrontEndEstimate };
+  }[] = [];
   for (const s of a.document.searches) {
     const r = resolveSearch(a.document, s, path);
     if (!r.ok) continue;
@@ -64,25 +83,20 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
       softmax: true,
       ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
     });
-    const findings: string[] = [];
-    for (const c of r.config.constraints) {
-      if (c.mode !== 'hard') continue;
-      const b =
-        c.metric === 'ram'
-          ? bounds.peakRam
-          : c.metric === 'flash'
-            ? bounds.flash
-            : c.metric === 'macs'
-              ? bounds.macs
-              : undefined;
-      if (b && b.min > c.limit) {
-        const fmt = c.metric === 'macs' ? formatCount : formatBytes;
-        findings.push(
-          `no architecture in this space fits ${c.metric} <= ${fmt(c.limit)}${c.from === 'board' ? ` (${r.config.target.name})` : ''}: the smallest needs ${fmt(b.min)}`,
-        );
-      }
-    }
-    searches.push({ name: s.name.name, bounds, findings });
+    const within = errors.filter((d) => d.start >= s.span.start && d.end <= s.span.end);
+    // An audio dataset runs its MFCC front end on the device too: its cost stands beside the network's.
+    const spec = r.config.dataset.spec;
+    const settings = spec.kind === 'audio' ? (spec.features ?? MFCC_DEFAULTS) : undefined;
+    const frontEnd = settings && {
+      settings,
+      estimate: frontEndEstimate(settings, CORES[r.config.target.core], r.config.target.clockHz),
+    };
+    searches.push({
+      name: s.name.name,
+      bounds,
+      findings: within.map((d) => d.message),
+      ...(frontEnd ? { frontEnd } : {}),
+    });
   }
 
   if (args.json) {
@@ -91,9 +105,15 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
     );
   } else {
     for (const m of models) io.stdout.write(`${modelReport(m.name, m.board, m.estimate)}\n`);
-    for (const s of searches) io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+    for (const s of searches) {
+      io.stdout.write(`${searchReport(s.name, s.bounds, s.findings)}\n`);
+      if (s.frontEnd)
+        io.stdout.write(
+          `  front end: ${frontEndDetails(s.frontEnd.settings, s.frontEnd.estimate).join('\n             ')}\n`,
+        );
+    }
   }
-  return errors.length || searches.some((s) => s.findings.length) ? EXIT.findings : EXIT.ok;
+  return errors.length ? EXIT.findings : EXIT.ok;
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXPORT_FORMATS, type ExportFormat, exportCandidate } from '../engine/export/export-candidate.js';
@@ -10,6 +9,7 @@ import { formatBytes, formatCount } from '../engine/language/units.js';
 import type { ConventionName } from '../engine/resources/conventions.js';
 import type { Estimate } from '../engine/resources/estimate.js';
 import { type BackendRequest, initTrainingBackend } from '../engine/training/backend/index.js';
+import { readInputFile } from './source.js';
 import { EXIT, type CliIo } from './io.js';
 
 export const EXPORT_USAGE = `  export RUN_FOLDER --candidate ID --format tflite|c|tfjs[,…]
@@ -96,7 +96,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
       const t = r.estimate.totals;
       lines.push(
         `int8: ${formatBytes(r.int8.fileBytes)} file (estimate ${formatBytes(t.flash)}; weights, biases and quantisation parameters ${formatBytes(r.int8.payloadBytes)}, as estimated)`,
-        `      arena ${formatBytes(t.arena.total)} estimated → declare ${r.int8.arenaSize} B · peak RAM ${formatBytes(t.peakRam)} · ${formatCount(t.macs)} MACs`,
+        `      arena ${formatBytes(t.arena.total)} estimated → declare ${r.int8.arenaSize} B (64-bit host: ${r.int8.arenaSizeHost64} B) · peak RAM ${formatBytes(t.peakRam)} · ${formatCount(t.macs)} MACs`,
         `      input int8 = round(x / ${r.int8.input.scale.toPrecision(6)}) ${signed(r.int8.input.zeroPoint)} for x = pixel / 255${r.int8.input.zeroPoint === -128 ? ' (i.e. pixel − 128)' : ''}; output x = (q ${signed(-r.int8.output.zeroPoint)}) × ${r.int8.output.scale.toPrecision(6)}`,
         `      calibrated on ${r.int8.calibrationImages} training images`,
       );
@@ -135,13 +135,9 @@ export async function tfliteEstimateCommand(args: TfliteEstimateArgs, io: CliIo)
     io.stderr.write(`unas estimate: unknown board '${args.board}'\n`);
     return EXIT.usage;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(resolve(io.cwd, args.file));
-  } catch (e) {
-    io.stderr.write(`${args.file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-    return EXIT.input;
-  }
+  const read = await readInputFile(io, args.file);
+  if (!read) return EXIT.input;
+  const bytes: Uint8Array = read.bytes;
   let est: Estimate;
   try {
     const { graph: _graph, ...e } = estimateTflite(readTflite(bytes), {

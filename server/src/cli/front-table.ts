@@ -1,24 +1,5 @@
-import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
+import type { CandidateSummary } from '../../../protocol/src/run-events.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
-
-/** The latest record of each candidate and the latest front, folded from a run's events. */
-export function foldRun(events: readonly RunEvent[]): {
-  candidates: Map<number, CandidateSummary>;
-  front: number[];
-  hypervolume: number;
-} {
-  const candidates = new Map<number, CandidateSummary>();
-  let front: number[] = [];
-  let hypervolume = 0;
-  for (const e of events) {
-    if (e.type === 'candidate-finished') candidates.set(e.candidate.id, e.candidate);
-    else if (e.type === 'front') {
-      front = [...e.ids];
-      hypervolume = e.hypervolume;
-    }
-  }
-  return { candidates, front, hypervolume };
-}
 
 const pct = (x: number | undefined) => (x === undefined ? '—' : `${(100 * (1 - x)).toFixed(2)}%`);
 

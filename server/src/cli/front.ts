@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { loadRun, RunError } from '../engine/runs/run-store.js';
-import { foldRun, frontJson, frontTable } from './front-table.js';
+import {
+  evaluatedCount,
+  foldRunEvents,
+  frontCandidates,
+  latestHypervolume,
+} from '../../../protocol/src/run-state.js';
+import { frontJson, frontTable } from './front-table.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** `unas front RUN_FOLDER [--json]`: the Pareto front of a run, from its journal. */
@@ -21,14 +27,12 @@ export async function frontCommand(
     return EXIT.input;
   }
   for (const w of run.warnings) io.stderr.write(`warning: ${w}\n`);
-  const { candidates, front, hypervolume } = foldRun(run.events);
-  const members = front.flatMap((id) => {
-    const c = candidates.get(id);
-    return c ? [c] : [];
-  });
+  const state = foldRunEvents(run.events);
+  const members = frontCandidates(state);
+  const hypervolume = latestHypervolume(state);
   if (opts.json)
     io.stdout.write(
-      `${JSON.stringify({ run: run.dir, search: run.config.name, evaluated: [...candidates.values()].filter((c) => c.status === 'trained' || c.status === 'failed').length, hypervolume, front: frontJson(members) }, null, 2)}\n`,
+      `${JSON.stringify({ run: run.dir, search: run.config.name, evaluated: evaluatedCount(state), hypervolume, front: frontJson(members) }, null, 2)}\n`,
     );
   else
     io.stdout.write(

@@ -1,10 +1,4 @@
-import { format } from 'node:util';
-import {
-  createConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  ProposedFeatures,
-} from 'vscode-languageserver/node';
+import { guardedConnection } from '../lsp/message-guard.js';
 import { startLanguageServer } from '../lsp/server.js';
 import { createServices } from '../services.js';
 
@@ -36,16 +30,7 @@ export async function lspCommand(args: readonly string[]): Promise<number> {
     process.stderr.write('unas lsp: --node-ipc needs a parent process with an IPC channel\n');
     return 2;
   }
-  const connection = ipc
-    ? createConnection(ProposedFeatures.all, new IPCMessageReader(process), new IPCMessageWriter(process))
-    : createConnection(ProposedFeatures.all, process.stdin, process.stdout);
-  if (!ipc) {
-    // stdout carries the protocol: anything logged goes to the client's log instead.
-    console.log = (...a: unknown[]) => connection.console.log(format(...a));
-    console.info = (...a: unknown[]) => connection.console.info(format(...a));
-    console.warn = (...a: unknown[]) => connection.console.warn(format(...a));
-    console.error = (...a: unknown[]) => connection.console.error(format(...a));
-  }
+  const connection = guardedConnection(ipc ? 'node-ipc' : 'stdio');
   return new Promise<number>((resolve) => {
     connection.onExit(() => resolve(0));
     startLanguageServer(connection, createServices());

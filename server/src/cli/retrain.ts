@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
 import { loadRun, RunError, RunStore } from '../engine/runs/run-store.js';
-import { graphOfModelText } from '../engine/runs/search-runner.js';
+import { graphOfModelText } from '../engine/search/model-text.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
-import { foldRun } from './front-table.js';
+import { findCandidate, foldRunEvents } from '../../../protocol/src/run-state.js';
 import { EXIT, type CliIo } from './io.js';
 
 export interface RetrainArgs {
@@ -32,7 +32,7 @@ export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: Abor
     io.stderr.write(`unas retrain: ${e instanceof RunError ? e.message : String(e)}\n`);
     return EXIT.input;
   }
-  const c = foldRun(run.events).candidates.get(args.candidate);
+  const c = findCandidate(foldRunEvents(run.events), args.candidate);
   if (!c) {
     io.stderr.write(`unas retrain: run ${run.config.name} has no candidate ${args.candidate}\n`);
     return EXIT.usage;

@@ -7,40 +7,35 @@ import { lspCommand } from './lsp.js';
 import { retrainCommand } from './retrain.js';
 import { searchCommand } from './search.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
+import { COMMAND_HELP, commandUsage, USAGE, wantsHelp } from './help.js';
 import { EXIT, type CliIo } from './io.js';
-
-const USAGE = `usage: unas <command> [options]
-
-commands:
-  check FILE…            print every diagnostic as file:line:col severity message; exit 1 on errors
-                         --json   findings as a JSON array
-  estimate FILE.tflite   the same figures for an int8 .tflite model
-  export DIR --candidate ID --format tflite|c|tfjs [--out DIR]
-                         a trained candidate as int8 TFLite, a C array (.h/.cc) or a float tfjs model
-  estimate FILE          per model: RAM, TFLM arena, flash, MACs, latency per layer and in total;
-                         per search: the resources its space allows, checked against hard limits
-                         --json  --convention tflm|unas  --include-input  --board ID
-  search FILE            run a search (the first in the file, or --search NAME)
-                         --budget N      candidates to evaluate (overrides the file's rounds)
-                         --resume DIR    continue a stopped or killed run from its folder
-                         --workers N     training processes (default: the file's, else one per core)
-                         --backend B     auto | tensorflow | wasm | cpu (default auto)
-                         --runs DIR      where run folders go (default .unas/runs)
-                         --no-final      skip re-training the front on the whole training set
-                         --json          one JSON event per line
-  lsp --stdio            the language server, for any LSP client (docs/editors.md)
-  retrain DIR --candidate ID [--epochs N] [--json]
-                         train one candidate again on the whole training set; test accuracy, weights kept
-  front DIR              the Pareto front of a run folder (--json for JSON)
-  help                   this text
-
-exit codes: 0 ok, 1 errors found, 2 usage error, 3 input not readable, 4 the search failed, 130 interrupted
-`;
 
 const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
+/**
+ * `--workers -1` as `--workers=-1`: parseArgs takes a value that starts with `-` for an option
+ * ("ambiguous"), so a negative number would never reach the command's own range check.
+ */
+function negativeValuesJoined(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...given] = argv;
+  const rest = negativeValuesJoined(given);
+  if (command && command !== 'lsp' && COMMAND_HELP[command] && wantsHelp(rest)) {
+    io.stdout.write(commandUsage(command));
+    return EXIT.ok;
+  }
   try {
     switch (command) {
       case 'check': {
@@ -175,8 +170,14 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
         });
         return await frontCommand(positionals[0], { json: values.json ?? false }, io);
       }
-      case undefined:
       case 'help':
+        if (rest[0] && COMMAND_HELP[rest[0]]) {
+          io.stdout.write(commandUsage(rest[0]));
+          return EXIT.ok;
+        }
+        io.stdout.write(USAGE);
+        return EXIT.ok;
+      case undefined:
       case '--help':
       case '-h':
         io.stdout.write(USAGE);

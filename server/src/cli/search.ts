@@ -4,11 +4,12 @@ import { resolveSearch } from '../engine/config/resolve-search.js';
 import type { SearchConfig } from '../engine/config/search-config.js';
 import { analyze } from '../engine/language/analyze.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
+import { missingDatasetPaths } from '../engine/data/dataset-paths.js';
 import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-store.js';
 import { runSearch } from '../engine/runs/search-runner.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
-import { frontJson, frontTable } from './front-table.js';
+import { frontTable } from './front-table.js';
 import { EXIT, type CliIo } from './io.js';
 import { createReporter } from './reporter.js';
 import { formatDiagnostics, readSource } from './source.js';
@@ -30,12 +31,17 @@ export interface SearchArgs {
 export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortSignal): Promise<number> {
   let config: SearchConfig;
   let resume: LoadedRun | undefined;
-  let store: RunStore;
+  let store: RunStore | undefined;
   if (args.resume) {
     try {
       resume = await loadRun(resolve(io.cwd, args.resume));
     } catch (e) {
       io.stderr.write(`unas search: ${e instanceof RunError ? e.message : String(e)}\n`);
+      return EXIT.input;
+    }
+    // Never re-use a candidate id or drop results silently: the journal is the record.
+    if (resume.resumeProblem) {
+      io.stderr.write(`unas search: cannot resume ${args.resume}: ${resume.resumeProblem}\n`);
       return EXIT.input;
     }
     for (const w of resume.warnings) io.stderr.write(`warning: ${w}\n`);
@@ -72,9 +78,16 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
       return EXIT.findings;
     }
     config = r.config;
-    store = await RunStore.create(resolve(io.cwd, args.runs ?? join('.unas', 'runs')), config);
   }
 
+  const baseDir = config.source ? dirname(config.source) : io.cwd;
+  const missing = await missingDatasetPaths(config.dataset.spec, baseDir);
+  if (missing.length) {
+    for (const m of missing) io.stderr.write(`unas search: dataset not found: ${m}\n`);
+    store?.close();
+    return EXIT.input;
+  }
+  store ??= await RunStore.create(resolve(io.cwd, args.runs ?? join('.unas', 'runs')), config);
   const workers = args.workers ?? (config.strategy.workers || availableParallelism());
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: args.backend });
   const mode = args.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain';
@@ -88,8 +101,9 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
       ...(resume ? { resume } : {}),
       ...(args.budget ? { budget: args.budget } : {}),
       finalRetrain: !args.noFinal,
-      baseDir: config.source ? dirname(config.source) : io.cwd,
+      baseDir,
     });
+    // With --json the event stream is the whole output (its `front` and `run-finished` events end it).
     if (!args.json) {
       io.stdout.write(
         `\nPareto front (${summary.front.length} of ${summary.evaluated} evaluated; ${summary.screenedOut} trainings saved by the resource pre-screen; resources in the ${config.convention ?? 'tflm'} convention):\n`,
@@ -98,10 +112,11 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
         `${summary.front.length ? frontTable(summary.front) : '(empty: no feasible candidate yet)'}\n`,
       );
       io.stdout.write(`saved in ${relative(io.cwd, store.dir) || store.dir}\n`);
-    } else {
-      io.stdout.write(
-        `${JSON.stringify({ type: 'summary', reason: summary.reason, evaluated: summary.evaluated, hypervolume: summary.hypervolume, screenedOut: summary.screenedOut, front: frontJson(summary.front), run: store.dir })}\n`,
-      );
+    }
+    // Every candidate failing is a failed run, whatever the strategy made of it.
+    if (summary.reason === 'done' && summary.evaluated > 0 && summary.front.length === 0) {
+      io.stderr.write(`unas search: all ${summary.evaluated} evaluated candidates failed to train\n`);
+      return EXIT.failed;
     }
     return summary.reason === 'failed' ? EXIT.failed : EXIT.ok;
   } finally {

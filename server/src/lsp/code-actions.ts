@@ -8,7 +8,7 @@ import type { Fix } from '../engine/language/diagnostics.js';
 import type { Span } from '../engine/language/syntax-tree.js';
 import { toTextEdits } from './convert.js';
 import type { DocumentState } from './document-state.js';
-import { resourceFindings } from './resource-findings.js';
+import { documentFindings } from '../engine/checks/check-document.js';
 
 /**
  * Quick fixes from diagnostics that carry a certain fix (a misspelt keyword with one close match,
@@ -21,9 +21,7 @@ export function codeActions(state: DocumentState, params: CodeActionParams): Cod
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
   const from = state.offset(params.range.start);
   const to = state.offset(params.range.end);
-  const fixable = [...state.analysis.diagnostics, ...resourceFindings(state)].filter(
-    (d): d is typeof d & { fix: Fix } => d.fix !== undefined,
-  );
+  const fixable = documentFindings(state).filter((d): d is typeof d & { fix: Fix } => d.fix !== undefined);
   const out: CodeAction[] = [];
   if (wants(CodeActionKind.QuickFix)) {
     for (const d of fixable) {

@@ -22,7 +22,7 @@ import {
 } from './catalogue-text.js';
 import type { DocumentState } from './document-state.js';
 import { modelLabel } from './estimate-text.js';
-import { modelEstimate } from './estimates.js';
+import { modelEstimate } from '../engine/checks/estimates.js';
 import { isJoiner, locate } from './syntax-locate.js';
 import { metricDoc, modifierDoc, slotsAfter, WORD_DOCS, type Slot } from './vocabulary.js';
 

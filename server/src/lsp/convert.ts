@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
 import type { Diagnostic, Fix, Severity } from '../engine/language/diagnostics.js';
 import type { DocumentState } from './document-state.js';
-import type { Finding } from './resource-findings.js';
+import type { Finding } from '../engine/checks/resource-checks.js';
 
 const SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,

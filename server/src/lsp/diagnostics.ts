@@ -1,17 +1,16 @@
 import type { Connection, Diagnostic } from 'vscode-languageserver';
 import type { Timers } from '../services.js';
+import { documentFindings } from '../engine/checks/check-document.js';
 import { toLspDiagnostic } from './convert.js';
-import { QuiescentNotification } from './custom-messages.js';
+import { QuiescentNotification } from '../../../protocol/src/lsp-messages.js';
 import type { DocumentState } from './document-state.js';
-import { resourceFindings } from './resource-findings.js';
-import type { UnasSettings } from './settings.js';
+import { resourceFindings } from '../engine/checks/resource-checks.js';
+import type { ServerSettings } from '../../../protocol/src/settings.js';
 import type { Workspace } from './workspace.js';
 
-/** Every diagnostic of a document version: syntax and validation, then resource findings, in document order. */
+/** Every finding of a document version (the engine's `documentFindings`), as LSP diagnostics. */
 export function documentDiagnostics(state: DocumentState): Diagnostic[] {
-  const all = [...state.analysis.diagnostics, ...resourceFindings(state)];
-  all.sort((a, b) => a.start - b.start || a.end - b.end);
-  return all.map((d) => toLspDiagnostic(state, d));
+  return documentFindings(state).map((d) => toLspDiagnostic(state, d));
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -31,7 +30,7 @@ export class DiagnosticsPublisher {
     private readonly connection: Connection,
     private readonly workspace: Workspace,
     private readonly timers: Timers,
-    private readonly settings: () => UnasSettings,
+    private readonly settings: () => ServerSettings,
     private readonly quiescent: () => boolean,
     /** Counts figures computed only here (space bounds); when it grows, `onNewFigures` runs (e.g. an inlay-hint refresh). */
     private readonly figures: () => number = () => 0,

@@ -1,7 +1,7 @@
 import { formatBytes, formatCount, formatSeconds } from '../engine/language/units.js';
 import type { LayerEstimate, MetricBounds, SpaceBounds } from '../engine/resources/index.js';
 import type { DocumentState } from './document-state.js';
-import { originOf, type ModelEstimate, type SpaceEstimate } from './estimates.js';
+import { originOf, type ModelEstimate, type SpaceEstimate } from '../engine/checks/estimates.js';
 
 /** Texts of resource figures, shared by inlay hints, hovers and code lenses. */
 

@@ -17,7 +17,8 @@ import {
   searchTarget,
   spaceDeclEstimate,
   type ModelEstimate,
-} from './estimates.js';
+} from '../engine/checks/estimates.js';
+import { frontEndMarkdown, searchFrontEnd } from './front-end.js';
 import { locate, type SyntaxLocation } from './syntax-locate.js';
 import { occurrenceAt, type Occurrence } from './symbol-index.js';
 import { metricDoc, modifierDoc, slotOf, WORD_DOCS } from './vocabulary.js';
@@ -106,6 +107,13 @@ function atomMarkdown(
     if (!spec) return undefined;
     const parts = [keywordMarkdown(spec)];
     if (context === 'constraints') parts.push(metricDoc(head) ?? '');
+    if ((context === 'dataset' && head === 'features') || (context === 'search' && head === 'dataset')) {
+      const search = state.analysis.document.searches.find(
+        (s) => s.span.start <= st.start && st.start < s.span.end,
+      );
+      const f = search && searchFrontEnd(state, search);
+      if (f) parts.push(frontEndMarkdown(f));
+    }
     if (context === 'model' && !NON_LAYER_MODEL_HEADS.has(head)) {
       const e = modelOf(state, st.start);
       const nodes = e?.byStatement.get(st.start);

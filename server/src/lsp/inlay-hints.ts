@@ -11,7 +11,13 @@ import {
   modelLabel,
   modelMarkdown,
 } from './estimate-text.js';
-import { modelEstimate, searchSpaceEstimate, spaceDeclEstimate, type SpaceEstimate } from './estimates.js';
+import {
+  modelEstimate,
+  searchSpaceEstimate,
+  spaceDeclEstimate,
+  type SpaceEstimate,
+} from '../engine/checks/estimates.js';
+import { frontEndLabel, frontEndMarkdown, searchFrontEnd } from './front-end.js';
 import { blockOf, statementsByStart } from './syntax-locate.js';
 
 /**
@@ -55,6 +61,15 @@ export function inlayHints(state: DocumentState, range: Range): InlayHint[] {
       }
     };
     visit(model.layers);
+  }
+
+  // An audio dataset's MFCC front end: its device cost, on the `features` line (or the dataset's).
+  for (const search of doc.searches) {
+    const d = search.dataset;
+    if (!d || d.span.end < from || d.span.start > to) continue;
+    const f = searchFrontEnd(state, search);
+    const st = statements.get((d.features ?? d).span.start);
+    if (f && st) hint(anchor(st), frontEndLabel(f), frontEndMarkdown(f));
   }
 
   const shown = new Set<SpaceEstimate['space']>();

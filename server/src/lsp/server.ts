@@ -23,7 +23,11 @@ import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { definition, prepareRename, references, rename } from './navigation.js';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic-tokens.js';
-import { DEFAULT_SETTINGS, readSettings, type UnasSettings } from './settings.js';
+import {
+  DEFAULT_SERVER_SETTINGS,
+  readServerSettings,
+  type ServerSettings,
+} from '../../../protocol/src/settings.js';
 import { SIGNATURE_RETRIGGERS, SIGNATURE_TRIGGERS, signatureHelp } from './signature-help.js';
 import { Workspace } from './workspace.js';
 
@@ -36,7 +40,7 @@ import { Workspace } from './workspace.js';
 export function startLanguageServer(connection: Connection, services: UnasServices): void {
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(documents, services);
-  let settings: UnasSettings = DEFAULT_SETTINGS;
+  let settings: ServerSettings = DEFAULT_SERVER_SETTINGS;
   let quiescent = false;
   let client: ClientCapabilities = {};
   const refreshHints = (): void => {
@@ -79,7 +83,7 @@ export function startLanguageServer(connection: Connection, services: UnasServic
 
   connection.onInitialize((params): InitializeResult => {
     const init: unknown = params.initializationOptions;
-    settings = readSettings(init, DEFAULT_SETTINGS);
+    settings = readServerSettings(init, DEFAULT_SERVER_SETTINGS);
     quiescent =
       typeof init === 'object' &&
       init !== null &&
@@ -112,7 +116,7 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   const pullSettings = async (): Promise<void> => {
     try {
       const section: unknown = await connection.workspace.getConfiguration('unas');
-      settings = readSettings(section, settings);
+      settings = readServerSettings(section, settings);
     } catch (e) {
       log('workspace/configuration', e);
     }
@@ -131,7 +135,7 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   connection.onDidChangeConfiguration(async (params) => {
     const pushed: unknown = params.settings;
     const hasPushed = typeof pushed === 'object' && pushed !== null && Object.keys(pushed).length > 0;
-    if (hasPushed) settings = readSettings(pushed, settings);
+    if (hasPushed) settings = readServerSettings(pushed, settings);
     else if (pullsConfiguration()) await pullSettings();
     await settingsChanged();
   });

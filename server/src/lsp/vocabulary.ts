@@ -45,6 +45,12 @@ const CHOICES: Readonly<Partial<Record<ContextId, Readonly<Record<string, readon
   },
   blocks: { branch: ['yes', 'no'] },
   space: { pool: ['none', 'avg', 'max'] },
+  target: { kernels: ['cmsis-nn', 'reference'] },
+};
+
+const AUDIO_UNITS: Readonly<Partial<Record<ContextId, Readonly<Record<string, Dimension>>>>> = {
+  features: { window: 'time', stride: 'time', low: 'frequency', high: 'frequency' },
+  augment: { shift: 'time' },
 };
 
 /** Layer modifiers by op, grouped by kind (one of each kind per layer). */
@@ -103,6 +109,10 @@ export function slotsAfter(context: ContextId, head: string, before: readonly At
     return [{ kind: 'modifier', words: groups.filter((g) => !used.has(modifierKind(g[0]!))).flat() }];
   }
   if (context === 'target' && head === 'core') return first ? [{ kind: 'core' }] : [];
+  if (context === 'dataset' && head === 'features') return first ? [{ kind: 'choice', words: ['mfcc'] }] : [];
+  // Audio settings with units: `window 30 ms`, `low 20 Hz`, `shift 100 ms`.
+  const unit = AUDIO_UNITS[context]?.[head];
+  if (unit && before.length === 1 && last?.kind === 'number') return [{ kind: 'unit', dimension: unit }];
   if ((context === 'constraints' || context === 'target') && head in METRIC_DIM)
     return quantity(head, before, context === 'constraints' || before.some((a) => a.kind === 'compare'));
   const choice = CHOICES[context]?.[head];
@@ -163,6 +173,7 @@ function accepts(slot: Slot, word: string): boolean {
 
 /** Short documentation of value words, for hovers and completion details. */
 export const WORD_DOCS: Readonly<Record<string, string>> = {
+  mfcc: 'Mel-frequency cepstral coefficients, as μNAS computed them with tf.signal (Hann window, magnitude FFT, HTK mel filterbank, log, DCT-II); the exporter writes its parameters next to the model.',
   evolution:
     'Aging (regularised) evolution, as in μNAS: mutate a parent picked from a random sample; the oldest member leaves the population.',
   random: 'Random search on the same budget: a baseline for the evolution.',
@@ -188,6 +199,9 @@ export const WORD_DOCS: Readonly<Record<string, string>> = {
   conv1x1: 'Pointwise (1×1) convolution.',
   dwconv2d: 'Depthwise convolution.',
   custom: 'A custom target: give `core`, `clock`, `ram` and `flash` in its block.',
+  'cmsis-nn':
+    "Arm's CMSIS-NN kernels: im2col, depthwise and average-pool scratch buffers count in the arena.",
+  reference: "TFLite Micro's reference kernels: only MEAN and REDUCE_MAX request scratch buffers.",
 };
 
 const METRIC_DOCS: Readonly<Record<string, string>> = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, manifestCommands, manifestPaletteMenus } from '../../../client/src/commands.js';
-import { readSettings } from '../../../client/src/config.js';
+import { readClientSettings } from '../../../protocol/src/settings.js';
 import { discoverRuns, isInside, readRunEvents } from '../../../client/src/runs.js';
 import { searchArgs, searchNames } from '../../../client/src/search-args.js';
 import { parseEventLine } from '../../../client/src/search-process.js';
@@ -37,17 +37,17 @@ describe('settings', () => {
     get: <T>(k: string, d?: T) => (k in values ? (values[k] as T) : d) as T,
   });
   it('reads defaults and rejects bad values', () => {
-    expect(readSettings(get({}))).toEqual({
+    expect(readClientSettings(get({}))).toEqual({
       backend: 'auto',
       workers: 0,
       runsFolder: '.unas/runs',
       inlayHints: true,
     });
-    expect(readSettings(get({ 'training.backend': 'gpu', 'training.workers': -3 }))).toMatchObject({
+    expect(readClientSettings(get({ 'training.backend': 'gpu', 'training.workers': -3 }))).toMatchObject({
       backend: 'auto',
       workers: 0,
     });
-    expect(readSettings(get({ 'training.backend': 'wasm', 'training.workers': 4 }))).toMatchObject({
+    expect(readClientSettings(get({ 'training.backend': 'wasm', 'training.workers': 4 }))).toMatchObject({
       backend: 'wasm',
       workers: 4,
     });
@@ -112,7 +112,11 @@ describe('event lines from the search process', () => {
       ok: false,
       error: "front: bad or missing 'ids'",
     });
-    expect(parseEventLine('{"type":"summary"}')).toEqual({ ok: false, error: 'summary' });
+    // --json prints events only: anything else is reported as a log line, never special-cased.
+    expect(parseEventLine('{"type":"summary"}')).toEqual({
+      ok: false,
+      error: "unknown event type 'summary'",
+    });
   });
 });
 

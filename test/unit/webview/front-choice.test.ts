@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
-import { emptyKeyedLog, upsert } from '../../../webview/src/append-log.js';
+import { emptyKeyedLog, upsert } from '../../../protocol/src/append-log.js';
 import {
   kneeIds,
   kneeOf,

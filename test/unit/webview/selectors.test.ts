@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
-import { emptyKeyedLog, upsert } from '../../../webview/src/append-log.js';
+import { emptyKeyedLog, upsert } from '../../../protocol/src/append-log.js';
 import { progress, sortedOrder, staircase } from '../../../webview/src/selectors.js';
 import { candidateId, emptyRun, type RunState } from '../../../webview/src/store.js';
 

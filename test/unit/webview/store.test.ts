@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
-import { toArray } from '../../../webview/src/append-log.js';
+import { toArray } from '../../../protocol/src/append-log.js';
 import {
   DEFAULT_UI,
   findCandidate,

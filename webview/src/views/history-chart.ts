@@ -1,4 +1,4 @@
-import { toArray, type AppendLog } from '../append-log.js';
+import { toArray, type AppendLog } from '../../../protocol/src/append-log.js';
 import { h, show } from '../dom.js';
 import { formatPercent, formatRoundPercent } from '../format.js';
 import type { PanelState, SeriesPoint } from '../store.js';

@@ -1,4 +1,4 @@
-import { last } from '../append-log.js';
+import { last } from '../../../protocol/src/append-log.js';
 import { h, replaceChildren, setAttrs, setText, show } from '../dom.js';
 import { formatDuration, formatPercent } from '../format.js';
 import { progress } from '../selectors.js';

@@ -1,4 +1,12 @@
-import type { Activation, ArchGraph, GraphNode, Op, Origin, Shape } from './graph.js';
+import {
+  type Activation,
+  type ArchGraph,
+  elementCount,
+  type GraphNode,
+  type Op,
+  type Origin,
+  type Shape,
+} from './graph.js';
 import { inferShape } from './shapes.js';
 
 /** A shape error found while building, with the origin of the offending layer. */
@@ -29,7 +37,10 @@ export class GraphBuilder {
     return this.nodes[id]!.shape;
   }
 
-  /** Adds `op` reading `inputs` (default: the last node); returns its id, or undefined on a shape error. */
+  /**
+   * Adds `op` reading `inputs` (default: the last node); returns its id (for a sum of more than two
+   * terms, the last add of its chain), or undefined on a shape error.
+   */
   add(op: Op, inputs: readonly number[] = [this.last], origin?: Origin): number | undefined {
     const fused = this.tryFuse(op, inputs, origin);
     if (fused !== undefined) return fused;
@@ -40,6 +51,14 @@ export class GraphBuilder {
     if (!r.ok) {
       this.errors.push(origin ? { message: r.error, origin } : { message: r.error });
       return undefined;
+    }
+    if (op.kind === 'add' && inputs.length > 2) {
+      // TFLite's ADD has two inputs (TFLM's kernel reads inputs 0 and 1 and ignores the rest), so
+      // every consumer — trainer, resource models, exporter — sees the sum as a chain.
+      const terms = sumOrder(this.nodes, inputs);
+      let acc = terms[0]!;
+      for (let k = 1; k < terms.length; k++) acc = this.push(op, [acc, terms[k]!], r.shape, origin);
+      return acc;
     }
     return this.push(op, inputs, r.shape, origin);
   }
@@ -97,4 +116,40 @@ function mergeOrigin(a: Origin | undefined, b: Origin | undefined): Origin {
   if (!a) return b ?? {};
   if (!b || a.start === undefined || b.end === undefined) return a;
   return { ...a, end: Math.max(a.end ?? b.end, b.end) };
+}
+
+/**
+ * The order in which a chain of two-input adds sums `terms`, chosen to keep the peak RAM low: every
+ * term computed after the first one is computed while a partial sum (or the first term) is live, so
+ * the term whose own computation needs the most memory goes first. A term's own cost is the largest
+ * working set (output + inputs) among the nodes only it depends on; a term that is a shared tensor
+ * costs nothing and goes last. Stable: equal costs keep the source's order.
+ */
+export function sumOrder(nodes: readonly GraphNode[], terms: readonly number[]): number[] {
+  const ancestors = terms.map((t) => {
+    const seen = new Set<number>();
+    const stack = [t];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const i of nodes[id]!.inputs) stack.push(i);
+    }
+    return seen;
+  });
+  const bytes = (id: number): number => elementCount(nodes[id]!.shape);
+  const cost = terms.map((_, k) => {
+    let worst = 0;
+    for (const id of ancestors[k]!) {
+      if (ancestors.some((other, j) => j !== k && other.has(id))) continue;
+      let ws = bytes(id);
+      for (const i of nodes[id]!.inputs) ws += bytes(i);
+      worst = Math.max(worst, ws);
+    }
+    return worst;
+  });
+  return terms
+    .map((t, k) => ({ t, k }))
+    .sort((a, b) => cost[b.k]! - cost[a.k]! || a.k - b.k)
+    .map((e) => e.t);
 }

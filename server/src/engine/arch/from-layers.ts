@@ -1,6 +1,6 @@
-import type { ArchGraph, Shape } from './graph.js';
+import type { ArchGraph, Origin, Shape } from './graph.js';
 import { GraphBuilder, type BuildError } from './builder.js';
-import type { LayerDecl } from '../language/ast.js';
+import type { Layer } from './layers.js';
 
 export interface LayersGraph {
   readonly graph: ArchGraph;
@@ -12,18 +12,18 @@ export interface LayersGraph {
  * before an add, larger maps are max-pooled down to the smallest spatial size as μNAS ties up
  * branches (kernel H − (Ht − 1)·s with stride s = ⌊H / Ht⌋, which lands exactly on Ht).
  */
-export function graphFromLayers(input: Shape, layers: readonly LayerDecl[]): LayersGraph {
+export function graphFromLayers(input: Shape, layers: readonly Layer[]): LayersGraph {
   const b = new GraphBuilder(input);
   addLayers(b, layers, b.last);
   return { graph: b.build(), errors: b.errors };
 }
 
 /** Appends `layers` reading `from`; returns the id of the last node, or undefined after an error. */
-function addLayers(b: GraphBuilder, layers: readonly LayerDecl[], from: number): number | undefined {
+function addLayers(b: GraphBuilder, layers: readonly Layer[], from: number): number | undefined {
   let cur: number | undefined = from;
   for (const l of layers) {
     if (cur === undefined) return undefined;
-    const origin = { start: l.span.start, end: l.span.end };
+    const origin = originOf(l.span);
     if (l.kind === 'invalid') return undefined;
     if (l.kind === 'op') {
       // Dropout is identity at inference but kept in the graph for the trainer.
@@ -71,4 +71,13 @@ function addLayers(b: GraphBuilder, layers: readonly LayerDecl[], from: number):
     cur = b.add({ kind: l.mode }, outs, origin);
   }
   return cur;
+}
+
+/** A node's origin from its layer's (a fresh object: a span may be part of a larger syntax node). */
+function originOf(at: Origin): Origin {
+  return {
+    ...(at.start !== undefined ? { start: at.start } : {}),
+    ...(at.end !== undefined ? { end: at.end } : {}),
+    ...(at.label !== undefined ? { label: at.label } : {}),
+  };
 }

@@ -58,7 +58,11 @@ export interface DenseOp {
   readonly activation: Activation;
   readonly batchnorm: boolean;
 }
-/** Element-wise sum of ≥ 2 inputs of the same shape. */
+/**
+ * Element-wise sum of inputs of the same shape. The builder lowers a sum of more than two terms into
+ * a chain of two-input adds (`sumOrder`), as TFLite's ADD has exactly two inputs; the exporter refuses
+ * any other count.
+ */
 export interface AddOp {
   readonly kind: 'add';
 }
@@ -108,6 +112,8 @@ export interface Origin {
   /** Offsets into the source document, when known. */
   readonly start?: number;
   readonly end?: number;
+  /** What the layer is called where it came from, when not from a file (a genotype's `layer 2.1`). */
+  readonly label?: string;
 }
 
 export interface GraphNode {

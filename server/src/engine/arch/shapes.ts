@@ -1,4 +1,5 @@
 import type { Op, Padding, Shape } from './graph.js';
+import { exactProduct, tensorTooBig, weightsTooMany } from './size-limits.js';
 
 /**
  * The one shape function. The estimator, the trainer (tfjs layers) and the exporter all derive
@@ -45,8 +46,33 @@ function spatial(
   return ok([ho, wo, channels]);
 }
 
-/** Output shape of `op` applied to `inputs` (shapes without batch), or a plain-English error. */
+/**
+ * Output shape of `op` applied to `inputs` (shapes without batch), or a plain-English error. Sizes no
+ * microcontroller can hold are errors too, checked exactly before anything is allocated for them.
+ */
 export function inferShape(op: Op, inputs: readonly Shape[]): ShapeResult {
+  const r = inferRawShape(op, inputs);
+  if (!r.ok) return r;
+  const tooBig = tensorTooBig(r.shape) ?? weightsTooMany(layerWeights(op, inputs[0] ?? []));
+  return tooBig ? fail(tooBig) : r;
+}
+
+/** Exact weight count of a conv / depthwise / dense layer (0 for the others). */
+function layerWeights(op: Op, input: Shape): bigint {
+  const cin = input[input.length - 1] ?? 0;
+  switch (op.kind) {
+    case 'conv2d':
+      return exactProduct([op.kernel[0], op.kernel[1], cin, op.filters]);
+    case 'dwconv2d':
+      return exactProduct([op.kernel[0], op.kernel[1], cin, op.multiplier]);
+    case 'dense':
+      return exactProduct([cin, op.units]);
+    default:
+      return 0n;
+  }
+}
+
+function inferRawShape(op: Op, inputs: readonly Shape[]): ShapeResult {
   const first = inputs[0];
   if (op.kind === 'input') {
     if (op.shape.length === 0 || op.shape.some((d) => !Number.isInteger(d) || d < 1))

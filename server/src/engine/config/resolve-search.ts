@@ -3,7 +3,8 @@ import type { SearchSpace } from '../arch/space.js';
 import { boardBudget, findBoard } from '../boards/lookup.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
 import type { ModelDecl, SearchDecl, SpaceDecl, UnasDocument } from '../language/ast.js';
-import { DATASETS } from '../language/datasets.js';
+import { datasetClasses, datasetInput } from '../language/datasets.js';
+import { audioAugmentationOf, mfccSettingsOf } from '../language/audio-settings.js';
 import { isCoreId } from '../resources/cores.js';
 import type { ConstraintConfig, SearchConfig, TargetConfig } from './search-config.js';
 
@@ -69,9 +70,8 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
   const target = resolveTarget(search, errors);
   if (!d || !spaceDecl || !target) return { ok: false, errors };
 
-  const info = DATASETS[d.kind.value];
-  const input = d.input?.value ?? info.input;
-  const classes = d.classes?.value ?? info.classes ?? 10;
+  const input = datasetInput(d);
+  const classes = datasetClasses(d) ?? 10;
   if (!input) return { ok: false, errors: [`dataset ${d.kind.value} needs an input shape`] };
   const abs = (p: string) => resolve(baseDir, p);
   const common = {
@@ -112,8 +112,21 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       };
       break;
     }
+    case 'audio':
+      spec = {
+        kind: 'audio',
+        path: abs(d.path?.value ?? ''),
+        words: d.words?.value.map((w) => w.value) ?? [],
+        ...(d.silence ? { silence: d.silence.value } : {}),
+        ...(d.unknown ? { unknown: d.unknown.value } : {}),
+        features: mfccSettingsOf(d.features),
+        augment: audioAugmentationOf(d.augment),
+        ...common,
+      };
+      break;
   }
-  const aug = d.augment;
+  // Audio augmentation works on the waveform, before the features (in the spec above).
+  const aug = d.kind.value === 'audio' ? undefined : d.augment;
   const constraints: ConstraintConfig[] = search.constraints.map((c) => ({
     metric: c.metric.value,
     limit: c.metric.value === 'latency' ? c.limit.value * 1000 : c.limit.value,
@@ -191,7 +204,8 @@ function modelText(doc: UnasDocument, m: ModelDecl): string {
   return doc.syntax.text.slice(m.span.start, m.span.end);
 }
 
-function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
+/** The device a search targets, with its reserves; what it cannot resolve goes to `errors`. */
+export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | undefined {
   const t = search.target;
   const id = t?.board?.name ?? DEFAULT_BOARD;
   if (id === 'custom') {
@@ -209,6 +223,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
       name: 'custom target',
       core,
       clockHz: t.clockHz.value,
+      ...(t.kernels ? { kernels: t.kernels.value } : {}),
       ramBytes: t.ram.value,
       flashBytes: t.flash.value,
       ramReserve: t.ramReserve?.value ?? 0,
@@ -228,6 +243,7 @@ function resolveTarget(search: SearchDecl, errors: string[]): TargetConfig | und
     name: b.name,
     core: t?.core && isCoreId(t.core.value) ? t.core.value : b.core,
     clockHz: t?.clockHz?.value ?? b.clockHz,
+    ...(t?.kernels ? { kernels: t.kernels.value } : {}),
     ramBytes,
     flashBytes,
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.

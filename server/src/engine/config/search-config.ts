@@ -4,7 +4,8 @@ import type { Augmentation } from '../data/augment.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
 import type { ConventionName } from '../resources/conventions.js';
 import type { CoreId } from '../resources/cores.js';
-import type { Metric } from '../language/ast.js';
+import type { ConstraintSummary, Metric } from '../../../../protocol/src/run-events.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Schedule, OptimizerKind, StrategyKind } from '../language/ast.js';
 
 /**
@@ -55,17 +56,16 @@ export interface TargetConfig {
   readonly name: string;
   readonly core: CoreId;
   readonly clockHz: number;
+  /** TFLite Micro kernel library; absent: the core's default (resources/kernel-scratch.ts). */
+  readonly kernels?: KernelLibrary;
   readonly ramBytes: number;
   readonly flashBytes: number;
   readonly ramReserve: number;
   readonly flashReserve: number;
 }
 
-export interface ConstraintConfig {
-  readonly metric: Metric;
-  /** Canonical units: bytes, MACs, milliseconds for latency, a fraction for error. */
-  readonly limit: number;
-  readonly mode: 'hard' | 'soft';
+/** `limit` in canonical units: bytes, MACs, milliseconds for latency, a fraction for error. */
+export interface ConstraintConfig extends ConstraintSummary {
   /** Where it came from: the file, or the board's capacity less its reserve. */
   readonly from: 'file' | 'board';
 }

@@ -16,6 +16,8 @@ export interface BatchOptions {
   readonly augmentation?: Augmentation;
   /** Default: pixels / 255. */
   readonly normalisation?: Normalisation;
+  /** Read a split's precomputed augmented copies (default true; evaluation passes false). */
+  readonly copies?: boolean;
   /** Skip the last batch when it is not full (default false: it is filled partly). */
   readonly dropLast?: boolean;
 }
@@ -82,8 +84,13 @@ export function createBatchIterator(split: Split, options: BatchOptions): BatchI
     const start = batch * batchSize;
     const count = Math.min(batchSize, split.size - start);
     const rng = augmentation ? mulberry32(deriveSeed(seed, epoch, batch, 0xa097)) : undefined;
+    const copies = options.copies === false ? 0 : (split.copies ?? 0);
+    const copyRng = copies ? mulberry32(deriveSeed(seed, epoch, batch, 0xc0b1e5)) : undefined;
+    const cleanRows = split.labels.length / (1 + copies);
     for (let k = 0; k < count; k++) {
-      const row = split.rows[order[start + k]!]!;
+      // Precomputed augmented copies (audio): each visit reads a random version of the sample.
+      const version = copyRng ? copyRng.int(1 + copies) : 0;
+      const row = split.rows[order[start + k]!]! + version * cleanRows;
       buffers.labels[k] = split.labels[row]!;
       const t = augmentation && rng ? drawTransform(augmentation, rng) : IDENTITY_TRANSFORM;
       if (t === IDENTITY_TRANSFORM) {

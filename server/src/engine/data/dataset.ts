@@ -8,6 +8,8 @@
  * splits, subsets and per-epoch orders never copy pixels.
  */
 
+import type { FrontEnd } from '../features/front-end.js';
+
 /** [height, width, channels]. */
 export type InputShape = readonly [number, number, number];
 
@@ -24,6 +26,11 @@ export interface Split {
   /** Rows of the backing store in this split; sample i is row `rows[i]`. */
   readonly rows: Uint32Array;
   readonly size: number;
+  /**
+   * Augmented copies of every row, precomputed (audio): with R = labels.length / (1 + copies)
+   * clean rows first, copy c of row r is row c·R + r. An augmented epoch reads one version per sample.
+   */
+  readonly copies?: number;
 }
 
 export interface Dataset {
@@ -34,6 +41,8 @@ export interface Dataset {
   readonly train: Split;
   readonly validation: Split;
   readonly test: Split;
+  /** The feature extraction in front of the network (audio), which the exporter writes next to the model. */
+  readonly frontEnd?: FrontEnd;
 }
 
 /** A loading problem the user can fix: names the offending file (when there is one). */
@@ -62,7 +71,14 @@ export function wholeSplit(shape: InputShape, images: Uint8Array, labels: Labels
 
 /** A split over chosen rows of the same store as `split` (rows are backing-store rows). */
 export function viewSplit(split: Split, rows: Uint32Array): Split {
-  return { shape: split.shape, images: split.images, labels: split.labels, rows, size: rows.length };
+  return {
+    shape: split.shape,
+    images: split.images,
+    labels: split.labels,
+    rows,
+    size: rows.length,
+    ...(split.copies ? { copies: split.copies } : {}),
+  };
 }
 
 export function labelAt(split: Split, i: number): number {

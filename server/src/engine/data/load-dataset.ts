@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Interpolation } from './augment.js';
+import { type AudioSpec, loadAudioDataset } from './audio/load-audio.js';
 import { loadCifar10 } from './cifar10.js';
 import { type Dataset, DatasetError, type InputShape } from './dataset.js';
 import { loadImageFolder } from './image-folder.js';
@@ -39,7 +40,8 @@ export type SourceSpec =
       readonly input: InputShape;
       readonly resize?: Interpolation;
       readonly testFraction?: number;
-    };
+    }
+  | AudioSpec;
 
 export interface CommonOptions {
   /** Share of each training class held out for validation (default 0.1, as μNAS). */
@@ -110,10 +112,12 @@ async function loadSource(spec: SourceSpec, context: LoadContext, seed: number):
         ...(spec.resize ? { resize: spec.resize } : {}),
         ...(spec.testFraction !== undefined ? { testFraction: spec.testFraction } : {}),
       });
+    case 'audio':
+      throw new DatasetError(undefined, 'audio datasets load through loadAudioDataset');
     default:
       throw new DatasetError(
         undefined,
-        `unknown dataset kind "${String((spec as { kind?: unknown }).kind)}" (expected mnist, fashion-mnist, cifar10, idx or images)`,
+        `unknown dataset kind "${String((spec as { kind?: unknown }).kind)}" (expected mnist, fashion-mnist, cifar10, idx, images or audio)`,
       );
   }
 }
@@ -121,6 +125,18 @@ async function loadSource(spec: SourceSpec, context: LoadContext, seed: number):
 export async function loadDataset(spec: DatasetSpec, context: LoadContext): Promise<Dataset> {
   checkOptions(spec);
   const seed = spec.seed ?? 0;
+  if (spec.kind === 'audio') {
+    // Speech Commands brings its own validation split (list files or speaker hash).
+    if (typeof spec.path !== 'string' || spec.path === '')
+      throw new DatasetError(undefined, `audio dataset needs a path, got ${String(spec.path)}`);
+    const data = await loadAudioDataset(path.resolve(context.baseDir, spec.path), spec, {
+      seed,
+      ...(spec.validation !== undefined ? { validation: spec.validation } : {}),
+    });
+    if (spec.subset === undefined || spec.subset >= data.train.size) return data;
+    const train = stratifiedTake(data.train, spec.subset, data.classes, deriveSeed(seed, 0x5ab5e7)).taken;
+    return { ...data, train };
+  }
   const source = await loadSource(spec, context, seed);
   const parts = stratifiedFraction(
     source.train,

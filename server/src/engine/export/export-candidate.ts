@@ -5,9 +5,12 @@ import { loadDataset } from '../data/load-dataset.js';
 import type { Estimate } from '../resources/estimate.js';
 import { arenaSize, cArrayFiles, cIdentifier } from './c-array.js';
 import { sampleImages } from './calibrate.js';
+import type { FrontEnd } from '../features/front-end.js';
+import { frontEndFiles } from './front-end-files.js';
 import { exportInt8 } from './int8-export.js';
 import type { AffineParams } from './quantize.js';
-import { findRunCandidate, loadSavedModel, saveTfjsModel } from './run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../training/saved-model.js';
+import { ExportError, findRunCandidate } from './run-candidate.js';
 import { payloadBytes } from './tflite-size.js';
 
 export type ExportFormat = 'tflite' | 'c' | 'tfjs';
@@ -37,6 +40,8 @@ export interface ExportReport {
     readonly input: AffineParams;
     readonly output: AffineParams;
     readonly arenaSize: number;
+    /** The same on a 64-bit host (docs/export.md, "Arena"). */
+    readonly arenaSizeHost64: number;
     readonly calibrationImages: number;
   };
 }
@@ -51,7 +56,9 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
   const name = cIdentifier(`candidate_${o.id}`);
   const outDir = o.outDir ?? join(o.runDir, 'export', String(o.id));
   await mkdir(outDir, { recursive: true });
-  const model = await loadSavedModel(c.weightsDir);
+  const model = await loadSavedModel(c.weightsDir).catch((e: unknown) => {
+    throw new ExportError(e instanceof Error ? e.message : String(e));
+  });
   const files: string[] = [];
   try {
     let report: ExportReport = { name, outDir, files, graph: c.graph };
@@ -59,13 +66,20 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
       const saved = await saveTfjsModel(model, join(outDir, 'tfjs'));
       files.push(saved.modelJson, saved.weightsBin);
     }
-    if (o.formats.includes('tflite') || o.formats.includes('c')) {
+    // An audio model needs its front end on the device: its parameters go next to the model.
+    const audio = c.config.dataset.spec.kind === 'audio';
+    if (o.formats.includes('tflite') || o.formats.includes('c') || audio) {
       const data = await loadDataset(c.config.dataset.spec, { baseDir: c.baseDir });
+      if (!o.formats.includes('tflite') && !o.formats.includes('c')) {
+        if (data.frontEnd) files.push(...(await writeFrontEnd(outDir, name, data.frontEnd)));
+        return report;
+      }
       const sample = sampleImages(data.train, o.calibrationImages ?? 500, 0);
       const board = o.board ?? (c.config.target.board !== 'custom' ? c.config.target.board : undefined);
       const q = await exportInt8(c.graph, model, sample.images, sample.count, {
         description: `unas export: ${c.config.name} candidate ${o.id}`,
         ...(board ? { board } : {}),
+        ...(c.config.target.kernels ? { kernels: c.config.target.kernels } : {}),
       });
       if (o.formats.includes('tflite')) {
         const file = join(outDir, `${name}.tflite`);
@@ -86,6 +100,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
         await writeFile(join(outDir, pair.sourceName), pair.source);
         files.push(join(outDir, pair.headerName), join(outDir, pair.sourceName));
       }
+      if (data.frontEnd) files.push(...(await writeFrontEnd(outDir, name, data.frontEnd, q.input)));
       report = {
         ...report,
         estimate: q.estimate,
@@ -95,6 +110,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
           input: q.input,
           output: q.output,
           arenaSize: arenaSize(q.estimate.totals.arena),
+          arenaSizeHost64: arenaSize(q.estimate.totals.arena, true),
           calibrationImages: sample.count,
         },
       };
@@ -103,4 +119,16 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
   } finally {
     model.dispose();
   }
+}
+
+async function writeFrontEnd(
+  outDir: string,
+  name: string,
+  frontEnd: FrontEnd,
+  input?: AffineParams,
+): Promise<string[]> {
+  const f = frontEndFiles(name, frontEnd, input);
+  await writeFile(join(outDir, f.jsonName), f.json);
+  await writeFile(join(outDir, f.headerName), f.header);
+  return [join(outDir, f.jsonName), join(outDir, f.headerName)];
 }

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ArchGraph } from '../arch/graph.js';
 import { TFLM } from '../resources/conventions.js';
 import { estimate, type Estimate } from '../resources/estimate.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import { calibrate, extractParams } from './calibrate.js';
 import type { AffineParams } from './quantize.js';
 import { type Calibration, quantizeGraph } from './quantize-graph.js';
@@ -24,6 +25,8 @@ export interface Int8ExportOptions {
   readonly description?: string;
   /** Board for the estimate (core-dependent scratch); default none (CMSIS-NN DSP scratch counted). */
   readonly board?: string;
+  /** TFLM kernel library for the scratch estimate; default the board core's. */
+  readonly kernels?: KernelLibrary;
 }
 
 /**
@@ -40,7 +43,11 @@ export async function exportInt8(
 ): Promise<Int8Export> {
   const params = extractParams(graph, model);
   const calibration = await calibrate(graph, model, images, count, params);
-  const est = estimate(graph, { convention: TFLM, ...(options.board ? { board: options.board } : {}) });
+  const est = estimate(graph, {
+    convention: TFLM,
+    ...(options.board ? { board: options.board } : {}),
+    ...(options.kernels ? { kernels: options.kernels } : {}),
+  });
   const tflite = quantizeGraph(graph, params, calibration, {
     order: est.order,
     ...(options.description ? { description: options.description } : {}),

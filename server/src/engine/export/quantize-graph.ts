@@ -23,6 +23,7 @@ import type {
   TfliteTensor,
   BuiltinName,
 } from './tflite-model.js';
+import { tflmProblems } from './tflm-ops.js';
 
 /**
  * ArchGraph + trained float parameters + calibrated activation ranges → an int8 TFLite model
@@ -301,13 +302,20 @@ export function quantizeGraph(
   }
   const missing = nodes.filter((n) => opsOf[n.id]!.length && !seen.has(n.id));
   if (missing.length) throw new QuantizeError(`order misses ${missing.map((n) => n.name).join(', ')}`);
-  return {
+  const model: TfliteModel = {
     description: options.description ?? 'unas export',
     tensors,
     operators,
     inputs: [tensorOf[0]!],
     outputs: [tensorOf[graph.output]!],
   };
+  // Nothing leaves the exporter that TFLite Micro's kernels would misread (tflm-ops.ts).
+  const problems = tflmProblems(model);
+  if (problems.length)
+    throw new QuantizeError(
+      `TensorFlow Lite Micro cannot run this model as exported: ${problems.join('; ')}`,
+    );
+  return model;
 }
 
 /** A per-channel float vector as an int8 constant with asymmetric per-tensor parameters. */

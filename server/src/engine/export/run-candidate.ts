@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { CandidateSummary } from '../../../../protocol/src/run-events.js';
+import { findCandidate, foldRunEvents } from '../../../../protocol/src/run-state.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { FILES, loadRun } from '../runs/run-store.js';
-import { graphOfModelText } from '../runs/search-runner.js';
+import { graphOfModelText } from '../search/model-text.js';
 
 /** A problem the user can fix (wrong id, weights not kept, not a run folder); the message says how. */
 export class ExportError extends Error {
@@ -32,12 +31,9 @@ export async function findRunCandidate(runDir: string, id: number): Promise<RunC
   const run = await loadRun(runDir).catch((e: unknown) => {
     throw new ExportError(e instanceof Error ? e.message : String(e));
   });
-  let candidate: CandidateSummary | undefined;
-  let front: readonly number[] = [];
-  for (const e of run.events) {
-    if (e.type === 'candidate-finished' && e.candidate.id === id) candidate = e.candidate;
-    if (e.type === 'front') front = e.ids;
-  }
+  const state = foldRunEvents(run.events);
+  const candidate = findCandidate(state, id);
+  const front = state.front;
   const frontText = front.length
     ? `the front is ${[...front].sort((a, b) => a - b).join(', ')}`
     : 'the run has no front yet';
@@ -58,58 +54,4 @@ export async function findRunCandidate(runDir: string, id: number): Promise<RunC
   }
   const baseDir = run.config.source ? dirname(run.config.source) : runDir;
   return { runDir, config: run.config, candidate, graph, weightsDir, baseDir };
-}
-
-interface SavedModel {
-  readonly modelTopology: object;
-  readonly weightsManifest: readonly {
-    readonly paths: readonly string[];
-    readonly weights: tf.io.WeightsManifestEntry[];
-  }[];
-}
-
-/** Loads a tfjs layers model saved as `model.json` + `weights.bin` (the training worker's format). */
-export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as SavedModel;
-  const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const buffers = await Promise.all(
-    json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))),
-  );
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }),
-  );
-}
-
-/** Saves a float model for TensorFlow.js (`tf.loadLayersModel('…/model.json')`): model.json + weights.bin. */
-export async function saveTfjsModel(
-  model: tf.LayersModel,
-  dir: string,
-): Promise<{ modelJson: string; weightsBin: string }> {
-  await mkdir(dir, { recursive: true });
-  const modelJson = join(dir, 'model.json');
-  const weightsBin = join(dir, 'weights.bin');
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const data = artifacts.weightData;
-      const bytes =
-        data instanceof ArrayBuffer
-          ? Buffer.from(data)
-          : Buffer.concat((data ?? []).map((b) => Buffer.from(b)));
-      await writeFile(
-        modelJson,
-        JSON.stringify({
-          format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-          convertedBy: 'unas export',
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-        }),
-      );
-      await writeFile(weightsBin, bytes);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return { modelJson, weightsBin };
 }

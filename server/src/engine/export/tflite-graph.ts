@@ -4,6 +4,7 @@ import { estimate, type Estimate, type EstimateOptions } from '../resources/esti
 import { isAliasNode } from '../resources/memory-graph.js';
 import type { TfliteModel, TfliteOperator } from './tflite-model.js';
 import { TfliteFormatError } from './tflite-reader.js';
+import { tflmProblems } from './tflm-ops.js';
 
 /**
  * A TFLite Micro int8 model → the ArchGraph it implements, so `unas estimate model.tflite` applies
@@ -40,6 +41,8 @@ export function graphFromTflite(m: TfliteModel): TfliteGraph {
     throw new TfliteFormatError(`the model has ${m.inputs.length} inputs; one is supported`);
   if (m.outputs.length !== 1)
     throw new TfliteFormatError(`the model has ${m.outputs.length} outputs; one is supported`);
+  const problems = tflmProblems(m);
+  if (problems.length) throw new TfliteFormatError(problems.join('; '));
   const readers = new Map<number, number[]>();
   m.operators.forEach((o, i) => {
     for (const t of o.inputs) if (t >= 0) readers.set(t, [...(readers.get(t) ?? []), i]);

@@ -21,8 +21,7 @@ export interface AnalyzeOptions {
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
   const syntax = parseSyntax(text);
   const { document, diagnostics } = lowerDocument(syntax);
-  const all: Diagnostic[] = syntax.errors.map((e) => diag(e, 'syntax', e.message));
-  all.push(...diagnostics);
+  const all: Diagnostic[] = syntax.errors.map((e) => diag(e, 'syntax', e.message)).concat(diagnostics);
   const graphs = validate(document, (d) => all.push(d), options);
   all.sort((a, b) => a.start - b.start || a.end - b.end);
   return { document, diagnostics: all, graphs };

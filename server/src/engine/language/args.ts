@@ -1,6 +1,7 @@
 import type { Atom, Span, Statement } from './syntax-tree.js';
 import { diag, type Report } from './diagnostics.js';
 import { suggest } from './did-you-mean.js';
+import { tensorTooBig } from '../arch/size-limits.js';
 import { BARE_ALLOWED, caseFix, dimensionOf, EXAMPLE_UNIT, unitFactor, type Dimension } from './units.js';
 
 /** A value with the span it was written at. */
@@ -188,15 +189,27 @@ export class Args {
     const a = this.peek();
     if (a?.kind === 'shape') {
       this.pos++;
-      const dims = a.text.split('x').map(Number);
+      const parts = a.text.split('x');
+      const dims = parts.map(Number);
       if (dims.some((d) => d < 1)) {
         this.report(diag(a, 'out-of-range', `every dimension of ${a.text} must be at least 1`));
+        return undefined;
+      }
+      // Exact on the digits: a huge shape must be an error here, before anything is sized by it.
+      const tooBig = tensorTooBig(parts.map((d) => d.replace(/^0+(?=\d)/, '')));
+      if (tooBig) {
+        this.report(diag(a, 'out-of-range', tooBig));
         return undefined;
       }
       return { value: dims, span: a };
     }
     if (a?.kind === 'number' && Number.isInteger(Number(a.text)) && Number(a.text) > 0) {
       this.pos++;
+      const tooBig = tensorTooBig([Number(a.text)]);
+      if (tooBig) {
+        this.report(diag(a, 'out-of-range', tooBig));
+        return undefined;
+      }
       return { value: [Number(a.text)], span: a };
     }
     return this.missing('a shape such as 28x28x1');
@@ -282,8 +295,9 @@ export function unquote(text: string): string {
   return text.slice(1, -1).replace(/\\(.)/gs, (m: string, c: string) => ESCAPES[c] ?? m);
 }
 
-export function unknownWord(span: Span, word: string, choices: Iterable<string>, context: string) {
-  const s = suggest(word, choices);
+export function unknownWord(span: Span, whole: string, choices: Iterable<string>, context: string) {
+  const s = suggest(whole, choices);
+  const word = whole.length > 40 ? `${whole.slice(0, 40)}…` : whole;
   return s
     ? diag(span, 'unknown-word', `unknown '${word}': did you mean '${s}'? (${context})`, 'error', {
         title: `Change to '${s}'`,

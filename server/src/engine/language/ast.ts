@@ -1,6 +1,8 @@
-import type { Op, PoolType, Shape } from '../arch/graph.js';
+import type { Layer } from '../arch/layers.js';
+import type { PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool, IntRange, LayerType, Weighted } from '../arch/space.js';
 import type { Padding } from '../arch/graph.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import type { Located } from './args.js';
 import type { Span, SyntaxTree } from './syntax-tree.js';
 
@@ -25,8 +27,9 @@ export interface UnasDocument {
 
 // ---- search ---------------------------------------------------------------------------------
 
-export type Metric = 'error' | 'ram' | 'arena' | 'flash' | 'macs' | 'latency';
-export const METRICS: readonly Metric[] = ['error', 'ram', 'arena', 'flash', 'macs', 'latency'];
+// One Metric for the language, the search and the protocol.
+export { METRICS, type Metric } from '../../../../protocol/src/run-events.js';
+import type { Metric } from '../../../../protocol/src/run-events.js';
 
 export interface SearchDecl {
   readonly kind: 'search';
@@ -57,8 +60,15 @@ export interface SpaceRef {
   readonly span: Span;
 }
 
-export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images';
-export const DATASET_KINDS: readonly DatasetKind[] = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'];
+export type DatasetKind = 'mnist' | 'fashion-mnist' | 'cifar10' | 'idx' | 'images' | 'audio';
+export const DATASET_KINDS: readonly DatasetKind[] = [
+  'mnist',
+  'fashion-mnist',
+  'cifar10',
+  'idx',
+  'images',
+  'audio',
+];
 
 export interface DatasetDecl {
   readonly span: Span;
@@ -73,13 +83,40 @@ export interface DatasetDecl {
   readonly validation?: Located<number>;
   readonly subset?: Located<number>;
   readonly augment?: AugmentDecl;
+  /** Audio: the keywords; other word folders are `unknown`. */
+  readonly words?: Located<readonly Located<string>[]>;
+  /** Audio: silence and unknown samples as shares of the keyword samples. */
+  readonly silence?: Located<number>;
+  readonly unknown?: Located<number>;
+  /** Audio: the feature front end. */
+  readonly features?: FeaturesDecl;
 }
 
 export interface AugmentDecl {
   readonly span: Span;
+  /** Pixels (images). */
   readonly shift: number;
   readonly rotate: number;
   readonly flip: boolean;
+  /** Audio: `shift 100 ms` (seconds), where the shift was written with a time unit. */
+  readonly shiftTime?: Located<number>;
+  readonly noise?: Located<number>;
+  readonly volume?: Located<number>;
+  readonly copies?: Located<number>;
+  /** Which settings were written, for the image/audio consistency checks. */
+  readonly written: ReadonlyMap<string, Span>;
+}
+
+/** `features mfcc { window 30 ms  stride 10 ms  coefficients 40  bands 40  low 20 Hz  high 4 kHz }`; seconds and hertz. */
+export interface FeaturesDecl {
+  readonly span: Span;
+  readonly kind: Located<'mfcc'>;
+  readonly window?: Located<number>;
+  readonly stride?: Located<number>;
+  readonly coefficients?: Located<number>;
+  readonly bands?: Located<number>;
+  readonly low?: Located<number>;
+  readonly high?: Located<number>;
 }
 
 export interface TargetDecl {
@@ -88,6 +125,8 @@ export interface TargetDecl {
   readonly board?: Name;
   readonly core?: Located<string>;
   readonly clockHz?: Located<number>;
+  /** TFLite Micro kernel library (the arena's scratch buffers). */
+  readonly kernels?: Located<KernelLibrary>;
   readonly ram?: Located<number>;
   readonly flash?: Located<number>;
   readonly ramReserve?: Located<number>;
@@ -201,15 +240,7 @@ export interface ModelDecl {
   readonly layers: readonly LayerDecl[];
 }
 
-export type LayerDecl =
-  | { readonly kind: 'op'; readonly span: Span; readonly op: Op }
-  | {
-      readonly kind: 'merge';
-      readonly span: Span;
-      readonly mode: 'add' | 'concat';
-      readonly paths: readonly (readonly LayerDecl[])[];
-    }
-  /** A layer that did not lower (already reported): shapes after it are unknown, so nothing more is checked. */
-  | { readonly kind: 'invalid'; readonly span: Span };
+/** A model's layer statements: the graph builder's layer list, located by source spans. */
+export type LayerDecl = Layer<Span>;
 
 export type { PoolType };

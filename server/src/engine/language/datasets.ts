@@ -1,5 +1,7 @@
 import type { Shape } from '../arch/graph.js';
-import type { DatasetKind } from './ast.js';
+import { mfccInputShape } from '../features/mfcc.js';
+import { mfccSettingsOf } from './audio-settings.js';
+import type { DatasetDecl, DatasetKind } from './ast.js';
 
 /** What the language knows about datasets before loading any file. */
 export interface DatasetInfo {
@@ -37,4 +39,20 @@ export const DATASETS: Readonly<Record<DatasetKind, DatasetInfo>> = {
     needsPath: true,
     doc: 'A folder of class folders of PNG/JPEG images (`path/<class>/*.png`, or `path/train/<class>` and `path/test/<class>`), resized to `input`.',
   },
+  audio: {
+    needsPath: true,
+    doc: 'Spoken words in the Speech Commands layout (`path/<word>/*.wav`, 16-bit PCM, `_background_noise_/`), turned into MFCC maps: `words yes, no, …` are the keywords, plus `silence` and `unknown` classes.',
+  },
 };
+
+/** The network input a dataset gives: written, known, or (audio) the front end's frames × coefficients × 1. */
+export function datasetInput(d: DatasetDecl): Shape | undefined {
+  if (d.kind.value === 'audio') return mfccInputShape(mfccSettingsOf(d.features));
+  return d.input?.value ?? DATASETS[d.kind.value].input;
+}
+
+/** Classes of a dataset, when the file says or the kind knows: audio has silence, unknown and its words. */
+export function datasetClasses(d: DatasetDecl): number | undefined {
+  if (d.kind.value === 'audio') return d.words ? d.words.value.length + 2 : undefined;
+  return d.classes?.value ?? DATASETS[d.kind.value].classes;
+}

@@ -1,4 +1,4 @@
-import type { Statement } from './syntax-tree.js';
+import type { Span, Statement } from './syntax-tree.js';
 import { diag, type Report } from './diagnostics.js';
 import { Args, spanOf, type Located } from './args.js';
 import { requireBlock, walk } from './walk.js';
@@ -9,6 +9,7 @@ import {
   type ConstraintDecl,
   type DatasetDecl,
   type DatasetKind,
+  type FeaturesDecl,
   type Metric,
   type FinalDecl,
   type InheritDecl,
@@ -21,6 +22,7 @@ import {
   type TrainDecl,
 } from './ast.js';
 import type { Dimension } from './units.js';
+import { KERNEL_LIBRARIES } from '../resources/kernel-scratch.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -151,6 +153,26 @@ export function lowerDataset(st: Statement, report: Report): DatasetDecl | undef
         const v = lowerAugment(s, report);
         if (v) d.augment = v;
       },
+      words: (s) => {
+        const v = lowerWords(s, report);
+        if (v) d.words = v;
+      },
+      silence: (s) => {
+        const x = Args.of(s, report);
+        const v = x.fraction(0, 1);
+        x.done();
+        if (v) d.silence = v;
+      },
+      unknown: (s) => {
+        const x = Args.of(s, report);
+        const v = x.fraction(0, 1);
+        x.done();
+        if (v) d.unknown = v;
+      },
+      features: (s) => {
+        const v = lowerFeatures(s, report);
+        if (v) d.features = v;
+      },
     });
   }
   return d;
@@ -160,13 +182,41 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
   Args.of(st, report).done();
   const block = requireBlock(st, report, 'augment { shift 2  rotate 10  flip }');
   if (!block) return undefined;
-  const aug = { span: st as { start: number; end: number }, shift: 0, rotate: 0, flip: false };
+  const written = new Map<string, Span>();
+  const aug: Mutable<AugmentDecl> = { span: st, shift: 0, rotate: 0, flip: false, written };
+  for (const s of block.statements) written.set(s.head.text, s.head);
   walk(block.statements, 'augment', report, {
     shift: (s) => {
       const x = Args.of(s, report);
+      // `shift 100 ms` shifts audio in time; a bare number shifts images by pixels.
+      if (x.peek(1)?.kind === 'word') {
+        const t = x.quantity('time');
+        x.done();
+        if (t && t.value > 0.5) report(diag(t.span, 'out-of-range', 'an audio shift is at most 500 ms'));
+        else if (t) aug.shiftTime = t;
+        return;
+      }
       const v = x.int(0, 64);
       x.done();
       if (v) aug.shift = v.value;
+    },
+    noise: (s) => {
+      const x = Args.of(s, report);
+      const v = x.fraction(0, 1);
+      x.done();
+      if (v) aug.noise = v;
+    },
+    volume: (s) => {
+      const x = Args.of(s, report);
+      const v = x.fraction(0, 1);
+      x.done();
+      if (v) aug.volume = v;
+    },
+    copies: (s) => {
+      const x = Args.of(s, report);
+      const v = x.int(0, 32);
+      x.done();
+      if (v) aug.copies = v;
     },
     rotate: (s) => {
       const x = Args.of(s, report);
@@ -184,6 +234,73 @@ function lowerAugment(st: Statement, report: Report): AugmentDecl | undefined {
     },
   });
   return aug;
+}
+
+/** `words yes, no, up`: distinct names. */
+function lowerWords(st: Statement, report: Report): Located<readonly Located<string>[]> | undefined {
+  const items: Located<string>[] = [];
+  for (const p of Args.of(st, report).split('comma')) {
+    const w = p.name('a word (the name of a folder of clips)');
+    p.done();
+    if (!w) continue;
+    if (w.value === 'silence' || w.value === 'unknown')
+      report(diag(w.span, 'reserved-word', `'${w.value}' is a class of its own; it cannot be a keyword`));
+    else if (items.some((x) => x.value === w.value))
+      report(diag(w.span, 'duplicate-word', `'${w.value}' is listed twice`, 'warning'));
+    else items.push(w);
+  }
+  if (!items.length) {
+    report(diag(st.head, 'missing-value', 'words needs a list such as: yes, no, up, down'));
+    return undefined;
+  }
+  return { value: items, span: spanOf(st.args, st.head) };
+}
+
+/** `features mfcc { window 30 ms … }`. */
+function lowerFeatures(st: Statement, report: Report): FeaturesDecl | undefined {
+  const a = Args.of(st, report);
+  const kind = a.word(['mfcc'] as const, 'a front end: mfcc');
+  a.done();
+  if (!kind) return undefined;
+  const f: Mutable<FeaturesDecl> = { span: st, kind };
+  if (!st.block) return f;
+  const time = (k: 'window' | 'stride') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.quantity('time');
+    x.done();
+    if (v && !(v.value >= 0.001 && v.value <= 1))
+      report(diag(v.span, 'out-of-range', `${k} must be between 1 ms and 1 s`));
+    else if (v) f[k] = v;
+  };
+  const hz = (k: 'low' | 'high') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.quantity('frequency');
+    x.done();
+    if (v && !(v.value >= 0 && v.value <= 8000))
+      report(
+        diag(
+          v.span,
+          'out-of-range',
+          `${k} must be between 0 Hz and 8 kHz (the Nyquist frequency of 16 kHz audio)`,
+        ),
+      );
+    else if (v) f[k] = v;
+  };
+  const count = (k: 'coefficients' | 'bands') => (s: Statement) => {
+    const x = Args.of(s, report);
+    const v = x.int(1, 128);
+    x.done();
+    if (v) f[k] = v;
+  };
+  walk(st.block.statements, 'features', report, {
+    window: time('window'),
+    stride: time('stride'),
+    coefficients: count('coefficients'),
+    bands: count('bands'),
+    low: hz('low'),
+    high: hz('high'),
+  });
+  return f;
 }
 
 export function lowerTarget(st: Statement, report: Report, constraints: ConstraintDecl[]): TargetDecl {
@@ -222,6 +339,12 @@ export function lowerTarget(st: Statement, report: Report, constraints: Constrai
         const v = x.quantity('frequency');
         x.done();
         if (v) t.clockHz = v;
+      },
+      kernels: (s) => {
+        const x = Args.of(s, report);
+        const v = x.word(KERNEL_LIBRARIES, 'cmsis-nn or reference');
+        x.done();
+        if (v) t.kernels = v;
       },
       ram: bytes('ram'),
       flash: bytes('flash'),

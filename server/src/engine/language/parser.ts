@@ -43,6 +43,16 @@ const KIND: ReadonlyMap<TokenType, AtomKind> = new Map<TokenType, AtomKind>([
 const JUNK = argTokens.filter((t) => t !== Word);
 const JOINERS = new Set<TokenType>([Comma, Pipe, DotDot, Compare]);
 
+/** Deepest `{ … }` nesting parsed (the rules recurse once per level); deeper blocks are skipped. */
+export const MAX_NESTING = 64;
+/** Longest token (a path, a name, a number); a longer one is junk and is dropped. */
+export const MAX_TOKEN_CHARS = 1024;
+/** Most syntax errors kept per document: a junk file must not produce millions of them. */
+export const MAX_SYNTAX_ERRORS = 500;
+
+/** Token text for a message, shortened. */
+const quote = (image: string): string => `'${image.length > 40 ? `${image.slice(0, 40)}…` : image}'`;
+
 /** Exclusive end offset (chevrotain's endOffset is inclusive, and optional in its types). */
 const endOf = (t: IToken): number => (t.endOffset ?? t.startOffset + t.image.length - 1) + 1;
 
@@ -186,7 +196,7 @@ class UnasParser extends EmbeddedActionsParser {
 
   private junk(t: IToken): void {
     this.ACTION(() => {
-      const what = t.tokenType === RCurly ? "'}' without a matching '{'" : `'${t.image}'`;
+      const what = t.tokenType === RCurly ? "'}' without a matching '{'" : quote(t.image);
       this.syntaxErrors.push({
         message: `unexpected ${what}: a statement starts with a name`,
         start: t.startOffset,
@@ -222,11 +232,51 @@ export function parseSyntax(text: string): SyntaxTree {
     end: e.offset + Math.max(1, e.length),
   }));
   const p = parser();
-  p.load(lexed.tokens);
+  p.load(boundTokens(lexed.tokens, errors));
   const statements = p.document() ?? [];
-  errors.push(...p.syntaxErrors, ...recognitionErrors(p));
+  // concat, not push(...): a junk document has more errors than the stack has room for arguments.
+  const all = errors.concat(p.syntaxErrors, recognitionErrors(p));
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ start: t.startOffset, end: endOf(t) }));
-  return { text, statements, errors: dedupe(errors, text.length), comments };
+  return { text, statements, errors: dedupe(all, text.length), comments };
+}
+
+/**
+ * Drops what the parser must not see, each with a located error: tokens longer than
+ * MAX_TOKEN_CHARS, and blocks nested deeper than MAX_NESTING (the `{ … }` is skipped whole), so
+ * parsing and every recursive walk of the tree stay within the stack whatever the input.
+ */
+function boundTokens(tokens: readonly IToken[], errors: SyntaxError[]): IToken[] {
+  const out: IToken[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.image.length > MAX_TOKEN_CHARS) {
+      errors.push({
+        message: `this token is ${t.image.length} characters long; at most ${MAX_TOKEN_CHARS} are allowed`,
+        start: t.startOffset,
+        end: endOf(t),
+      });
+      continue;
+    }
+    if (t.tokenType === LCurly && depth === MAX_NESTING) {
+      let d = 1;
+      while (d > 0 && i + 1 < tokens.length) {
+        const tt = tokens[++i]!.tokenType;
+        if (tt === LCurly) d++;
+        else if (tt === RCurly) d--;
+      }
+      errors.push({
+        message: `blocks are nested more than ${MAX_NESTING} deep; this block is skipped`,
+        start: t.startOffset,
+        end: endOf(tokens[i]!),
+      });
+      continue;
+    }
+    if (t.tokenType === LCurly) depth++;
+    else if (t.tokenType === RCurly && depth > 0) depth--;
+    out.push(t);
+  }
+  return out;
 }
 
 function recognitionErrors(p: UnasParser): SyntaxError[] {
@@ -245,7 +295,7 @@ function friendly(message: string, eof: boolean): string {
   if (eof) return 'unexpected end of file';
   const m = /Expecting (?:token of type )?--> (\w+) <--.*but found --> '(.*)' <--/s.exec(message);
   if (m)
-    return `expected ${m[1] === 'RCurly' ? "'}'" : m[1] === 'Word' ? 'a name' : m[1]} but found '${m[2]}'`;
+    return `expected ${m[1] === 'RCurly' ? "'}'" : m[1] === 'Word' ? 'a name' : m[1]} but found ${quote(m[2] ?? '')}`;
   return message.split('\n')[0] ?? message;
 }
 
@@ -261,5 +311,15 @@ function dedupe(errors: SyntaxError[], length: number): SyntaxError[] {
       out.push({ ...e, start, end });
     }
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+  out.sort((a, b) => a.start - b.start || a.end - b.end);
+  if (out.length <= MAX_SYNTAX_ERRORS) return out;
+  const last = out[MAX_SYNTAX_ERRORS - 1]!;
+  return [
+    ...out.slice(0, MAX_SYNTAX_ERRORS),
+    {
+      message: `${out.length - MAX_SYNTAX_ERRORS} more syntax errors after this one are not shown`,
+      start: last.start,
+      end: last.end,
+    },
+  ];
 }

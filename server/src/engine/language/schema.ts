@@ -9,6 +9,7 @@ export type ContextId =
   | 'search'
   | 'dataset'
   | 'augment'
+  | 'features'
   | 'target'
   | 'constraints'
   | 'space'
@@ -64,7 +65,7 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
   search: [
     s(
       'dataset',
-      'dataset mnist | fashion-mnist | cifar10 | idx | images { … }',
+      'dataset mnist | fashion-mnist | cifar10 | idx | images | audio { … }',
       'The data to train and evaluate on. Built-in names need no path.',
       { block: 'dataset' },
     ),
@@ -146,15 +147,60 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     s('augment', 'augment { shift 2  rotate 10  flip }', 'Data augmentation during training.', {
       block: 'augment',
     }),
+    s(
+      'words',
+      'words yes, no, up, …',
+      'Audio: the keywords (folders of clips). Every other word folder is `unknown`; a `silence` class is added.',
+    ),
+    s(
+      'silence',
+      'silence 10%',
+      'Audio: silence samples (background noise), as a share of the keyword samples. Default 10%.',
+    ),
+    s(
+      'unknown',
+      'unknown 10%',
+      'Audio: clips of other words, as a share of the keyword samples. Default 10%.',
+    ),
+    s(
+      'features',
+      'features mfcc { window 30 ms  stride 10 ms  coefficients 40 }',
+      "Audio: the feature front end in front of the network; its frames × coefficients are the input. Default: μNAS's MFCC.",
+      { block: 'features' },
+    ),
   ],
   augment: [
-    s('shift', 'shift N', 'Random shifts of up to N pixels (zero fill).'),
+    s(
+      'shift',
+      'shift N | shift 100 ms',
+      'Random shifts of up to N pixels (zero fill); for audio, a time shift of up to ± the time.',
+    ),
     s('rotate', 'rotate DEGREES', 'Random rotations of up to ± DEGREES.'),
     s('flip', 'flip', 'Random horizontal flips.'),
+    s('noise', 'noise 80%', 'Audio: probability of mixing background noise into a training clip.'),
+    s('volume', 'volume 10%', 'Audio: largest background-noise volume (drawn uniformly up to it).'),
+    s(
+      'copies',
+      'copies 4',
+      'Audio: augmented versions of each training clip, computed once and cached; each epoch reads one version per clip. Default 4.',
+    ),
+  ],
+  features: [
+    s('window', 'window 30 ms', 'MFCC frame length. Default 30 ms.'),
+    s('stride', 'stride 10 ms', 'Step between frames. Default 10 ms (98 frames per second); 20 ms gives 49.'),
+    s('coefficients', 'coefficients 40', 'MFCC coefficients kept per frame (the input width). Default 40.'),
+    s('bands', 'bands 40', 'Mel filterbank bands. Default 40.'),
+    s('low', 'low 20 Hz', 'Lowest frequency of the mel filterbank. Default 20 Hz.'),
+    s('high', 'high 4000 Hz', 'Highest frequency of the mel filterbank (at most 8 kHz). Default 4 kHz.'),
   ],
   target: [
     s('core', 'core cortex-m4', 'CPU core, for the latency model (custom targets).'),
     s('clock', 'clock 80 MHz', 'Core clock, for the latency model.'),
+    s(
+      'kernels',
+      'kernels cmsis-nn | reference',
+      "TFLite Micro's kernel library, for the arena's scratch buffers. Default: CMSIS-NN on Arm cores, reference elsewhere.",
+    ),
     s(
       'ram',
       'ram 320 KB | ram <= 8 KB',

@@ -20,8 +20,36 @@ export const BlockComment = createToken({
   line_breaks: true,
 });
 export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
-/** `28x28x1`, `3x3`: a shape or a size, before Number so that the digits are not split off. */
-export const Shape = createToken({ name: 'Shape', pattern: /\d+(?:x\d+)+(?![A-Za-z0-9_])/ });
+/**
+ * `28x28x1`, `3x3`: a shape or a size, before Number so that the digits are not split off. A scan,
+ * not the regex `\d+(?:x\d+)+(?![A-Za-z0-9_])`, whose backtracking overflows the stack on a long one.
+ */
+export const Shape = createToken({
+  name: 'Shape',
+  pattern: { exec: matchShape },
+  start_chars_hint: [...'0123456789'],
+  line_breaks: false,
+});
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWordChar = (c: number): boolean =>
+  isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+function matchShape(text: string, offset: number): [string] | null {
+  let i = offset;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  if (i === offset) return null;
+  let groups = 0;
+  for (;;) {
+    if (text.charCodeAt(i) !== 120 /* x */ || !isDigit(text.charCodeAt(i + 1))) break;
+    i += 2;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    groups++;
+  }
+  // Same as the regex: every shorter match would end before a digit or an `x` (word characters).
+  if (groups === 0 || (i < text.length && isWordChar(text.charCodeAt(i)))) return null;
+  return [text.slice(offset, i)];
+}
 /** Numbers; a leading minus is allowed so that a sign error is reported by the validator, not the lexer. */
 export const NumberLit = createToken({
   name: 'Number',

@@ -1,12 +1,15 @@
 import type { ModelDecl, SearchDecl, SpaceDecl, UnasDocument } from './ast.js';
 import { diag, type Report } from './diagnostics.js';
 import { unknownWord } from './args.js';
-import { DATASETS } from './datasets.js';
+import { DATASETS, datasetClasses, datasetInput } from './datasets.js';
+import { mfccSettingsOf } from './audio-settings.js';
+import { mfccSettingsProblem } from '../features/mfcc.js';
 import { graphFromLayers } from '../arch/from-layers.js';
 import { formatBytes } from './units.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { Span } from './syntax-tree.js';
 import { CORE_IDS, isCoreId } from '../resources/cores.js';
+import { MAX_ESTIMATED_NODES } from '../arch/size-limits.js';
 
 /** What the validator needs to know about boards (the catalogue implements it). */
 export interface BoardLookup {
@@ -113,6 +116,58 @@ const datasetFields: Check<SearchDecl> = (s, { report }) => {
   }
 };
 
+const IMAGE_AUGMENT = ['rotate', 'flip'];
+const AUDIO_AUGMENT = ['noise', 'volume', 'copies'];
+
+/** Audio settings only in audio datasets, image settings only elsewhere, and a front end that computes. */
+const audioFields: Check<SearchDecl> = (s, { report }) => {
+  const d = s.dataset;
+  if (!d) return;
+  const audio = d.kind.value === 'audio';
+  const aug = d.augment;
+  if (!audio) {
+    for (const x of [d.words, d.silence, d.unknown, d.features])
+      if (x)
+        report(diag(x.span, 'audio-only', 'only an audio dataset has this setting (dataset audio { … })'));
+    for (const k of AUDIO_AUGMENT) {
+      const at = aug?.written.get(k);
+      if (at) report(diag(at, 'audio-only', `'${k}' augments audio; this dataset is ${d.kind.value}`));
+    }
+    if (aug?.shiftTime)
+      report(diag(aug.shiftTime.span, 'unit', 'images shift by pixels: shift 2 (a time shift is for audio)'));
+    return;
+  }
+  if (!d.words)
+    report(
+      diag(d.kind.span, 'dataset-words', 'an audio dataset needs its keywords: words yes, no, up, down'),
+    );
+  for (const k of IMAGE_AUGMENT) {
+    const at = aug?.written.get(k);
+    if (at)
+      report(diag(at, 'image-only', `'${k}' augments images; audio takes shift, noise, volume and copies`));
+  }
+  if (aug && aug.shift > 0 && aug.written.has('shift'))
+    report(diag(aug.written.get('shift')!, 'unit', 'audio shifts in time: shift 100 ms'));
+  const input = datasetInput(d);
+  const classes = datasetClasses(d);
+  if (d.input && input && d.input.value.join('x') !== input.join('x'))
+    report(
+      diag(d.input.span, 'dataset-input', `the features give ${input.join('x')} (frames × coefficients × 1)`),
+    );
+  if (d.classes && classes !== undefined && d.classes.value !== classes)
+    report(
+      diag(
+        d.classes.span,
+        'dataset-classes',
+        `${classes} classes: silence, unknown and ${classes - 2} words`,
+      ),
+    );
+  if (d.features) {
+    const problem = mfccSettingsProblem(mfccSettingsOf(d.features));
+    if (problem) report(diag(d.features.span, 'features', `MFCC: ${problem}`));
+  }
+};
+
 const targetCore: Check<SearchDecl> = (s, { report }) => {
   const core = s.target?.core;
   if (core && !isCoreId(core.value))
@@ -200,8 +255,8 @@ const references: Check<SearchDecl> = (s, { report, document }) => {
 const baselinesFitDataset: Check<SearchDecl> = (s, { report, document, graphs }) => {
   const d = s.dataset;
   if (!d) return;
-  const input = d.input?.value ?? DATASETS[d.kind.value].input;
-  const classes = d.classes?.value ?? DATASETS[d.kind.value].classes;
+  const input = datasetInput(d);
+  const classes = datasetClasses(d);
   for (const b of s.baselines) {
     const m = document.models.find((x) => x.name.name === b.name);
     const g = m && graphs.get(m);
@@ -283,6 +338,15 @@ const modelShapes: Check<ModelDecl> = (m, { report, graphs }) => {
         e.message,
       ),
     );
+  if (built.graph.nodes.length > MAX_ESTIMATED_NODES)
+    report(
+      diag(
+        m.name.span,
+        'estimates-skipped',
+        `model '${m.name.name}' has ${built.graph.nodes.length - 1} layers: resource estimates are skipped above ${MAX_ESTIMATED_NODES}`,
+        'info',
+      ),
+    );
 };
 
 const spaceSanity: Check<SpaceDecl> = (sp, { report }) => {
@@ -299,6 +363,7 @@ export const DEFAULT_CHECKS: Checks = {
   search: [
     searchRequired,
     datasetFields,
+    audioFields,
     targetCore,
     targetBoard,
     references,

@@ -10,6 +10,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   search: 'in a search',
   dataset: 'in a dataset',
   augment: 'in augment',
+  features: 'in features',
   target: 'in a target',
   constraints: 'in constraints',
   space: 'in a space',

@@ -19,7 +19,7 @@ export type CoreId =
 export interface CoreModel {
   readonly id: CoreId;
   readonly name: string;
-  /** Whether TFLM uses CMSIS-NN here (its scratch buffers then count in the arena). */
+  /** Whether TFLM uses CMSIS-NN here by default (kernel-scratch.ts; a target's `kernels` overrides it). */
   readonly cmsisNn: boolean;
   /** DSP / SIMD extension present (CMSIS-NN's optimised paths and their scratch buffers). */
   readonly dsp: boolean;

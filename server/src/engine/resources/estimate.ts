@@ -8,8 +8,9 @@ import { cyclesToMs, nodeCycles } from './latency.js';
 import { nodeMacs } from './macs.js';
 import { buildMemoryGraph, type MemoryGraph } from './memory-graph.js';
 import { optimalOrder } from './peak-ram.js';
-import { scratchBytes, tflmArena } from './tflm-arena.js';
-import { tflmTail } from './tflm-tail.js';
+import { type KernelLibrary, resolveKernels, scratchRequests } from './kernel-scratch.js';
+import { tflmArena } from './tflm-arena.js';
+import { TFLM_TAIL_HOST64, tflmTail } from './tflm-tail.js';
 import { residentAt, simulateOrder } from './working-set.js';
 
 /**
@@ -27,6 +28,8 @@ export interface EstimateOptions {
   /** Core and clock, overriding the board's. */
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** TFLM kernel library (decides the scratch buffers); default by core (kernel-scratch.ts). */
+  readonly kernels?: KernelLibrary;
   /** Operator order for the arena: the RAM-optimal one (default), the file order, or node ids. */
   readonly order?: 'optimal' | 'file' | readonly number[];
   /** Search-state budget of the exact peak-RAM search. */
@@ -63,6 +66,11 @@ export interface ArenaTotals {
   readonly tail: number;
   /** tensors + scratch + tail: the arena size to declare. */
   readonly total: number;
+  /**
+   * The same model on a 64-bit host (a PC, where users try it first): reference kernels' scratch
+   * (no CMSIS-NN there) and the tail with TFLM's pointers twice as wide (tflm-tail.ts).
+   */
+  readonly host64: { readonly scratch: number; readonly tail: number; readonly total: number };
 }
 
 export interface EstimateTotals {
@@ -88,6 +96,8 @@ export interface Estimate {
     readonly board: string | null;
     readonly core: CoreId | null;
     readonly clockHz: number | null;
+    /** The kernel library the arena's scratch buffers were counted for. */
+    readonly kernels: KernelLibrary;
   };
   readonly totals: EstimateTotals;
   readonly layers: readonly LayerEstimate[];
@@ -137,7 +147,8 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     arenaKind = 'file';
     nodeOrder = nodeIds(mg, fileOrder);
   } else if (Array.isArray(options.order)) {
-    const problem = checkOrder(mg, options.order);
+    // An order of the convention's operators, or of TFLM's (a file's order lists its RESHAPEs).
+    const problem = checkOrder(mg, options.order) && checkOrder(tflmMg, options.order);
     if (problem) {
       warnings.push(`order ignored: ${problem}`);
       arenaKind = 'file';
@@ -147,17 +158,30 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
       nodeOrder = options.order;
     }
   }
+  // The default arena order is the tflm model's RAM-optimal one — the order the exporter writes —
+  // whatever convention the RAM figures use.
   const arenaOrder =
     tflmMg === mg && arenaKind !== 'custom'
       ? arenaKind === 'file'
         ? fileOrder
         : best.order
-      : expandOrder(tflmMg, nodeOrder);
-  const cmsis = core ? (core.cmsisNn ? core : null) : { dsp: true };
-  const scratch: number[] = new Array<number>(tflmMg.n).fill(0);
-  for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchBytes(graph, tflmMg.node[t]!, cmsis);
+      : arenaKind === 'optimal'
+        ? optimalOrder(tflmMg, options.maxStates === undefined ? {} : { maxStates: options.maxStates }).order
+        : expandOrder(tflmMg, nodeOrder);
+  const kernels = resolveKernels(core, options.kernels);
+  const scratch: (readonly number[])[] = new Array<readonly number[]>(tflmMg.n).fill([]);
+  for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
   const arena = tflmArena(tflmMg, arenaOrder, scratch);
   const tail = tflmTail(graph, arenaConv).bytes;
+  let hostWithScratch = arena.withScratch;
+  if (kernels.library !== 'reference') {
+    const reference = { library: 'reference', dsp: false } as const;
+    const hostScratch = scratch.map((_, t) =>
+      t > 0 ? scratchRequests(graph, tflmMg.node[t]!, reference) : [],
+    );
+    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch).withScratch;
+  }
+  const hostTail = tflmTail(graph, arenaConv, TFLM_TAIL_HOST64).bytes;
 
   // Per node.
   const posBest: number[] = new Array<number>(mg.n).fill(-1);
@@ -213,12 +237,22 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     scratch: arena.withScratch - arena.tensors,
     tail,
     total: arena.withScratch + tail,
+    host64: {
+      scratch: hostWithScratch - arena.tensors,
+      tail: hostTail,
+      total: hostWithScratch + hostTail,
+    },
   };
   const budget = board ? boardBudget(board) : null;
   return {
     convention: conv.name,
     includeInput: conv.includeInput,
-    target: { board: board?.id ?? null, core: coreId ?? null, clockHz: clockHz ?? null },
+    target: {
+      board: board?.id ?? null,
+      core: coreId ?? null,
+      clockHz: clockHz ?? null,
+      kernels: kernels.library,
+    },
     totals: {
       peakRam: best.peak,
       exact: best.exact,

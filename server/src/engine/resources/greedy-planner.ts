@@ -1,8 +1,10 @@
 /**
  * A faithful re-implementation of tflite-micro's `GreedyMemoryPlanner`
  * (tensorflow/lite/micro/memory_planner/greedy_memory_planner.cc), online buffers only:
- * - buffers are sorted by size, largest first, with a *stable* sort (TFLM's bubble sort keeps the
- *   order buffers were added in for equal sizes);
+ * - buffers are sorted by size, largest first; equal sizes go in *reverse* of the order they were
+ *   added: `CalculateOffsetsIfNeeded` fills its sort array from the tail (`idx_from_tail--`) and
+ *   `ReverseSortInPlace` is a stable bubble sort, so of two equal buffers the later one is placed
+ *   first (read at tflite-micro commit 17bebc0, the same since offline planning came in);
  * - the largest goes at offset 0; each next one walks the already placed buffers in offset order,
  *   looking only at those whose lifetimes intersect its own (both ends inclusive), and takes the
  *   first gap that fits after the end of the previous such buffer — else the end of the last one;
@@ -49,11 +51,12 @@ export function planGreedyInto(
   offsets: number[] | Int32Array,
 ): number {
   if (n === 0) return 0;
-  // Stable descending sort by size (insertion sort: TFLM's bubble sort gives the same order).
+  // Descending by size, ties latest-added first: TFLM fills its array from the tail, then sorts it
+  // stably; an insertion sort over the same reversed sequence gives the same order.
   // Plain arrays: a few dozen buffers per plan, where typed-array allocation dominates.
   const ids: number[] = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    const id = i;
+    const id = n - 1 - i;
     let j = i - 1;
     while (j >= 0 && size[ids[j]!]! < size[id]!) {
       ids[j + 1] = ids[j]!;

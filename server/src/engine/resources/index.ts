@@ -31,8 +31,16 @@ export {
 } from './peak-ram.js';
 export { residentAt, simulateOrder, type Steps } from './working-set.js';
 export { type BufferRequest, type Plan, planGreedy } from './greedy-planner.js';
-export { ARENA_ALIGNMENT, type ArenaEstimate, scratchBytes, tflmArena } from './tflm-arena.js';
-export { type TailEstimate, type TailModel, TFLM_TAIL, tflmTail } from './tflm-tail.js';
+export { ARENA_ALIGNMENT, type ArenaEstimate, tflmArena } from './tflm-arena.js';
+export {
+  isKernelLibrary,
+  KERNEL_LIBRARIES,
+  type KernelLibrary,
+  type Kernels,
+  resolveKernels,
+  scratchRequests,
+} from './kernel-scratch.js';
+export { type TailEstimate, type TailModel, TFLM_TAIL, TFLM_TAIL_HOST64, tflmTail } from './tflm-tail.js';
 export { modelFlashOverhead, nodeFlash, nodeParams, operatorFlash, tfliteOperators } from './flash.js';
 export { nodeMacs } from './macs.js';
 export { cyclesToMs, nodeCycles } from './latency.js';

@@ -1,4 +1,3 @@
-import type { ArchGraph } from '../arch/graph.js';
 import { alignTo, planGreedyInto } from './greedy-planner.js';
 import type { MemoryGraph } from './memory-graph.js';
 
@@ -23,47 +22,22 @@ export interface ArenaEstimate {
 }
 
 /**
- * Scratch bytes CMSIS-NN kernels request in Prepare (DSP builds): im2col for a spatial conv
- * (2 columns of int16: 2·Cin·Kh·Kw·2 B; the 1×1 stride-1 fast path needs none); the generic
- * depthwise kernel's int16 buffer Cin·Kh·Kw·2 B (the 3×3 multiplier-1 kernel needs none); int32
- * per-channel sums for average pooling and for MEAN. Zero when the kernels are not CMSIS-NN.
- */
-export function scratchBytes(graph: ArchGraph, id: number, cmsis: { readonly dsp: boolean } | null): number {
-  if (!cmsis) return 0;
-  const node = graph.nodes[id]!;
-  const op = node.op;
-  const inShape = node.inputs.length ? graph.nodes[node.inputs[0]!]!.shape : node.shape;
-  const cin = inShape[2] ?? 0;
-  switch (op.kind) {
-    case 'conv2d':
-      if (op.kernel[0] === 1 && op.kernel[1] === 1 && op.stride[0] === 1 && op.stride[1] === 1) return 0;
-      return 2 * cin * op.kernel[0] * op.kernel[1] * 2;
-    case 'dwconv2d':
-      if (!cmsis.dsp || (op.kernel[0] === 3 && op.kernel[1] === 3 && op.multiplier === 1)) return 0;
-      return cin * op.kernel[0] * op.kernel[1] * 2;
-    case 'pool':
-      return op.type === 'avg' && cmsis.dsp ? cin * 4 : 0;
-    case 'global-pool':
-      return op.type === 'avg' ? (node.shape[0] ?? 0) * 4 : 0;
-    default:
-      return 0;
-  }
-}
-
-/**
  * Plans `mg` (built in the tflm convention: every tensor counted) for `order` (tensor indices of
- * the operators). `scratch[t]` is the scratch request of tensor t's operator, if any.
+ * the operators). `scratch[t]` lists the scratch requests of tensor t's operator (kernel-scratch.ts),
+ * added in operator order after every tensor, as `AllocationInfoBuilder` does.
  */
 export function tflmArena(
   mg: MemoryGraph,
   order: ArrayLike<number>,
-  scratch?: ArrayLike<number>,
+  scratch?: ArrayLike<readonly number[] | undefined>,
 ): ArenaEstimate {
   const nOps = order.length;
   const scope: number[] = new Array<number>(mg.n).fill(0); // scope in which each tensor is produced
   for (let p = 0; p < nOps; p++) scope[order[p]!] = p + 1;
   // Tensor requests first (graph order), then scratch requests; parallel arrays.
-  const cap = mg.n + nOps;
+  let scratchCount = 0;
+  if (scratch) for (let p = 0; p < nOps; p++) scratchCount += scratch[order[p]!]?.length ?? 0;
+  const cap = mg.n + scratchCount;
   const size: number[] = new Array<number>(cap);
   const first: number[] = new Array<number>(cap);
   const last: number[] = new Array<number>(cap);
@@ -88,11 +62,12 @@ export function tflmArena(
   let withScratch = tensors;
   if (scratch) {
     for (let p = 0; p < nOps; p++) {
-      const bytes = scratch[order[p]!] ?? 0;
-      if (bytes <= 0) continue;
-      size[count] = alignTo(bytes, ARENA_ALIGNMENT);
-      first[count] = p + 1;
-      last[count++] = p + 1;
+      for (const bytes of scratch[order[p]!] ?? []) {
+        if (bytes <= 0) continue;
+        size[count] = alignTo(bytes, ARENA_ALIGNMENT);
+        first[count] = p + 1;
+        last[count++] = p + 1;
+      }
     }
     if (count > tensorRequests) withScratch = planGreedyInto(count, size, first, last, planned);
   }

@@ -37,6 +37,30 @@ export const TFLM_TAIL: TailModel = {
   otherOpData: 32,
 };
 
+/**
+ * The same tail on a 64-bit host (x86-64, arm64: where users try a model first). TFLM's structs hold
+ * pointers, which double: `TfLiteEvalTensor` {data, dims, type} 12 → 24 B; `NodeAndRegistration`
+ * (`TfLiteNode` with TF_LITE_STATIC_MEMORY: six pointers and an int, then the registration pointer)
+ * 32 → 64 B; the conv / depthwise OpData's two per-channel pointers +16 B, fully connected's (per-channel
+ * support) +16 B, softmax's lookup-table pointers +32 B, concatenation's scale / zero-point pointers
+ * +16 B (each rounded to the 16 B the arena aligns persistent buffers to); the fixed part +160 B: the
+ * persistent input and output `TfLiteTensor`s (40 → 64 B each) and their `TfLiteAffineQuantization`
+ * (12 → 24 B each), and the allocator and planner objects. Derived from the struct definitions
+ * (tensorflow/lite/core/c/common.h, micro/kernels/*.h), not measured — docs/export.md.
+ */
+export const TFLM_TAIL_HOST64: TailModel = {
+  fixed: TFLM_TAIL.fixed + 160,
+  perTensor: 24,
+  perOperator: 64,
+  convOpData: TFLM_TAIL.convOpData + 16,
+  perChannel: TFLM_TAIL.perChannel,
+  denseOpData: TFLM_TAIL.denseOpData + 16,
+  poolOpData: TFLM_TAIL.poolOpData,
+  addOpData: TFLM_TAIL.addOpData,
+  softmaxOpData: TFLM_TAIL.softmaxOpData + 32,
+  otherOpData: TFLM_TAIL.otherOpData + 16,
+};
+
 export interface TailEstimate {
   readonly bytes: number;
   /** TFLite tensors (activations and constants) and operators counted. */

@@ -3,7 +3,7 @@ import type { CandidateSummary, RunEvent } from '../../../../protocol/src/run-ev
 import type { SearchConfig } from '../config/search-config.js';
 import type { TrainJob } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
-import { graphOfModelText } from './model-graph.js';
+import { graphOfModelText } from '../search/model-text.js';
 
 /**
  * The front members the final phase re-trains, best validation accuracy first: the `top` best, and

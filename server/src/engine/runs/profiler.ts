@@ -14,7 +14,12 @@ export function estimateOn(
   target: TargetConfig,
   convention: ConventionName = 'tflm',
 ): Estimate {
-  return estimate(graph, { convention, core: target.core, clockHz: target.clockHz });
+  return estimate(graph, {
+    convention,
+    core: target.core,
+    clockHz: target.clockHz,
+    ...(target.kernels ? { kernels: target.kernels } : {}),
+  });
 }
 
 /** The convention a run counts in (runs written before the setting existed used tflm). */

@@ -50,6 +50,8 @@ export function replayRun(
       told.add(c.id);
     }
   }
+  // Results lost to damaged journal lines still used their share of the budget (run-store.ts).
+  evaluated += run.lostEvaluations ?? 0;
   return {
     candidates,
     told,

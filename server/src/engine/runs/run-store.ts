@@ -5,6 +5,7 @@ import type { RunEvent } from '../../../../protocol/src/run-events.js';
 import { checkRunEvent } from '../../../../protocol/src/validate.js';
 import type { SearchConfig } from '../config/search-config.js';
 import { JournalWriter, readJournal } from './journal.js';
+import { lostResults, resumeProblem, settingsProblem, stateProblem } from './run-folder-checks.js';
 
 /**
  * A run folder:
@@ -63,6 +64,9 @@ export class RunStore {
     atomicWrite(join(this.dir, FILES.front), JSON.stringify(front, null, 2));
   }
   weightsDir(id: number): string {
+    // Ids come from files of the run folder: only a whole number may name a folder in it.
+    if (!Number.isSafeInteger(id) || id < 0)
+      throw new RunError(`candidate id ${String(id)} is not a whole number`);
     return join(this.dir, FILES.weights, String(id));
   }
 
@@ -93,27 +97,41 @@ export interface LoadedRun {
   readonly dir: string;
   readonly config: SearchConfig;
   readonly events: readonly RunEvent[];
+  /** The strategy's snapshot, when state.json is present, valid and agrees with the journal. */
   readonly state?: RunState;
+  /**
+   * Why this run cannot be resumed without re-using candidate ids or losing results (a missing,
+   * damaged or stale state.json, an emptied journal); also listed in `warnings`.
+   */
+  readonly resumeProblem?: string;
+  /** Evaluations the state counted whose journal lines are lost: they still count toward the budget. */
+  readonly lostEvaluations?: number;
   readonly warnings: readonly string[];
 }
 
 export class RunError extends Error {}
 
-/** Reads a run folder; corrupt event lines are skipped with warnings, a missing settings file is an error. */
+/**
+ * Reads a run folder, checking each file at the boundary: settings.json must be a valid
+ * configuration (else RunError naming the field); corrupt event lines are skipped with warnings;
+ * a state.json that is damaged or disagrees with the journal is dropped with `resumeProblem` set.
+ */
 export async function loadRun(dir: string): Promise<LoadedRun> {
-  let config: SearchConfig;
+  const settingsPath = join(dir, FILES.settings);
+  let settings: unknown;
   try {
-    config = JSON.parse(await readFile(join(dir, FILES.settings), 'utf8')) as SearchConfig;
+    settings = JSON.parse(await readFile(settingsPath, 'utf8'));
   } catch (e) {
     throw new RunError(
-      `${join(dir, FILES.settings)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not a run folder (no settings.json)' : `unreadable: ${(e as Error).message}`}`,
+      `${settingsPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not a run folder (no settings.json)' : `unreadable: ${(e as Error).message}`}`,
     );
   }
-  if (config.version !== 1)
-    throw new RunError(
-      `${join(dir, FILES.settings)}: unsupported settings version ${String(config.version)}`,
-    );
-  const journal = await readJournal(join(dir, FILES.events));
+  const bad = settingsProblem(settings);
+  if (bad) throw new RunError(`${settingsPath}: ${bad}`);
+  const config = settings as SearchConfig;
+  const journal = await readJournal(join(dir, FILES.events)).catch((e: unknown) => {
+    throw new RunError(`${join(dir, FILES.events)}: unreadable: ${(e as Error).message}`);
+  });
   const warnings = [...journal.warnings];
   const events: RunEvent[] = [];
   for (const r of journal.records) {
@@ -122,12 +140,37 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     else warnings.push(`${FILES.events}: skipped an invalid event (${c.error})`);
   }
   let state: RunState | undefined;
+  let damage: string | undefined;
   try {
-    state = JSON.parse(await readFile(join(dir, FILES.state), 'utf8')) as RunState;
-  } catch {
-    state = undefined;
+    const value: unknown = JSON.parse(await readFile(join(dir, FILES.state), 'utf8'));
+    const p = stateProblem(value);
+    if (p) damage = `${FILES.state}: ${p}`;
+    else state = value as RunState;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      damage = `${FILES.state}: unreadable: ${(e as Error).message}`;
   }
-  return { dir, config, events, ...(state ? { state } : {}), warnings };
+  // A damaged state with no journalled result loses nothing: the run starts over, with a warning.
+  const disagreement = resumeProblem(state, events);
+  const problem = disagreement && (damage ? `${damage}; ${disagreement}` : disagreement);
+  if (problem) {
+    state = undefined;
+    warnings.push(problem);
+  } else if (damage) warnings.push(`${damage}; ignored (no candidate results yet, the search starts over)`);
+  const lost = state ? lostResults(state, events) : { ids: [], evaluations: 0 };
+  if (lost.ids.length)
+    warnings.push(
+      `${FILES.events}: the results of candidates ${lost.ids.join(', ')} are lost (damaged lines); they stay out of the front and count toward the budget`,
+    );
+  return {
+    dir,
+    config,
+    events,
+    ...(state ? { state } : {}),
+    ...(problem ? { resumeProblem: problem } : {}),
+    ...(lost.evaluations ? { lostEvaluations: lost.evaluations } : {}),
+    warnings,
+  };
 }
 
 export interface RunListing {

@@ -28,7 +28,6 @@ import { replayRun } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
 export type { Evaluator } from './evaluator.js';
-export { graphOfModelText } from './model-graph.js';
 
 export interface RunSearchOptions {
   readonly config: SearchConfig;

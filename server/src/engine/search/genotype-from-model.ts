@@ -1,7 +1,7 @@
 import type { Op, Shape } from '../arch/graph.js';
 import { graphFromLayers } from '../arch/from-layers.js';
 import type { FinalPool } from '../arch/space.js';
-import type { LayerDecl } from '../language/ast.js';
+import type { Layer } from '../arch/layers.js';
 import {
   genotypeToGraph,
   graphSignature,
@@ -13,16 +13,16 @@ import {
 export type FromModel =
   { readonly ok: true; readonly genotype: Genotype } | { readonly ok: false; readonly reason: string };
 
-type Decls = readonly LayerDecl[];
+type Decls = readonly Layer[];
 
 /**
  * A concrete model (a baseline) as a genotype, when it is a network of the μNAS family:
  * conv layers (each optionally after a `maxpool P`), `add` groups whose paths are conv layers,
- * an optional final pool, flatten, hidden `[dropout R] dense U relu` layers, `dense CLASSES`,
- * softmax. Consecutive plain layers are packed into blocks of `maxLayers` (the graph is the same
+ * an optional final pool, flatten (or `gap` / `gmp`), hidden `[dropout R] dense U relu` layers,
+ * `dense CLASSES`, softmax. Consecutive plain layers are packed into blocks of `maxLayers` (the graph is the same
  * however a chain is cut). The answer is checked, not trusted: the genotype must build the very
  * graph the model builds (same ops, wiring and shapes), otherwise the model is reported as not
- * representable — a branch whose channels differ from its head's, `gap`, `same` pooling, ….
+ * representable — a branch whose channels differ from its head's, `same` pooling, ….
  */
 export function genotypeFromLayers(
   input: Shape,
@@ -122,8 +122,12 @@ export function genotypeFromLayers(
     pool = { type: first.type, size };
     i++;
   }
-  if (opAt()?.kind !== 'flatten')
-    return fail(`expected flatten after the conv layers${opAt() ? `, found ${opAt()!.kind}` : ''}`);
+  const head = opAt();
+  if (head?.kind !== 'flatten' && head?.kind !== 'global-pool')
+    return fail(
+      `expected flatten or global pooling after the conv layers${head ? `, found ${head.kind}` : ''}`,
+    );
+  const globalPool = head.kind === 'global-pool' ? head.type : undefined;
   i++;
 
   const dense: number[] = [];
@@ -136,7 +140,7 @@ export function genotypeFromLayers(
       i++;
       op = opAt();
     }
-    if (op?.kind !== 'dense') return fail('expected dense layers after flatten');
+    if (op?.kind !== 'dense') return fail(`expected dense layers after ${head.kind}`);
     const isClassifier = layers.slice(i + 1).every((d) => d.kind === 'op' && d.op.kind === 'softmax');
     if (isClassifier) {
       if (rate > 0) return fail('dropout before the classifier is not in the μNAS space');
@@ -148,6 +152,7 @@ export function genotypeFromLayers(
         classes: op.units,
         blocks,
         pool,
+        ...(globalPool ? { globalPool } : {}),
         dense,
         dropout: dropout ?? 0,
         prepoolSize: prepoolSize ?? options.prepoolSize ?? 2,

@@ -1,7 +1,7 @@
-import type { ArchGraph, GraphNode, Op, Padding, Shape } from '../arch/graph.js';
+import type { ArchGraph, GraphNode, Op, Padding, PoolType, Shape } from '../arch/graph.js';
 import type { FinalPool } from '../arch/space.js';
 import { graphFromLayers } from '../arch/from-layers.js';
-import type { LayerDecl } from '../language/ast.js';
+import type { Layer } from '../arch/layers.js';
 
 /**
  * The μNAS architecture encoding. A genotype is an immutable, plain-JSON record (it goes into the
@@ -50,6 +50,12 @@ export interface Genotype {
   readonly blocks: readonly BlockGene[];
   /** Final pooling before flatten, or none. */
   readonly pool: FinalPool | null;
+  /**
+   * Global pooling (`gap` / `gmp`) in place of flatten: the head of a baseline such as the
+   * README's `lenet_tiny`. Spaces never draw it (their children switch to flatten); absent in
+   * genotypes journalled before it existed, which therefore flatten.
+   */
+  readonly globalPool?: PoolType;
   /** Units of the hidden dense layers (ReLU), before the classifier. */
   readonly dense: readonly number[];
   /** Dropout before each hidden dense layer; 0 = none. */
@@ -63,10 +69,10 @@ export interface GenotypeGraph {
   readonly errors: readonly string[];
 }
 
-/** Where a lowered genotype came from: the decls, plus the labels their spans index. */
+/** A lowered genotype: its graph, and the layer list it was built from (each layer labelled `layer 2.1`…). */
 export interface LoweredGenotype extends GenotypeGraph {
   /** The layer list the graph was built from; `genotypeToModelText` prints exactly this. */
-  readonly layers: readonly LayerDecl[];
+  readonly layers: readonly Layer[];
   /** Per node id, the gene it came from (`layer 2.1`, `dense 1`, `classifier`), if any. */
   readonly labels: readonly (string | undefined)[];
 }
@@ -127,21 +133,17 @@ function convOp(gene: LayerGene, filters?: number): Op {
  * - the final pool is clipped to the map: size min(P, H, W), and left out when that is below 2
  *   (a 1×1 pool is the identity). A pool change that the clip hides builds the same graph, and
  *   the morphisms reject it as "no change";
- * - flatten, then per hidden dense layer an optional dropout and `dense U relu`, then
- *   `dense classes` and softmax.
+ * - flatten (or the global pool of a baseline's head), then per hidden dense layer an optional
+ *   dropout and `dense U relu`, then `dense classes` and softmax.
  *
  * Nodes carry no source origin (they came from no file); errors are located in genotype terms.
  */
 export function lowerGenotype(g: Genotype): LoweredGenotype {
-  const where: string[] = [];
-  const at = (label: string) => {
-    where.push(label);
-    return { start: where.length - 1, end: where.length - 1 };
-  };
-  const op = (o: Op, label: string): LayerDecl => ({ kind: 'op', span: at(label), op: o });
+  const at = (label: string) => ({ label });
+  const op = (o: Op, label: string): Layer => ({ kind: 'op', span: at(label), op: o });
 
-  const layersOf = (b: number, genes: readonly LayerGene[], forceTo?: number): LayerDecl[] => {
-    const out: LayerDecl[] = [];
+  const layersOf = (b: number, genes: readonly LayerGene[], forceTo?: number): Layer[] => {
+    const out: Layer[] = [];
     genes.forEach((gene, l) => {
       const label = layerLabel(b, l);
       const forced =
@@ -181,7 +183,7 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
     return out;
   };
 
-  const conv: LayerDecl[] = [];
+  const conv: Layer[] = [];
   let channels = g.input[2] ?? 0;
   for (let b = 0; b < g.blocks.length;) {
     const head = g.blocks[b]!;
@@ -196,7 +198,7 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
     b = next;
   }
 
-  const tail: LayerDecl[] = [];
+  const tail: Layer[] = [];
   let headBuild: ReturnType<typeof graphFromLayers> | undefined;
   if (g.pool) {
     // The clip needs the tied-up map's size, so the conv part is built first (only when pooling).
@@ -211,7 +213,11 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
         ),
       );
   }
-  tail.push(op({ kind: 'flatten' }, 'flatten'));
+  tail.push(
+    g.globalPool
+      ? op({ kind: 'global-pool', type: g.globalPool }, 'global pool')
+      : op({ kind: 'flatten' }, 'flatten'),
+  );
   g.dense.forEach((units, i) => {
     if (g.dropout > 0) tail.push(op({ kind: 'dropout', rate: g.dropout }, `dense ${i + 1} dropout`));
     tail.push(op({ kind: 'dense', units, activation: 'relu', batchnorm: false }, `dense ${i + 1}`));
@@ -221,14 +227,10 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
 
   const layers = [...conv, ...tail];
   // A broken conv part stops the build at its first error: no need to build it twice.
-  return finish(headBuild?.errors.length ? headBuild : graphFromLayers(g.input, layers), layers, where);
+  return finish(headBuild?.errors.length ? headBuild : graphFromLayers(g.input, layers), layers);
 }
 
-function finish(
-  built: ReturnType<typeof graphFromLayers>,
-  layers: readonly LayerDecl[],
-  where: readonly string[],
-): LoweredGenotype {
+function finish(built: ReturnType<typeof graphFromLayers>, layers: readonly Layer[]): LoweredGenotype {
   const nodes = built.graph.nodes.map((n): GraphNode => ({
     id: n.id,
     op: n.op,
@@ -237,12 +239,10 @@ function finish(
     name: n.name,
   }));
   const errors = built.errors.map((e) => {
-    const label = e.origin?.start !== undefined ? where[e.origin.start] : undefined;
+    const label = e.origin?.label;
     return label ? `${label}: ${e.message}` : e.message;
   });
-  const labels = built.graph.nodes.map((n) =>
-    n.origin?.start !== undefined ? where[n.origin.start] : undefined,
-  );
+  const labels = built.graph.nodes.map((n) => n.origin?.label);
   return { graph: { nodes, output: built.graph.output }, errors, layers, labels };
 }
 

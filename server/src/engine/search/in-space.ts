@@ -32,6 +32,9 @@ export function spaceViolations(g: Genotype, space: SearchSpace, limit = Infinit
   if (g.prepoolSize !== L.prepool.size) {
     if (bad(`pre-pool size ${g.prepoolSize}, the space has ${L.prepool.size}`)) return out;
   }
+  if (g.globalPool) {
+    if (bad(`global ${g.globalPool} pooling in place of flatten is not in the space`)) return out;
+  }
   if (!inRange(g.blocks.length, space.blocks)) {
     if (bad(`${g.blocks.length} blocks, outside ${space.blocks.min}..${space.blocks.max}`)) return out;
   }

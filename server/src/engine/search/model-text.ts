@@ -1,5 +1,6 @@
-import type { Op, Pair } from '../arch/graph.js';
-import type { LayerDecl } from '../language/ast.js';
+import type { ArchGraph, Op, Pair } from '../arch/graph.js';
+import { analyze } from '../language/analyze.js';
+import type { Layer } from '../arch/layers.js';
 import { lowerGenotype, type Genotype } from './genotype.js';
 
 /**
@@ -61,7 +62,7 @@ export function opText(op: Op): string {
   }
 }
 
-function layerLines(layers: readonly LayerDecl[], indent: string, out: string[]): void {
+function layerLines(layers: readonly Layer[], indent: string, out: string[]): void {
   for (const l of layers) {
     if (l.kind === 'op') out.push(indent + opText(l.op));
     else if (l.kind === 'merge') {
@@ -95,4 +96,11 @@ export function modelName(name: string): string {
 /** `model NAME { … }` for a genotype; `name` is cleaned up to a valid model name. */
 export function genotypeToModelText(g: Genotype, name: string): string {
   return `model ${modelName(name)} {\n${genotypeToModelBody(g, '  ')}\n}\n`;
+}
+
+/** A candidate's graph from its model text (genotypes are printed so that this round-trips exactly). */
+export function graphOfModelText(text: string): ArchGraph | undefined {
+  const a = analyze(text);
+  const m = a.document.models[0];
+  return m && !a.diagnostics.some((d) => d.severity === 'error') ? a.graphs.get(m) : undefined;
 }

@@ -204,6 +204,12 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
     }
   }
 
+  if (g.globalPool) {
+    // A baseline's global-pool head is outside every space: its children flatten.
+    const { globalPool: _, ...flattening } = g;
+    edits.push(fixed(`head: ${g.globalPool === 'avg' ? 'gap' : 'gmp'} → flatten`, flattening));
+  }
+
   const dn = g.dense.length;
   if (dn > space.dense.min) {
     edits.push({

@@ -1,4 +1,4 @@
-import type { Metric, Resources } from '../../../../protocol/src/run-events.js';
+import type { ConstraintSummary, Metric, Resources } from '../../../../protocol/src/run-events.js';
 import type { Rng } from '../rng/seeded-rng.js';
 
 /**
@@ -9,11 +9,8 @@ import type { Rng } from '../rng/seeded-rng.js';
  * a latency limit ×1000 when building {@link Constraint}s from a search.)
  */
 
-export interface Constraint {
-  readonly metric: Metric;
-  readonly limit: number;
-  /** Hard: a candidate over it is infeasible (and never trained when a profiler can tell). Soft: a normaliser only. */
-  readonly mode: 'hard' | 'soft';
+/** `mode` hard: a candidate over it is infeasible (and never trained when a profiler can tell); soft: a normaliser only. */
+export interface Constraint extends ConstraintSummary {
   /** `<` rather than `<=`. */
   readonly strict?: boolean;
 }

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
 import { initTrainingBackend } from './backend/index.js';
-import { inheritWeights, readSavedWeights, saveWeights } from './inherit-weights.js';
+import { saveTfjsModel } from './saved-model.js';
+import { inheritWeights, readSavedWeights } from './inherit-weights.js';
 import { trainCandidate } from './trainer.js';
 import type { ParentToWorker, TrainJob, WorkerToParent } from './worker-protocol.js';
 
@@ -66,7 +67,7 @@ async function run(job: TrainJob): Promise<void> {
       let saved = false;
       try {
         if (job.saveTo) {
-          await saveWeights(model, job.saveTo);
+          await saveTfjsModel(model, job.saveTo);
           saved = true;
         }
       } catch (e) {

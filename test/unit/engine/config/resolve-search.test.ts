@@ -32,6 +32,21 @@ describe('resolveSearch', () => {
     expect(c.constraints.filter((x) => x.from === 'board').map((x) => x.metric)).toEqual(['arena', 'flash']);
   });
 
+  it('takes the kernel library from the target; without it the arena uses the core default', () => {
+    const with_ = resolveText(
+      'search s {\n  dataset mnist\n  target nucleo-f746zg { kernels reference }\n  space { }\n}',
+    );
+    const without = resolveText('search s {\n  dataset mnist\n  target nucleo-f746zg\n  space { }\n}');
+    if (!with_.ok || !without.ok) throw new Error('does not resolve');
+    expect(with_.config.target.kernels).toBe('reference');
+    expect(without.config.target.kernels).toBeUndefined();
+    const custom = resolveText(
+      'search s {\n  dataset mnist\n  target custom { core cortex-m4  clock 80 MHz  ram 128 KB  flash 512 KB  kernels cmsis-nn }\n  space { }\n}',
+    );
+    if (!custom.ok) throw new Error(custom.errors.join());
+    expect(custom.config.target.kernels).toBe('cmsis-nn');
+  });
+
   it('converts units: KB = 1024 B, M = 10^6, latency in ms, error as a fraction', () => {
     const r = resolveText(
       'search s {\n  dataset mnist\n  space { }\n  constraints { ram <= 8 KB  macs <= 2 M soft  latency <= 50 ms  error <= 3% }\n}',

@@ -14,12 +14,12 @@ import {
   cIdentifier,
   pascalCase,
 } from '../../../../server/src/engine/export/c-array.js';
-import { loadSavedModel, saveTfjsModel } from '../../../../server/src/engine/export/run-candidate.js';
+import { loadSavedModel, saveTfjsModel } from '../../../../server/src/engine/training/saved-model.js';
 import { readTflite } from '../../../../server/src/engine/export/tflite-reader.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { RunStore } from '../../../../server/src/engine/runs/run-store.js';
-import { graphOfModelText } from '../../../../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../../../../server/src/engine/search/model-text.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
 
@@ -193,7 +193,14 @@ describe('unas export / unas estimate model.tflite', () => {
 });
 
 describe('C array', () => {
-  const arena = { order: 'optimal' as const, tensors: 1000, scratch: 96, tail: 1800, total: 2896 };
+  const arena = {
+    order: 'optimal' as const,
+    tensors: 1000,
+    scratch: 96,
+    tail: 1800,
+    total: 2896,
+    host64: { scratch: 0, tail: 2400, total: 3400 },
+  };
   const files = cArrayFiles({
     name: 'candidate_7',
     bytes: Uint8Array.from({ length: 30 }, (_, i) => i * 7),
@@ -212,6 +219,8 @@ describe('C array', () => {
     expect(files.headerName).toBe('candidate_7_model.h');
     expect(files.header).toContain('constexpr int kCandidate7ArenaSize = 3072;');
     expect(files.header).toContain('= 2896 B, rounded up to a multiple of 1024 B.');
+    expect(files.header).toContain('activations 1000 B + scratch 0 B + tail 2400 B = 3400 B.');
+    expect(files.header).toContain('constexpr int kCandidate7ArenaSizeHost64 = 4096;');
     expect(files.source).toContain('alignas(16) const unsigned char g_candidate_7_model[] = {');
     expect(files.source).toContain('const unsigned int g_candidate_7_model_len = 30;');
     expect(files.source).toContain('  0x00, 0x07, 0x0e,');
@@ -232,7 +241,7 @@ describe('C array', () => {
       writeFileSync(join(tmp, files.sourceName), files.source);
       writeFileSync(
         join(tmp, 'main.cc'),
-        `#include <cstdio>\n#include <cstdint>\n#include "${files.headerName}"\nint main() {\n  unsigned sum = 0;\n  for (unsigned i = 0; i < g_candidate_7_model_len; i++) sum = sum * 31 + g_candidate_7_model[i];\n  std::printf("%u %u %d %d %g\\n", g_candidate_7_model_len, sum, (int)(reinterpret_cast<std::uintptr_t>(g_candidate_7_model) % 16), kCandidate7ArenaSize, kCandidate7OutputScale);\n}\n`,
+        `#include <cstdio>\n#include <cstdint>\n#include "${files.headerName}"\nint main() {\n  unsigned sum = 0;\n  for (unsigned i = 0; i < g_candidate_7_model_len; i++) sum = sum * 31 + g_candidate_7_model[i];\n  std::printf("%u %u %d %d %d %g\\n", g_candidate_7_model_len, sum, (int)(reinterpret_cast<std::uintptr_t>(g_candidate_7_model) % 16), kCandidate7ArenaSize, kCandidate7ArenaSizeForThisBuild, kCandidate7OutputScale);\n}\n`,
       );
       execFileSync('g++', [
         '-std=c++17',
@@ -246,7 +255,8 @@ describe('C array', () => {
       let sum = 0;
       for (let i = 0; i < 30; i++) sum = (Math.imul(sum, 31) + ((i * 7) & 0xff)) >>> 0;
       expect(execFileSync(join(tmp, 'a.out'), { encoding: 'utf8' }).trim()).toBe(
-        `30 ${sum} 0 3072 0.00390625`,
+        // This machine is a 64-bit host: the build-dependent constant picks the host figure.
+        `30 ${sum} 0 3072 4096 0.00390625`,
       );
     } finally {
       rmSync(tmp, { recursive: true, force: true });

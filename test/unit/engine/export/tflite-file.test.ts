@@ -14,9 +14,10 @@ import {
   predictedOverhead,
 } from '../../../../server/src/engine/export/tflite-size.js';
 import { writeTflite } from '../../../../server/src/engine/export/tflite-writer.js';
+import { tflmProblems } from '../../../../server/src/engine/export/tflm-ops.js';
 import { TFLITE_FLATBUFFER, TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
-import { graphOfModelText } from '../../../../server/src/engine/runs/search-runner.js';
+import { graphOfModelText } from '../../../../server/src/engine/search/model-text.js';
 import { mulberry32, muNasSpace, sampleArch } from '../resources/random-archs.js';
 import { t1, t4 } from '../resources/reference-nets.js';
 import { randomCalibration, randomGraph, randomParams } from './support.js';
@@ -32,6 +33,9 @@ function corpus(): { name: string; graph: ArchGraph }[] {
   ];
   for (let i = 0; i < 150; i++) out.push({ name: `random ${i}`, graph: randomGraph(rng) });
   for (let i = 0; i < 150; i++) out.push({ name: `μNAS space ${i}`, graph: sampleArch(muNasSpace(), rng) });
+  // With branch blocks: sums of two to four paths.
+  const branchy = { ...muNasSpace(), branch: 0.6 };
+  for (let i = 0; i < 40; i++) out.push({ name: `μNAS branches ${i}`, graph: sampleArch(branchy, rng) });
   const seen = new Set<string>();
   for (const line of readFileSync(join(root, 'test/fixtures/runs/mnist-300.jsonl'), 'utf8').split('\n')) {
     if (!line.includes('"candidate-finished"')) continue;
@@ -66,6 +70,21 @@ describe('.tflite writer and reader', () => {
       expect(String.fromCharCode(...bytes.subarray(4, 8)), name).toBe('TFL3');
       expect(readTflite(bytes), name).toEqual(model);
     });
+  });
+
+  it('every ADD read back from every exported file has exactly two inputs; every operator fits TFLM kernels', () => {
+    let chained = 0;
+    CORPUS.forEach(({ name, graph }, i) => {
+      const back = readTflite(exported(graph, i).bytes);
+      const adds = back.operators.filter((o) => o.op === 'ADD');
+      for (const add of adds) expect(add.inputs, name).toHaveLength(2);
+      // A chain: an ADD reading another ADD's output (sums of three or more terms).
+      const sums = new Set(adds.map((o) => o.outputs[0]));
+      if (adds.some((o) => o.inputs.some((t) => sums.has(t)))) chained++;
+      expect(tflmProblems(back), name).toEqual([]);
+    });
+    // μNAS-space samples and the recorded run tie up several branches at once.
+    expect(chained).toBeGreaterThanOrEqual(5);
   });
 
   it('aligns every constant buffer to 16 bytes in the file', () => {

@@ -17,7 +17,14 @@ const CASES: readonly { name: string; text: string; expected: string[] }[] = [
     name: 'unknown value word',
     text: 'search s {\n  dataset mnst\n  space { }\n}',
     expected: [
-      "2:11-2:15 error unknown 'mnst': did you mean 'mnist'? (dataset takes a dataset: mnist, fashion-mnist, cifar10, idx, images)",
+      "2:11-2:15 error unknown 'mnst': did you mean 'mnist'? (dataset takes a dataset: mnist, fashion-mnist, cifar10, idx, images, audio)",
+    ],
+  },
+  {
+    name: 'unknown kernel library',
+    text: 'search s {\n  dataset mnist\n  target nucleo-f746zg { kernels refrence }\n  space { }\n}',
+    expected: [
+      "3:34-3:42 error unknown 'refrence': did you mean 'reference'? (kernels takes cmsis-nn or reference)",
     ],
   },
   {

@@ -14,7 +14,7 @@ describe('estimate()', () => {
     const e = estimate(t1());
     expect(e.convention).toBe('tflm');
     expect(e.includeInput).toBe(true);
-    expect(e.target).toEqual({ board: null, core: null, clockHz: null });
+    expect(e.target).toEqual({ board: null, core: null, clockHz: null, kernels: 'cmsis-nn' });
     expect(e.totals.cycles).toBeNull();
     expect(e.totals.latencyMs).toBeNull();
     expect(e.budget).toBeNull();
@@ -22,7 +22,12 @@ describe('estimate()', () => {
 
   it('takes core and clock from a board (by alias too) and computes latency = cycles / clock', () => {
     const e = estimate(t4(), { board: 'STM32F746' });
-    expect(e.target).toEqual({ board: 'nucleo-f746zg', core: 'cortex-m7', clockHz: 216_000_000 });
+    expect(e.target).toEqual({
+      board: 'nucleo-f746zg',
+      core: 'cortex-m7',
+      clockHz: 216_000_000,
+      kernels: 'cmsis-nn',
+    });
     const cycles = e.layers.reduce((s, l) => s + (l.cycles ?? 0), 0);
     expect(e.totals.cycles).toBe(cycles);
     expect(e.totals.latencyMs).toBeCloseTo((cycles / 216e6) * 1000, 9);

@@ -75,9 +75,11 @@ describe('genotypeFromLayers', () => {
       const r = genotypeFromLayers(input, layers);
       return r.ok ? 'ok' : r.reason;
     };
-    expect(reason('model m { input 49x10x1; conv2d 64 k3 s2 same relu; gap; dense 12; softmax }')).toMatch(
-      /expected flatten.*global-pool/,
-    );
+    expect(reason('model m { input 49x10x1; conv2d 64 k3 s2 same relu; gap; dense 12; softmax }')).toBe('ok');
+    expect(reason('model m { input 49x10x1; conv2d 64 k3 s2 same relu; gmp; dense 12; softmax }')).toBe('ok');
+    expect(
+      reason('model m { input 8x8x1; conv2d 4 k3; maxpool 2; maxpool 2; flatten; dense 2; softmax }'),
+    ).toMatch(/expected flatten or global pooling after the conv layers, found pool/);
     expect(
       reason(
         'model m { input 8x8x1; conv2d 4 k3; add { path { conv2d 4 k3 } path { } }; flatten; dense 2; softmax }',

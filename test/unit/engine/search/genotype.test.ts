@@ -98,7 +98,9 @@ describe('genotypeToGraph', () => {
       'conv2d_4 20x20x12',
       'maxpool_0 20x20x12',
       'maxpool_1 20x20x12',
+      // Three terms: a chain of two two-input adds.
       'add_0 20x20x12',
+      'add_1 20x20x12',
       'conv2d_5 18x18x4',
       'flatten_0 1296',
       'dense_0 10',

@@ -2,13 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { saveTfjsModel } from '../../../../server/src/engine/training/saved-model.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { genotypeToGraph, type Genotype } from '../../../../server/src/engine/search/genotype.js';
 import { alignLists, inheritancePairs } from '../../../../server/src/engine/search/inheritance.js';
 import {
   inheritWeights,
   readSavedWeights,
-  saveWeights,
   transferTensor,
 } from '../../../../server/src/engine/training/inherit-weights.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
@@ -55,7 +55,7 @@ async function saved(g: Genotype, seed: number) {
   const model = buildModel(genotypeToGraph(g).graph, { seed });
   scramble(model, seed);
   const dir = mkdtempSync(join(tmpdir(), 'unas-inherit-'));
-  await saveWeights(model, dir);
+  await saveTfjsModel(model, dir);
   return { model, weights: await readSavedWeights(dir) };
 }
 

@@ -24,11 +24,16 @@ interface Case {
   sh: number;
   sw: number;
   pad: Pad;
+  /** Dilation of the depthwise kernels (stride 1 only, as tfjs requires). */
+  dilation?: number;
 }
 
 const mulberry32 = (seed: number): (() => number) => seededRng(seed).next;
 
-/** ≥ 30 seeded shapes over strides 1–3, same/valid/explicit pads, kernels 1–7, multipliers 1–3, batch 1–3. */
+/**
+ * ≥ 30 seeded shapes over strides 1–3, same/valid/explicit pads, kernels 1–7, multipliers 1–3, batch 1–3,
+ * then wide ones: channels up to 64 (every SIMD block and tail of the kernels), dilations 1–3.
+ */
 function makeCases(): Case[] {
   const rand = mulberry32(20240611);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -111,6 +116,30 @@ function makeCases(): Case[] {
       pad,
     });
   }
+  while (cases.length < 52) {
+    const kh = int(1, 3);
+    const kw = rand() < 0.7 ? kh : int(1, 3);
+    const dilation = rand() < 0.5 ? int(2, 3) : 1;
+    const sh = dilation > 1 ? 1 : int(1, 2);
+    const sw = dilation > 1 ? 1 : int(1, 2);
+    const pad: Pad = rand() < 0.5 ? 'same' : 'valid';
+    const minH = pad === 'valid' ? (kh - 1) * dilation + 1 : 1;
+    const minW = pad === 'valid' ? (kw - 1) * dilation + 1 : 1;
+    cases.push({
+      batch: int(1, 2),
+      h: int(minH, Math.max(minH, 7)),
+      w: int(minW, Math.max(minW, 9)),
+      inC: int(1, 64),
+      outC: int(1, 64),
+      mult: int(1, 2),
+      kh,
+      kw,
+      sh,
+      sw,
+      pad,
+      dilation,
+    });
+  }
   return cases;
 }
 
@@ -158,8 +187,13 @@ describe('wasm gradient kernels match cpu', () => {
     console.log('max |wasm − cpu| / scale:', Object.fromEntries(worst));
   });
 
-  async function compare(name: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<void> {
-    const expected = await on('cpu', fn);
+  /** Compares `fn` on wasm with `fn` on cpu, or with `reference` values where cpu cannot compute them. */
+  async function compare(
+    name: string,
+    fn: () => tf.Tensor | tf.Tensor[],
+    reference?: Float32Array[],
+  ): Promise<void> {
+    const expected = reference ?? (await on('cpu', fn));
     const before = wasmTensorCount();
     const actual = await on('wasm', fn);
     expect(wasmTensorCount()).toBe(before); // no intermediate leaked
@@ -182,7 +216,10 @@ describe('wasm gradient kernels match cpu', () => {
     const dwFilter = randomArray(rand, [c.kh, c.kw, c.inC, c.mult]);
     const strides: [number, number] = [c.sh, c.sw];
     const convOut = tf.tidy(() => tf.conv2d(t4(x), t4(filter), strides, c.pad).shape);
-    const dwOut = tf.tidy(() => tf.depthwiseConv2d(t4(x), t4(dwFilter), strides, c.pad).shape);
+    const dilations = c.dilation ?? 1;
+    const dwOut = tf.tidy(
+      () => tf.depthwiseConv2d(t4(x), t4(dwFilter), strides, c.pad, 'NHWC', dilations).shape,
+    );
     const dy = randomArray(rand, convOut);
     const dwDy = randomArray(rand, dwOut);
     const engine = tf.engine();
@@ -211,8 +248,11 @@ describe('wasm gradient kernels match cpu', () => {
         engine.runKernel(
           tf.DepthwiseConv2dNativeBackpropFilter,
           { x: t4(x), dy: t4(dwDy) },
-          { strides, dilations: 1, pad: c.pad, filterShape: dwFilter.shape },
+          { strides, dilations, pad: c.pad, filterShape: dwFilter.shape },
         ) as tf.Tensor,
+      // The cpu backend's depthwise gradient kernels ignore dilations (tfjs differentiates only
+      // undilated depthwise convolutions): dilated cases are checked against a plain loop instead.
+      dilations > 1 ? [depthwiseGrads(x, dwDy, dwFilter, strides, dilations, c.pad).filter] : undefined,
     );
     await compare(
       'DepthwiseConv2dNativeBackpropInput',
@@ -220,8 +260,9 @@ describe('wasm gradient kernels match cpu', () => {
         engine.runKernel(
           tf.DepthwiseConv2dNativeBackpropInput,
           { dy: t4(dwDy), filter: t4(dwFilter) },
-          { strides, dilations: 1, pad: c.pad, inputShape: x.shape },
+          { strides, dilations, pad: c.pad, inputShape: x.shape },
         ) as tf.Tensor,
+      dilations > 1 ? [depthwiseGrads(x, dwDy, dwFilter, strides, dilations, c.pad).input] : undefined,
     );
     // Values on a 0.1 grid so pooling windows hold ties: the gradient must go to the first maximum.
     const coarse = { values: x.values.map((v) => Math.round(v * 10) / 10), shape: x.shape };
@@ -237,6 +278,16 @@ describe('wasm gradient kernels match cpu', () => {
         { filterSize: pool, strides, pad: poolPad },
       ) as tf.Tensor;
     });
+    await compare('AvgPoolGrad', () => {
+      const input = t4(x);
+      const output = tf.avgPool(input, pool, strides, poolPad);
+      const poolDy = tf.randomUniform(output.shape, -1, 1, 'float32', i);
+      return engine.runKernel(
+        tf.AvgPoolGrad,
+        { dy: poolDy, input },
+        { filterSize: pool, strides, pad: poolPad },
+      ) as tf.Tensor;
+    });
     await compare('grad conv2d', () =>
       tf.grads((a: tf.Tensor, f: tf.Tensor) =>
         tf
@@ -245,6 +296,7 @@ describe('wasm gradient kernels match cpu', () => {
           .sum(),
       )([t4(x), t4(filter)]),
     );
+    if (dilations > 1) return; // tfjs has no gradient for dilated depthwise convolutions
     await compare('grad depthwiseConv2d', () =>
       tf.grads((a: tf.Tensor, f: tf.Tensor) =>
         tf
@@ -340,6 +392,80 @@ describe('wasm gradient kernels match cpu', () => {
     }
   });
 
+  it('Sum, Mean, Tile, BatchMatMul, Identity and Cast match cpu on random shapes', async () => {
+    const rand = mulberry32(424242);
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    const engine = tf.engine();
+    for (let i = 0; i < 40; i++) {
+      const rank = int(1, 4);
+      const shape = Array.from({ length: rank }, () => (rand() < 0.2 ? 1 : int(1, rank > 2 ? 9 : 70)));
+      const x = randomArray(rand, shape);
+      // Adjacent runs (the fast path), scattered axes and negative ones (the built-in kernel).
+      const first = int(0, rank - 1);
+      const last = int(first, rank - 1);
+      const run = Array.from({ length: last - first + 1 }, (_, k) => first + k);
+      const axis =
+        rand() < 0.7 ? run : run.filter(() => rand() < 0.6).map((a) => (rand() < 0.3 ? a - rank : a));
+      const keepDims = rand() < 0.5;
+      for (const kernel of [tf.Sum, tf.Mean]) {
+        await compare(
+          kernel,
+          () => engine.runKernel(kernel, { x: tf.tensor(x.values, shape) }, { axis, keepDims }) as tf.Tensor,
+        );
+      }
+      // Tile: leading ones repeated (the fast path) or any repetition (the built-in kernel).
+      const tileShape = shape.map((d, k) => (k < first && rand() < 0.8 ? 1 : d));
+      const reps = tileShape.map((d, k) => (k < first ? int(1, 4) : rand() < 0.8 ? 1 : int(1, 3)));
+      const tileX = randomArray(rand, tileShape);
+      await compare(
+        'Tile',
+        () => engine.runKernel(tf.Tile, { x: tf.tensor(tileX.values, tileShape) }, { reps }) as tf.Tensor,
+      );
+      const [m, k, n, batch] = [int(1, 70), int(1, 70), int(1, 70), int(1, 3)];
+      const transposeA = rand() < 0.5;
+      const transposeB = rand() < 0.5;
+      const a = randomArray(rand, transposeA ? [batch, k, m] : [batch, m, k]);
+      const b = randomArray(rand, transposeB ? [batch, n, k] : [batch, k, n]);
+      await compare(
+        'BatchMatMul',
+        () =>
+          engine.runKernel(
+            tf.BatchMatMul,
+            { a: tf.tensor(a.values, a.shape), b: tf.tensor(b.values, b.shape) },
+            { transposeA, transposeB },
+          ) as tf.Tensor,
+      );
+      // Binary ops: equal shapes, a scalar, trailing axes (repetitions: the fast path), or a
+      // broadcast inside (the built-in kernel), on either side.
+      const r = rand();
+      const other =
+        r < 0.25
+          ? shape
+          : r < 0.4
+            ? []
+            : r < 0.8
+              ? shape.map((d, k) => (k < first ? 1 : d)).slice(int(0, first))
+              : shape.map((d, k) => (k === last ? 1 : d));
+      const y = randomArray(rand, other);
+      const swap = rand() < 0.5;
+      await compare('Multiply, Add, Sub, RealDiv', () => {
+        const [p, q] = [tf.tensor(x.values, shape), tf.tensor(y.values, other)];
+        const [a, b] = swap ? [q, p] : [p, q];
+        return [tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map(
+          (k) => engine.runKernel(k, { a, b }) as tf.Tensor,
+        );
+      });
+      await compare('Identity and Cast', () => {
+        const t = tf.tensor(x.values, shape);
+        return [
+          engine.runKernel(tf.Identity, { x: t }) as tf.Tensor,
+          engine.runKernel(tf.Cast, { x: t }, { dtype: 'float32' }) as tf.Tensor,
+          engine.runKernel(tf.Cast, { x: t }, { dtype: 'int32' }) as tf.Tensor,
+        ];
+      });
+    }
+  });
+
   it('one fit step of a small CNN gives the same weights on wasm and cpu', async () => {
     const rand = mulberry32(7);
     const xs = randomArray(rand, [6, 10, 10, 2]);
@@ -402,6 +528,51 @@ describe('wasm gradient kernels match cpu', () => {
     });
   });
 });
+
+type Array4 = { values: Float32Array; shape: number[] };
+
+/** Both gradients of a (dilated) depthwise convolution by the definition, in doubles. */
+function depthwiseGrads(
+  x: Array4,
+  dy: Array4,
+  filter: Array4,
+  strides: [number, number],
+  dilation: number,
+  pad: Pad,
+): { filter: Float32Array; input: Float32Array } {
+  const [batch, H, W, C] = x.shape as [number, number, number, number];
+  const [, OH, OW, CM] = dy.shape as [number, number, number, number];
+  const [kh, kw, , M] = filter.shape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(
+    [batch, H, W, C],
+    [kh, kw, C, M],
+    strides,
+    dilation,
+    pad,
+    undefined,
+    true,
+  );
+  const dW = new Float64Array(filter.values.length);
+  const dX = new Float64Array(x.values.length);
+  for (let b = 0; b < batch; b++)
+    for (let i = 0; i < OH; i++)
+      for (let j = 0; j < OW; j++)
+        for (let p = 0; p < kh; p++)
+          for (let q = 0; q < kw; q++) {
+            const h = i * strides[0] + p * dilation - info.padInfo.top;
+            const w = j * strides[1] + q * dilation - info.padInfo.left;
+            if (h < 0 || h >= H || w < 0 || w >= W) continue;
+            for (let c = 0; c < C; c++)
+              for (let m = 0; m < M; m++) {
+                const g = dy.values[((b * OH + i) * OW + j) * CM + c * M + m]!;
+                const xi = ((b * H + h) * W + w) * C + c;
+                const fi = ((p * kw + q) * C + c) * M + m;
+                dW[fi] = dW[fi]! + x.values[xi]! * g;
+                dX[xi] = dX[xi]! + filter.values[fi]! * g;
+              }
+          }
+  return { filter: Float32Array.from(dW), input: Float32Array.from(dX) };
+}
 
 /** Tensors alive in the wasm backend, intermediates of composite kernels included. */
 function wasmTensorCount(): number {

@@ -15,23 +15,6 @@ export function explicitPad(top: number, bottom: number, left: number, right: nu
   ];
 }
 
-/**
- * Zero cells to append to an axis of `length` cells (after `padBefore` prepended ones) so that a
- * correlation with `taps` taps `rate` apart, stepping `step`, yields at least `outLength` outputs.
- * Never negative: surplus outputs are cropped by the caller.
- */
-export function padAfterFor(
-  length: number,
-  padBefore: number,
-  taps: number,
-  rate: number,
-  step: number,
-  outLength: number,
-): number {
-  const span = (outLength - 1) * step + (taps - 1) * rate + 1;
-  return Math.max(0, span - length - padBefore);
-}
-
 /** Shape of a 4-D tensor info, checked (kernel inputs are typed as plain number[]). */
 export function shape4(t: tf.TensorInfo, what: string): Shape4 {
   const [a, b, c, d] = t.shape;

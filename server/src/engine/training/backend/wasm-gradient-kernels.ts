@@ -1,9 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
+import { avgPoolGrad } from './avg-pool-grad.js';
+import { binaryRepeating } from './binary-ops.js';
+import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseBackpropFilter } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInput } from './depthwise-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
+import { reduceAdjacentAxes, tileLeading } from './reductions.js';
+import { castSharingSameType, identity } from './shared-data.js';
+// Registers the built-in wasm kernels, which the faster ones below fall back to outside their cases.
+import '@tensorflow/tfjs-backend-wasm';
 
 /** A kernel the wasm backend needs for training: absent from tfjs-backend-wasm, wrong, or too slow. */
 export interface WasmKernelFix {
@@ -18,6 +25,12 @@ const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig =>
   kernelFunc,
 });
 
+function builtIn(kernelName: string): tf.KernelConfig {
+  const config = tf.getKernel(kernelName, 'wasm');
+  if (config === undefined) throw new Error(`tfjs-backend-wasm has no ${kernelName} kernel`);
+  return config;
+}
+
 /**
  * Found for tfjs-backend-wasm 4.22 by checking `tf.getKernel(name, 'wasm')` for every kernel the
  * gradients of conv2d, depthwise conv, pooling, batch norm and dense run, and by comparing each
@@ -28,7 +41,18 @@ export const wasmKernelFixes: readonly WasmKernelFix[] = [
   { config: wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter), fixes: 'missing' },
   { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
   { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
+  { config: wasm(tf.AvgPoolGrad, avgPoolGrad), fixes: 'slow' },
   { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
+  { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
+  { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
+  { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
+  { config: wasm(tf.Identity, identity), fixes: 'slow' },
+  { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
+  { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
+  ...[tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map((name): WasmKernelFix => ({
+    config: binaryRepeating(builtIn(name)),
+    fixes: 'slow',
+  })),
 ];
 
 /**

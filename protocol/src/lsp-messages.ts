@@ -1,7 +1,8 @@
-import { NotificationType } from 'vscode-languageserver';
+import { NotificationType } from 'vscode-languageserver-protocol';
 
 /**
- * The server's own messages, beyond plain LSP. Every method starts with `unas/`; clients that do
+ * The language server's own messages, beyond plain LSP, typed once for the server and its clients
+ * (vscode-eslint's `$shared/customMessages.ts`). Every method starts with `unas/`; clients that do
  * not know them lose nothing (they are only sent to clients that asked for them).
  */
 

@@ -1,25 +1,20 @@
-import { fileURLToPath } from 'node:url';
-import type { ArchGraph } from '../engine/arch/graph.js';
-import type { SearchSpace } from '../engine/arch/space.js';
-import type { Board } from '../engine/boards/catalogue.js';
-import { DEFAULT_BOARD, resolveSearch, resolveSpace } from '../engine/config/resolve-search.js';
-import type { ModelDecl, SearchDecl, SpaceDecl } from '../engine/language/ast.js';
-import { DATASETS } from '../engine/language/datasets.js';
-import {
-  isCoreId,
-  type ConventionName,
-  type CoreId,
-  type Estimate,
-  type EstimateOptions,
-  type LayerEstimate,
-  type SpaceBounds,
-} from '../engine/resources/index.js';
-import type { DocumentState } from './document-state.js';
+import type { ArchGraph } from '../arch/graph.js';
+import type { SearchSpace } from '../arch/space.js';
+import type { Board } from '../boards/catalogue.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
+import { DEFAULT_BOARD, resolveSpace, resolveTarget } from '../config/resolve-search.js';
+import type { ModelDecl, SearchDecl, SpaceDecl } from '../language/ast.js';
+import { datasetClasses, datasetInput } from '../language/datasets.js';
+import type { CoreId } from '../resources/cores.js';
+import type { Estimate, EstimateOptions, LayerEstimate } from '../resources/estimate.js';
+import type { ConventionName } from '../resources/conventions.js';
+import type { SpaceBounds } from '../resources/space-bounds.js';
+import type { DocumentFacts } from './document-facts.js';
 
 /**
  * Resource figures of what a document declares, per version: model estimates on a target, the
- * targets of searches, the bounds of search spaces. Memoised on the document state (and by
- * structure in the services), so inlay hints, hovers and diagnostics share one computation.
+ * targets of searches, the bounds of search spaces. Memoised on the document's facts (and by
+ * structure in the environment), so the checks, inlay hints and hovers share one computation.
  */
 
 /** Where a model is estimated: a catalogue board, or a custom core and clock. */
@@ -29,6 +24,8 @@ export interface Target {
   readonly board?: Board;
   readonly core?: CoreId;
   readonly clockHz?: number;
+  /** The search target's `kernels` setting, when given. */
+  readonly kernels?: KernelLibrary;
   /** The model was given no target and gets the default board. */
   readonly isDefault: boolean;
 }
@@ -44,20 +41,20 @@ export interface ModelEstimate {
   readonly complete: boolean;
 }
 
-export function defaultTarget(state: DocumentState): Target {
-  const board = state.services.boards.find(DEFAULT_BOARD);
+export function defaultTarget(state: DocumentFacts): Target {
+  const board = state.env.boards.find(DEFAULT_BOARD);
   return { label: DEFAULT_BOARD, ...(board ? { board } : {}), isDefault: true };
 }
 
 /** The model's own target (`target BOARD` in the model), or the default board. */
-export function modelTarget(state: DocumentState, model: ModelDecl): Target {
-  const board = model.target ? state.services.boards.find(model.target.name) : undefined;
+export function modelTarget(state: DocumentFacts, model: ModelDecl): Target {
+  const board = model.target ? state.env.boards.find(model.target.name) : undefined;
   return board ? { label: board.id, board, isDefault: false } : defaultTarget(state);
 }
 
 /** The model's estimate on `target` (default: its own target); undefined without an input or a graph. */
 export function modelEstimate(
-  state: DocumentState,
+  state: DocumentFacts,
   model: ModelDecl,
   target: Target = modelTarget(state, model),
   convention: ConventionName = 'tflm',
@@ -65,7 +62,7 @@ export function modelEstimate(
   const graph = state.analysis.graphs.get(model);
   if (!graph || graph.nodes.length < 2) return undefined;
   return state.memo(
-    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${convention}`,
+    `estimate:${model.span.start}:${target.label}:${target.core ?? ''}:${target.clockHz ?? ''}:${target.kernels ?? ''}:${convention}`,
     () => {
       const options: EstimateOptions = {
         convention,
@@ -75,8 +72,9 @@ export function modelEstimate(
               ...(target.core ? { core: target.core } : {}),
               ...(target.clockHz ? { clockHz: target.clockHz } : {}),
             }),
+        ...(target.kernels ? { kernels: target.kernels } : {}),
       };
-      const estimate = state.services.resources.estimate(graph, options);
+      const estimate = state.env.resources.estimate(graph, options);
       if (!estimate || !Number.isFinite(estimate.totals.peakRam)) return undefined;
       const byStatement = new Map<number, LayerEstimate[]>();
       for (const layer of estimate.layers) {
@@ -111,60 +109,21 @@ export interface SearchTarget {
   readonly limits: readonly DeviceLimit[];
 }
 
-/** The search's target with its device limits, from `resolveSearch` when the search resolves. */
-export function searchTarget(state: DocumentState, search: SearchDecl): SearchTarget | undefined {
+/** The search's target with its device limits, as the search resolves it (resolve-search.ts). */
+export function searchTarget(state: DocumentFacts, search: SearchDecl): SearchTarget | undefined {
   return state.memo(`search-target:${search.span.start}`, () => {
-    const resolved = resolveSearch(state.analysis.document, search, fileOf(state.uri));
-    if (resolved.ok) {
-      const t = resolved.config.target;
-      const board = t.board === 'custom' ? undefined : state.services.boards.find(t.board);
-      const target: Target = board
-        ? { label: board.id, board, isDefault: !search.target }
-        : { label: 'custom', core: t.core, clockHz: t.clockHz, isDefault: false };
-      return {
-        target,
-        limits: [
-          { metric: 'arena', limit: t.ramBytes - t.ramReserve, capacity: t.ramBytes },
-          { metric: 'flash', limit: t.flashBytes - t.flashReserve, capacity: t.flashBytes },
-        ],
-      };
-    }
-    // The search does not resolve yet (no dataset or space): the board alone still gives its limits.
-    const name = search.target?.board?.name ?? DEFAULT_BOARD;
-    if (name === 'custom') {
-      const t = search.target;
-      const core = t?.core && isCoreId(t.core.value) ? t.core.value : undefined;
-      const limits: DeviceLimit[] = [];
-      if (t?.ram)
-        limits.push({
-          metric: 'arena',
-          limit: t.ram.value - (t.ramReserve?.value ?? 0),
-          capacity: t.ram.value,
-        });
-      if (t?.flash)
-        limits.push({
-          metric: 'flash',
-          limit: t.flash.value - (t.flashReserve?.value ?? 0),
-          capacity: t.flash.value,
-        });
-      return {
-        target: {
-          label: 'custom',
-          ...(core ? { core } : {}),
-          ...(t?.clockHz ? { clockHz: t.clockHz.value } : {}),
-          isDefault: false,
-        },
-        limits,
-      };
-    }
-    const board = state.services.boards.find(name);
-    if (!board) return undefined;
-    const budget = state.services.boards.budget(board);
+    const t = resolveTarget(search, []);
+    if (!t) return undefined;
+    const board = t.board === 'custom' ? undefined : state.env.boards.find(t.board);
+    const kernels = t.kernels ? { kernels: t.kernels } : {};
+    const target: Target = board
+      ? { label: board.id, board, ...kernels, isDefault: !search.target }
+      : { label: 'custom', core: t.core, clockHz: t.clockHz, ...kernels, isDefault: false };
     return {
-      target: { label: board.id, board, isDefault: !search.target },
+      target,
       limits: [
-        { metric: 'arena', limit: budget.ram, capacity: board.ramBytes },
-        { metric: 'flash', limit: budget.flash, capacity: board.flashBytes },
+        { metric: 'arena', limit: t.ramBytes - t.ramReserve, capacity: t.ramBytes },
+        { metric: 'flash', limit: t.flashBytes - t.flashReserve, capacity: t.flashBytes },
       ],
     };
   });
@@ -179,7 +138,7 @@ export interface SpaceEstimate {
 }
 
 /** The space a search uses (inline or by reference). */
-export function spaceOf(state: DocumentState, search: SearchDecl): SpaceDecl | undefined {
+export function spaceOf(state: DocumentFacts, search: SearchDecl): SpaceDecl | undefined {
   const s = search.space;
   if (!s) return undefined;
   return s.kind === 'space' ? s : state.analysis.document.spaces.find((x) => x.name?.name === s.ref.name);
@@ -191,7 +150,7 @@ export function spaceOf(state: DocumentState, search: SearchDecl): SpaceDecl | u
  * peek; the debounced diagnostics compute them, then ask the client to refresh its hints).
  */
 export function searchSpaceEstimate(
-  state: DocumentState,
+  state: DocumentFacts,
   search: SearchDecl,
   peek = false,
 ): SpaceEstimate | undefined {
@@ -199,19 +158,18 @@ export function searchSpaceEstimate(
     const space = spaceOf(state, search);
     const d = search.dataset;
     if (!space || !d || state.hasErrorsIn(space.span)) return undefined;
-    const info = DATASETS[d.kind.value];
-    const input = d.input?.value ?? info.input;
-    const classes = d.classes?.value ?? info.classes ?? 10;
+    const input = datasetInput(d);
+    const classes = datasetClasses(d) ?? 10;
     if (!input || input.length !== 3) return undefined;
     return { space, resolved: resolveSpace(space, input, classes) };
   });
-  const bounds = r && state.services.resources.spaceBounds(r.resolved, peek, search.convention?.value);
+  const bounds = r && state.env.resources.spaceBounds(r.resolved, peek, search.convention?.value);
   return r && bounds ? { space: r.space, search, resolved: r.resolved, bounds } : undefined;
 }
 
 /** Bounds of a space declaration, over the input of the first search that uses it. */
 export function spaceDeclEstimate(
-  state: DocumentState,
+  state: DocumentFacts,
   space: SpaceDecl,
   peek = false,
 ): SpaceEstimate | undefined {
@@ -222,13 +180,4 @@ export function spaceDeclEstimate(
     }
   }
   return undefined;
-}
-
-function fileOf(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
 }
