@@ -32,6 +32,8 @@ export interface RunInfo {
   readonly resumed: boolean;
   /** How the run counts resources: `tflm` (deployable, also when absent) or `unas` (μNAS's accounting). */
   readonly convention?: 'unas' | 'tflm';
+  /** With a `time` budget: when the search stops starting candidates, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** A candidate being trained now. */
@@ -126,6 +128,7 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
         started: time(event.time),
         resumed: event.resumed,
         convention: event.convention ?? 'tflm',
+        ...(event.deadline !== undefined ? { deadline: time(event.deadline) } : {}),
       };
       // A resumed run keeps what it has seen; a run that finished and resumes is live again.
       const { finished: _finished, ...rest } = run;

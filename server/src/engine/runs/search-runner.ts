@@ -175,6 +175,13 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     time: now().toISOString(),
     resumed: Boolean(o.resume),
     convention,
+    ...(timeBudget !== undefined
+      ? {
+          deadline: new Date(
+            startedAt + Math.max(0, timeBudget - replayed.elapsedSeconds) * 1000,
+          ).toISOString(),
+        }
+      : {}),
   });
 
   if (!o.resume) for (const w of seeds.warnings) warn(w);
