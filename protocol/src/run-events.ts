@@ -111,6 +111,8 @@ export type RunEvent =
       readonly resumed: boolean;
       /** How resources are counted (`unas` = μNAS's accounting); absent in older runs = tflm. */
       readonly convention?: 'unas' | 'tflm';
+      /** With a `time` budget: when the search stops starting candidates (ISO time). */
+      readonly deadline?: string;
     }
   | {
       readonly type: 'candidate-started';

@@ -20,9 +20,14 @@ import type { CandidateSummary, RunEvent, WorkerSummary } from './run-events.js'
 const MAX_LOGS = 20;
 
 /** What the run said when it started (its `run-started` event), the time in ms since the epoch. */
-export interface RunInfo extends Omit<Extract<RunEvent, { type: 'run-started' }>, 'type' | 'time'> {
+export interface RunInfo extends Omit<
+  Extract<RunEvent, { type: 'run-started' }>,
+  'type' | 'time' | 'deadline'
+> {
   /** Start of the run, ms since the epoch. */
   readonly started: number;
+  /** With a `time` budget: when the search stops starting candidates, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** A candidate being trained now. */
@@ -108,8 +113,13 @@ const time = (iso: string): number => {
 export function foldEvent(run: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'run-started': {
-      const { type: _type, time: at, ...said } = event;
-      const info: RunInfo = { ...said, convention: said.convention ?? 'tflm', started: time(at) };
+      const { type: _type, time: at, deadline, ...said } = event;
+      const info: RunInfo = {
+        ...said,
+        convention: said.convention ?? 'tflm',
+        started: time(at),
+        ...(deadline !== undefined ? { deadline: time(deadline) } : {}),
+      };
       // A resumed run keeps what it has seen; a run that finished and resumes is live again.
       const { finished: _finished, ...rest } = run;
       return { ...rest, info };

@@ -177,6 +177,13 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     time: now().toISOString(),
     resumed: Boolean(o.resume),
     convention,
+    ...(timeBudget !== undefined
+      ? {
+          deadline: new Date(
+            startedAt + Math.max(0, timeBudget - replayed.elapsedSeconds) * 1000,
+          ).toISOString(),
+        }
+      : {}),
   });
 
   if (!o.resume) for (const w of seeds.warnings) warn(w);
@@ -343,7 +350,11 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
         timedOut = true;
         break;
       }
-      start(pending.shift() ?? strategy.ask());
+      const p = pending.shift() ?? strategy.ask();
+      // The snapshot knows every proposal before its result can reach the journal: a kill between
+      // journalling a result and the next snapshot never leaves the state older than the journal.
+      saveState();
+      start(p);
     }
     if (!inflight.size) break;
     await Promise.race(inflight.values());
