@@ -31,6 +31,7 @@ const builds = [
   { ...node, entryPoints: { worker: 'server/src/engine/training/worker-main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { bench: 'bench/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { study: 'bench/study-main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'study-strategies': 'bench/study-strategies-main.ts' }, outdir: 'dist' },
   // The search panel: one script for the webview; its CSS (imported by main.ts) lands in dist/webview.css.
   {
     bundle: true,

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mulberry32 } from '../server/src/engine/rng/seeded-rng.js';
-import { generateDocument } from '../test/support/generate-document.js';
+import { generateDocument } from '../test/harness/generate-document.js';
 import { HOSTILE_KINDS, hostileDocument, malformedFrames } from '../test/support/hostile-documents.js';
-import { LspClient } from '../test/lsp/support/lsp-client.js';
+import { LspClient } from '../test/harness/lsp-client.js';
 import { percentiles, serverScript } from './lsp.js';
 
 // bench/ (source) and dist/ (bundle) are both one level below the repository root.

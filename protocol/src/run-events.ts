@@ -68,6 +68,32 @@ export interface CandidateSummary {
   readonly inheritedFrom?: number;
   /** With successive halving: the error at each rung it trained at, cheapest first. */
   readonly rungErrors?: readonly number[];
+  /** The process that trained it, `host:pid` (a queue worker, or a local training process). */
+  readonly trainedBy?: string;
+  /**
+   * With pruning: the target (its sparsity gene) and what was reached, as a fraction of the
+   * prunable weights. Structured: `model`, `resources` and `layers` are the smaller network.
+   * Unstructured: `resources.flash` is the dense model that deploys; `nonZeroFlash` is μNAS's
+   * figure (non-zero parameters), which only a sparse format would realise.
+   */
+  readonly pruning?: {
+    readonly kind: 'structured' | 'unstructured';
+    readonly target: number;
+    readonly sparsity: number;
+    readonly nonZeroFlash?: number;
+  };
+}
+
+/** A training worker connected to the search's queue (`unas worker`), as the coordinator last saw it. */
+export interface WorkerSummary {
+  /** `host:pid`. */
+  readonly id: string;
+  readonly backend: string;
+  readonly concurrency: number;
+  /** Candidates of this run it is training now. */
+  readonly jobs: readonly number[];
+  /** Jobs of other searches on the same queue it is training now. */
+  readonly other: number;
 }
 
 export type RunEvent =
@@ -115,6 +141,8 @@ export type RunEvent =
       readonly time: string;
     }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  /** The queue's workers changed (`unas search --queue`). Status only: streamed, never journalled. */
+  | { readonly type: 'workers'; readonly workers: readonly WorkerSummary[] }
   | {
       readonly type: 'run-finished';
       readonly reason: 'done' | 'stopped' | 'failed';

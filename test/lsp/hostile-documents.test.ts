@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../server/src/engine/rng/seeded-rng.js';
 import { HOSTILE_KINDS, hostileDocument } from '../support/hostile-documents.js';
-import { LspClient } from './support/lsp-client.js';
+import { LspClient } from '../harness/lsp-client.js';
 
 /**
  * Hostile documents through the real server: each one gets its diagnostics, every request on it

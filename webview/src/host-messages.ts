@@ -74,5 +74,18 @@ function tidyCandidate(c: CandidateSummary): CandidateSummary {
     if (tidy[k] !== undefined && !isNum(tidy[k])) delete tidy[k];
   if (typeof tidy.origin !== 'string') tidy.origin = '';
   if (tidy.failure !== undefined && typeof tidy.failure !== 'string') delete tidy.failure;
+  const p = tidy.pruning as Record<string, unknown> | undefined;
+  if (
+    p !== undefined &&
+    !(
+      p &&
+      typeof p === 'object' &&
+      (p.kind === 'structured' || p.kind === 'unstructured') &&
+      isNum(p.sparsity) &&
+      isNum(p.target) &&
+      (p.nonZeroFlash === undefined || isNum(p.nonZeroFlash))
+    )
+  )
+    delete tidy.pruning;
   return tidy as unknown as CandidateSummary;
 }

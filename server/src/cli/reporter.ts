@@ -13,6 +13,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
   let started = Date.now();
   let status = '';
   const training = new Map<number, string>();
+  let workers = '';
   let final: { total: number; done: number } | undefined;
   const print = (line: string) => {
     if (mode === 'tty' && status) io.stdout.write('\r\x1b[2K');
@@ -70,7 +71,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
               ? `failed: ${c.failure ?? 'unknown'}`
               : `rejected before training: ${c.violations.join(', ')}`;
         print(
-          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}`,
+          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}${c.trainedBy ? ` · on ${c.trainedBy}` : ''}`,
         );
         break;
       }
@@ -79,6 +80,15 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
           `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
         );
         break;
+      case 'workers': {
+        // A line when workers come or go; what each trains shows in the candidates' lines.
+        const ids = e.workers.map((w) => `${w.id} (${w.concurrency})`).join(', ');
+        if (ids === workers) break;
+        workers = ids;
+        const slots = e.workers.reduce((n, w) => n + w.concurrency, 0);
+        print(`  workers: ${ids || 'none'}${slots ? ` — ${slots} candidate(s) at a time` : ''}`);
+        break;
+      }
       case 'final-started':
         final = { total: e.ids.length, done: 0 };
         // The progress bar now counts the final phase.

@@ -34,7 +34,7 @@ const METRIC_DIM: Readonly<Record<string, Dimension | undefined>> = {
 };
 
 const CHOICES: Readonly<Partial<Record<ContextId, Readonly<Record<string, readonly string[]>>>>> = {
-  search: { strategy: ['evolution', 'random'] },
+  search: { strategy: ['evolution', 'random', 'bayesian'] },
   train: { optimizer: ['sgd', 'adam'], schedule: ['constant', 'cosine', 'step'] },
   layers: {
     op: ['conv2d', 'conv1x1', 'dwconv2d'],

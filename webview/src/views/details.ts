@@ -211,7 +211,17 @@ export class DetailsView {
         m === 'ram' ? 'Peak RAM' : m === 'macs' ? 'MACs' : m[0]?.toUpperCase() + m.slice(1),
         formatMetric(m, c.resources[m]),
       ]);
+    // Unstructured pruning: flash above is the dense model that deploys; the non-zeros are μNAS's figure.
+    if (c.pruning)
+      facts.push([
+        'Pruning',
+        `${c.pruning.kind}, ${formatPercent(c.pruning.sparsity)} of prunable weights` +
+          (c.pruning.nonZeroFlash !== undefined
+            ? ` (non-zeros ${formatMetric('flash', c.pruning.nonZeroFlash)}, needs a sparse format)`
+            : ' removed'),
+      ]);
     if (c.trainSeconds !== undefined) facts.push(['Training', `${Math.round(c.trainSeconds)} s`]);
+    if (c.trainedBy !== undefined) facts.push(['Trained by', c.trainedBy]);
     replaceChildren(
       this.facts,
       facts.map(([k, v]) => h('div', {}, [h('dt', { text: k }), h('dd', { text: v })])),

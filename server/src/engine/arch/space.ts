@@ -38,6 +38,21 @@ export interface FinalPool {
   readonly size: number;
 }
 
+/**
+ * DPF pruning in a search (μNAS): each candidate carries a sparsity gene drawn from `sparsity`
+ * and mutated by N(0, 0.05), and trains with that target over the epoch window.
+ */
+export interface PruningSpace {
+  readonly kind: 'structured' | 'unstructured';
+  /** The sparsity gene's range (fractions). */
+  readonly sparsity: { readonly min: number; readonly max: number };
+  /** The pruning window, 1-based epochs: from the start of `start` to the end of `end`. */
+  readonly start: number;
+  readonly end: number;
+  /** Batches between mask updates (μNAS: 16). */
+  readonly every: number;
+}
+
 export interface SearchSpace {
   readonly input: Shape;
   readonly classes: number;
@@ -55,4 +70,6 @@ export interface SearchSpace {
   readonly units: IntRange;
   /** Dropout rate before each hidden dense layer (0 = none). */
   readonly dropout: number;
+  /** Pruning searches: the sparsity gene's range and the training window. */
+  readonly pruning?: PruningSpace;
 }

@@ -2,9 +2,10 @@ import { dirname, resolve } from 'node:path';
 import type { SearchSpace } from '../arch/space.js';
 import { boardBudget, findBoard } from '../boards/lookup.js';
 import type { DatasetSpec } from '../data/load-dataset.js';
-import type { ModelDecl, SearchDecl, SpaceDecl, UnasDocument } from '../language/ast.js';
+import type { ModelDecl, PruningDecl, SearchDecl, SpaceDecl, UnasDocument } from '../language/ast.js';
 import { datasetClasses, datasetInput } from '../language/datasets.js';
 import { audioAugmentationOf, mfccSettingsOf } from '../language/audio-settings.js';
+import { DEFAULT_MASK_EVERY } from '../training/pruning/spec.js';
 import { isCoreId } from '../resources/cores.js';
 import type { ConstraintConfig, SearchConfig, TargetConfig } from './search-config.js';
 
@@ -160,7 +161,7 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
     target,
     constraints,
     objectives: search.objectives?.value.map((o) => o.value) ?? ['error', 'ram', 'flash', 'macs'],
-    space: resolveSpace(spaceDecl, input, classes),
+    space: withPruning(resolveSpace(spaceDecl, input, classes), search.pruning, t?.epochs?.value ?? 10),
     strategy: {
       kind: st?.kind.value ?? 'evolution',
       population: st?.population?.value ?? 100,
@@ -169,6 +170,7 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       workers: st?.workers?.value ?? 0,
       seed: st?.seed?.value ?? 0,
       ...(st?.halving ? { halving: st.halving.value } : {}),
+      ...(st?.kind.value === 'bayesian' ? { initial: st.initial?.value ?? 20 } : {}),
       ...(st?.time ? { time: st.time.value } : {}),
     },
     train: {
@@ -249,6 +251,25 @@ export function resolveTarget(search: SearchDecl, errors: string[]): TargetConfi
     // A board whose largest contiguous RAM is smaller than its total keeps the difference in reserve.
     ramReserve: t?.ramReserve?.value ?? ramBytes - budget.ram,
     flashReserve: t?.flashReserve?.value ?? flashBytes - budget.flash,
+  };
+}
+
+/** The pruning block, defaults applied: window from epoch 2 to three quarters of training, masks every 16 batches. */
+function withPruning(space: SearchSpace, p: PruningDecl | undefined, epochs: number): SearchSpace {
+  if (!p?.kind) return space;
+  const end = Math.min(epochs, p.epochs?.value.max ?? Math.max(1, Math.round(epochs * 0.75)));
+  const start = Math.min(end, p.epochs?.value.min ?? Math.min(2, end));
+  return {
+    ...space,
+    pruning: {
+      kind: p.kind.value,
+      sparsity:
+        p.sparsity?.value ??
+        (p.kind.value === 'structured' ? { min: 0.1, max: 0.8 } : { min: 0.2, max: 0.98 }),
+      start,
+      end,
+      every: p.every?.value ?? DEFAULT_MASK_EVERY,
+    },
   };
 }
 

@@ -78,6 +78,8 @@ export interface StrategyConfig {
   readonly rounds: number;
   readonly workers: number;
   readonly seed: number;
+  /** Bayesian optimisation: random candidates before the GP proposes. */
+  readonly initial?: number;
   /** Successive halving (ASHA); absent = every candidate trains fully. `subset` 0 = the same images. */
   readonly halving?: HalvingConfig;
   /** Wall-time budget in seconds (no candidate starts after it); absent = rounds only. */

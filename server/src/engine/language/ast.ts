@@ -43,6 +43,7 @@ export interface SearchDecl {
   readonly space?: SpaceDecl | SpaceRef;
   readonly strategy?: StrategyDecl;
   readonly train?: TrainDecl;
+  readonly pruning?: PruningDecl;
   readonly baselines: readonly Name[];
   /** The resource convention of the search's limits, objectives and pre-screen (default tflm). */
   readonly convention?: Located<'unas' | 'tflm'>;
@@ -144,7 +145,7 @@ export interface ConstraintDecl {
   readonly mode: 'hard' | 'soft';
 }
 
-export type StrategyKind = 'evolution' | 'random';
+export type StrategyKind = 'evolution' | 'random' | 'bayesian';
 
 export interface StrategyDecl {
   readonly span: Span;
@@ -157,6 +158,18 @@ export interface StrategyDecl {
   readonly halving?: Located<HalvingDecl>;
   /** Wall-time budget in seconds (besides `rounds`). */
   readonly time?: Located<number>;
+  /** Bayesian optimisation: random proposals before the GP takes over. */
+  readonly initial?: Located<number>;
+}
+
+/** `pruning { structured 10%..80%  epochs 3..18  every 16 }` in a search. */
+export interface PruningDecl {
+  readonly span: Span;
+  readonly kind?: Located<'structured' | 'unstructured'>;
+  /** The sparsity gene's range, fractions. */
+  readonly sparsity?: Located<{ readonly min: number; readonly max: number }>;
+  readonly epochs?: Located<{ readonly min: number; readonly max: number }>;
+  readonly every?: Located<number>;
 }
 
 /** `inherit { epochs 3 }`. */

@@ -360,13 +360,13 @@ export function lowerTarget(st: Statement, report: Report, constraints: Constrai
 
 export function lowerStrategy(st: Statement, report: Report): StrategyDecl | undefined {
   const a = Args.of(st, report);
-  const kind = a.word<StrategyKind>(['evolution', 'random'], 'evolution or random');
+  const kind = a.word<StrategyKind>(['evolution', 'bayesian', 'random'], 'evolution, bayesian or random');
   a.done();
   if (!kind) return undefined;
   const s: Mutable<StrategyDecl> = { span: st, kind };
   if (st.block) {
     const int =
-      (k: 'population' | 'sample' | 'rounds' | 'workers' | 'seed', min: number, max: number) =>
+      (k: 'population' | 'sample' | 'rounds' | 'workers' | 'seed' | 'initial', min: number, max: number) =>
       (x: Statement) => {
         const r = Args.of(x, report);
         const v = r.int(min, max);
@@ -379,6 +379,7 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
       rounds: int('rounds', 1, 10_000_000),
       workers: int('workers', 1, 256),
       seed: int('seed', 0, 2 ** 31 - 1),
+      initial: int('initial', 2, 100000),
       halving: (x) => {
         const v = lowerHalving(x, report);
         if (v) s.halving = v;

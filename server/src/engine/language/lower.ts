@@ -14,6 +14,7 @@ import {
   lowerTrain,
 } from './lower-search.js';
 import { lowerSpace } from './lower-space.js';
+import { lowerPruning } from './lower-pruning.js';
 import { lowerModel } from './lower-model.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -89,6 +90,10 @@ function lowerSearch(st: Statement, report: Report): SearchDecl | undefined {
     train: (x) => {
       const v = lowerTrain(x, report);
       if (v) s.train = v;
+    },
+    pruning: (x) => {
+      const v = lowerPruning(x, report);
+      if (v) s.pruning = v;
     },
     convention: (x) => {
       const r = Args.of(x, report);

@@ -17,6 +17,7 @@ export type ContextId =
   | 'layers'
   | 'space-dense'
   | 'strategy'
+  | 'pruning'
   | 'train'
   | 'final'
   | 'inherit'
@@ -94,8 +95,8 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     ),
     s(
       'strategy',
-      'strategy evolution | random { … }',
-      'The search algorithm and its budget: aging evolution (μNAS) or random search (a baseline).',
+      'strategy evolution | bayesian | random { … }',
+      "The search algorithm and its budget: aging evolution (μNAS), Bayesian optimisation (μNAS's GP variant) or random search (a baseline).",
       { block: 'strategy' },
     ),
     s('train', 'train { epochs 10  batch 128 … }', 'How each candidate is trained.', { block: 'train' }),
@@ -103,6 +104,12 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'baseline',
       'baseline MODEL, …',
       'Concrete models evaluated first and used to seed the initial population.',
+    ),
+    s(
+      'pruning',
+      'pruning { structured 10%..80%  epochs 3..18 }',
+      'DPF pruning while each candidate trains, with a per-candidate sparsity gene drawn from the range (μNAS). Structured pruning removes whole channels (a smaller network); unstructured zeroes single weights.',
+      { block: 'pruning' },
     ),
     s(
       'convention',
@@ -280,6 +287,11 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
     ),
     s('seed', 'seed 1', 'Seed of every random choice, for reproducible searches.'),
     s(
+      'initial',
+      'initial 20',
+      'Bayesian optimisation: random candidates before the Gaussian process proposes (default 20).',
+    ),
+    s(
       'halving',
       'halving epochs 1 subset 2500 keep 50%',
       'Successive halving (ASHA): each candidate first trains cheaply (these epochs, on this many images); only those whose error is in the best `keep` fraction of their rung so far move up. `rungs N` (default 2) spaces the rungs geometrically up to the full training.',
@@ -299,6 +311,24 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'knees',
       'Also re-train the knees of the front (one per resource objective: where more of that resource stops buying much accuracy).',
     ),
+  ],
+  pruning: [
+    s(
+      'structured',
+      'structured 10%..80%',
+      'Remove whole output channels (L2 norm, global threshold); the sparsity gene ranges over these fractions of the prunable weights.',
+    ),
+    s(
+      'unstructured',
+      'unstructured 20%..98%',
+      'Zero single weights (|w|, global threshold). The int8 model still stores them: flash is reported dense, with the non-zeros beside it.',
+    ),
+    s(
+      'epochs',
+      'epochs 3..18',
+      'The pruning window: sparsity ramps up cubically from the start of the first epoch to the end of the last. Default: epoch 2 to three quarters of training.',
+    ),
+    s('every', 'every 16', 'Batches between mask updates (μNAS: 16).'),
   ],
   train: [
     s('epochs', 'epochs 10', 'Training epochs per candidate.'),

@@ -296,6 +296,17 @@ const strategySanity: Check<SearchDecl> = (s, { report }) => {
       ),
     );
   }
+  if (st.kind.value === 'bayesian' && (st.population || st.sample))
+    report(
+      diag(
+        (st.population ?? st.sample)!.span,
+        'strategy',
+        'Bayesian optimisation has no population or sample (it uses `initial`); they are ignored',
+        'warning',
+      ),
+    );
+  if (st.initial && st.kind.value !== 'bayesian')
+    report(diag(st.initial.span, 'strategy', '`initial` is for strategy bayesian; it is ignored', 'warning'));
   if (st.population && st.sample && st.sample.value > st.population.value) {
     report(
       diag(
@@ -315,6 +326,24 @@ const strategySanity: Check<SearchDecl> = (s, { report }) => {
       ),
     );
   }
+};
+
+/** The pruning window must start within training; an end past it is clipped (said as a warning). */
+const pruningWindow: Check<SearchDecl> = (s, { report }) => {
+  const w = s.pruning?.epochs;
+  if (!w) return;
+  const epochs = s.train?.epochs?.value ?? 10;
+  if (w.value.min > epochs)
+    report(diag(w.span, 'pruning-window', `the pruning window starts after training ends (epoch ${epochs})`));
+  else if (w.value.max > epochs)
+    report(
+      diag(
+        w.span,
+        'pruning-window',
+        `the pruning window ends after training (epoch ${epochs}); it is clipped to ${w.value.min}..${epochs}`,
+        'warning',
+      ),
+    );
 };
 
 const modelInput: Check<ModelDecl> = (m, { report }) => {
@@ -369,6 +398,7 @@ export const DEFAULT_CHECKS: Checks = {
     references,
     baselinesFitDataset,
     strategySanity,
+    pruningWindow,
   ],
   // modelShapes must run before checks that read graphs (search checks run after models).
   model: [modelInput, modelShapes],

@@ -18,6 +18,7 @@ const CONTEXT_NAME: Readonly<Record<ContextId, string>> = {
   layers: 'in layers',
   'space-dense': "in a space's dense",
   strategy: 'in a strategy',
+  pruning: 'in pruning',
   train: 'in train',
   final: 'in final',
   inherit: 'in inherit',

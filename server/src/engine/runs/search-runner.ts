@@ -15,6 +15,8 @@ import { formatSeconds } from '../language/units.js';
 import type { Constraint } from '../search/objectives.js';
 import { RandomSearch } from '../search/random-search.js';
 import type { Proposal, SearchStrategy } from '../search/strategy.js';
+import { BayesianOptimisation } from '../search/bayesian-optimisation.js';
+import { prescreenGraph, prunedRecord, pruningSpecFor } from './pruned-candidate.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { TrainJob, WireResult } from '../training/worker-protocol.js';
 import { outcomeOf } from './candidate-outcome.js';
@@ -24,7 +26,7 @@ import { FrontKeeper } from './front-keeper.js';
 import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
 import { conventionOf, estimateOn, layerSummaries, resourcesOf } from './profiler.js';
-import { replayRun } from './resume.js';
+import { replayRun, toResult } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
 export type { Evaluator } from './evaluator.js';
@@ -92,6 +94,9 @@ export function createStrategy(
   baselines: readonly Genotype[] = [],
   options: { prescreen?: boolean } = {},
 ): SearchStrategy {
+  // Pruning: the pre-screen prices the best the sparsity gene can reach (pruned-candidate.ts).
+  const price = (g: Parameters<typeof estimateOn>[0]) =>
+    resourcesOf(estimateOn(prescreenGraph(config.space, g), config.target, conventionOf(config)));
   const base = {
     baselines,
     space: config.space,
@@ -99,13 +104,10 @@ export function createStrategy(
     objectives: config.objectives,
     constraints: constraintsOf(config),
     // The pre-screen: proposals over a hard resource limit are redrawn before anyone trains them.
-    ...((options.prescreen ?? true)
-      ? {
-          profiler: (g: Parameters<typeof estimateOn>[0]) =>
-            resourcesOf(estimateOn(g, config.target, conventionOf(config))),
-        }
-      : {}),
+    ...((options.prescreen ?? true) ? { profiler: price } : {}),
   };
+  if (config.strategy.kind === 'bayesian')
+    return new BayesianOptimisation({ ...base, initial: config.strategy.initial ?? 20, estimate: price });
   return config.strategy.kind === 'random'
     ? new RandomSearch(base)
     : new AgingEvolution({ ...base, population: config.strategy.population, sample: config.strategy.sample });
@@ -237,6 +239,15 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const inflight = new Map<number, Promise<void>>();
   const training = new Map<number, Proposal>();
   const start = (p: Proposal): void => {
+    // Killed between journalling a result and saving the snapshot, a resumed run proposes that
+    // candidate again (identically): its result is in the journal already, so learn it from there.
+    const known = candidates.get(p.id);
+    if (known && !told.has(p.id)) {
+      strategy.tell(p.id, toResult(known));
+      told.add(p.id);
+      saveState();
+      return;
+    }
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target, convention);
     const resources = resourcesOf(est);
@@ -253,6 +264,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       return;
     }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
+    const pruning = pruningSpecFor(config.space, p.genotype);
     const scratch: TrainJob = {
       id: p.id,
       graph,
@@ -261,6 +273,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       train: config.train,
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
+      model: base.model,
+      ...(pruning ? { pruning } : {}),
     };
     const job = config.inherit
       ? inheritedJob(scratch, p, config.inherit.epochs, populationOf(strategy), (id) => store.weightsDir(id))
@@ -270,7 +284,20 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       emit({ type: 'epoch', id: p.id, epoch: r.epoch, epochs: r.epochs, loss: r.loss, accuracy: r.accuracy });
     const run = train(job, onEpoch)
       .then(({ result, extra }) => {
-        if (result.status !== 'cancelled') finish(p, result, resources, { ...base, ...from, ...extra });
+        if (result.status === 'cancelled') return;
+        // Pruned: the record describes what deploys (structured: the smaller network).
+        const pruned =
+          result.status === 'trained' && result.pruning
+            ? prunedRecord(
+                p.genotype,
+                result.pruning,
+                config.target,
+                `candidate_${p.id}`,
+                resources,
+                convention,
+              )
+            : undefined;
+        finish(p, result, pruned?.resources ?? resources, { ...base, ...from, ...extra, ...pruned });
       })
       .finally(() => {
         inflight.delete(p.id);

@@ -61,6 +61,8 @@ export interface Genotype {
   /** Dropout before each hidden dense layer; 0 = none. */
   readonly dropout: number;
   readonly prepoolSize: number;
+  /** Pruning searches only: the candidate's target sparsity (μNAS's sparsity gene), in the space's range. */
+  readonly sparsity?: number;
 }
 
 export interface GenotypeGraph {

@@ -110,6 +110,13 @@ export function spaceViolations(g: Genotype, space: SearchSpace, limit = Infinit
     if (out.length < limit && !inRange(u, space.units))
       bad(`dense ${i + 1}: ${u} units, outside ${space.units.min}..${space.units.max}`);
   });
+  // The sparsity gene: absent without pruning; with pruning it may be absent only on a baseline (trains at the minimum).
+  const s = g.sparsity;
+  if (s !== undefined && out.length < limit) {
+    const r = space.pruning?.sparsity;
+    if (!r) bad(`sparsity ${s} but the search does not prune`);
+    else if (!(s >= r.min && s <= r.max)) bad(`sparsity ${s} is outside ${r.min}..${r.max}`);
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@ import {
   type LayerGene,
 } from './genotype.js';
 import { inSpace } from './in-space.js';
+import { gaussian } from '../rng/gaussian.js';
 import { sampleBlock, sampleDenseUnits, sampleLayer, sampleLayerOfType } from './sample.js';
 
 /**
@@ -247,19 +248,36 @@ export function morphEdits(g: Genotype, space: SearchSpace): MorphEdit[] {
         );
     }
   });
+  const pruning = space.pruning?.sparsity;
+  if (pruning && pruning.max > pruning.min) {
+    edits.push({
+      label: 'sparsity: mutate',
+      realise: (rng) => {
+        const from = g.sparsity ?? pruning.min;
+        const s = Math.min(pruning.max, Math.max(pruning.min, from + 0.05 * gaussian(rng)));
+        return { label: `sparsity ${pct(from)} → ${pct(s)}`, child: { ...g, sparsity: s } };
+      },
+    });
+  }
   return edits;
 }
 
+const pct = (s: number) => `${(s * 100).toFixed(1)}%`;
+
+/** What makes two genotypes different candidates: the network, and the sparsity it is pruned to. */
+export const candidateKey = (g: Genotype) =>
+  `${graphSignature(genotypeToGraph(g).graph)}|${g.sparsity ?? ''}`;
+
 /** A legal child: inside the space, shape-valid, and a different network from the parent's. */
-function accept(child: Genotype, space: SearchSpace, parentSignature: string): boolean {
+function accept(child: Genotype, space: SearchSpace, parentKey: string): boolean {
   if (!inSpace(child, space)) return false;
   const { graph, errors } = genotypeToGraph(child);
-  return errors.length === 0 && graphSignature(graph) !== parentSignature;
+  return errors.length === 0 && `${graphSignature(graph)}|${child.sparsity ?? ''}` !== parentKey;
 }
 
 /** Every edit realised once and kept if legal (for listing and benchmarks; {@link mutate} is lazier). */
 export function legalMorphs(g: Genotype, space: SearchSpace, rng: Rng): Morph[] {
-  const sig = graphSignature(genotypeToGraph(g).graph);
+  const sig = candidateKey(g);
   return morphEdits(g, space)
     .map((e) => e.realise(rng))
     .filter((m) => accept(m.child, space, sig));
@@ -272,7 +290,7 @@ export function legalMorphs(g: Genotype, space: SearchSpace, rng: Rng): Morph[] 
  */
 export function mutate(g: Genotype, space: SearchSpace, rng: Rng): Morph | undefined {
   const edits = morphEdits(g, space);
-  const sig = graphSignature(genotypeToGraph(g).graph);
+  const sig = candidateKey(g);
   for (let i = 0; i < edits.length; i++) {
     const j = i + rng.int(edits.length - i);
     const e = edits[j]!;

@@ -69,6 +69,9 @@ export function drawGenotype(space: SearchSpace, rng: Rng): Genotype {
   const pool = space.pool.length ? (pickWeighted(rng, space.pool) ?? null) : null;
   const nDense = uniformInt(rng, space.dense);
   const dense = Array.from({ length: nDense }, () => sampleDenseUnits(space, rng));
+  // Drawn last, so spaces without pruning keep their streams of draws.
+  const pruning = space.pruning?.sparsity;
+  const sparsity = pruning ? pruning.min + rng.next() * (pruning.max - pruning.min) : undefined;
   return {
     input: space.input,
     classes: space.classes,
@@ -77,6 +80,7 @@ export function drawGenotype(space: SearchSpace, rng: Rng): Genotype {
     dense,
     dropout: space.dropout,
     prepoolSize: space.layer.prepool.size,
+    ...(sparsity !== undefined ? { sparsity } : {}),
   };
 }
 

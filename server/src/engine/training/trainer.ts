@@ -6,6 +6,10 @@ import type { Dataset, Split } from '../data/dataset.js';
 import type { TrainConfig } from '../config/search-config.js';
 import type { Schedule } from '../language/ast.js';
 import { buildModel } from './model-builder.js';
+import { DpfPruner, type PruningOutcome } from './pruning/dpf.js';
+import { copyShrunkWeights } from './pruning/shrink.js';
+import { shrinkGraph } from './pruning/shrink-graph.js';
+import type { PruningSpec } from './pruning/spec.js';
 
 export interface EpochReport {
   readonly epoch: number;
@@ -23,6 +27,8 @@ export interface TrainOptions {
   readonly test?: boolean;
   /** Keep the trained model (caller disposes it); otherwise it is disposed here. */
   readonly keepModel?: boolean;
+  /** DPF pruning during training; structured pruning returns the smaller network. */
+  readonly pruning?: PruningSpec;
   /** Sets initial weights after the model is built (weight inheritance). */
   readonly init?: (model: tf.LayersModel) => Promise<void>;
 }
@@ -37,6 +43,8 @@ export type TrainResult =
       readonly testAccuracy?: number;
       readonly seconds: number;
       readonly model?: tf.LayersModel;
+      /** What pruning achieved (structured: the kept channels, so the caller can describe the smaller network). */
+      readonly pruning?: PruningOutcome;
     }
   | {
       readonly status: 'failed';
@@ -83,8 +91,10 @@ export async function trainCandidate(
 ): Promise<TrainResult> {
   const t0 = performance.now();
   const seconds = () => (performance.now() - t0) / 1000;
-  const model = buildModel(graph, { weightDecay: cfg.weightDecay, seed: options.seed });
+  let model = buildModel(graph, { weightDecay: cfg.weightDecay, seed: options.seed });
   await options.init?.(model);
+  const pruner = options.pruning ? new DpfPruner(model, graph, options.pruning, cfg.epochs) : undefined;
+  const batchesPerEpoch = Math.max(1, Math.ceil(data.train.size / cfg.batch));
   const optimizer = makeOptimizer(cfg, cfg.lr);
   const classes = data.classes;
   const smoothing = cfg.labelSmoothing;
@@ -102,6 +112,7 @@ export async function trainCandidate(
   const finish = (r: TrainResult): TrainResult => {
     bestWeights?.forEach((t) => t.dispose());
     optimizer.dispose();
+    pruner?.dispose();
     if (r.status !== 'trained' || !options.keepModel) model.dispose();
     return r;
   };
@@ -111,19 +122,21 @@ export async function trainCandidate(
       setLearningRate(optimizer, learningRate(cfg.lr, cfg.schedule, epoch, cfg.epochs));
       let lossSum = 0;
       let seen = 0;
+      let batch = 0;
       for (const n of iterator.batches(epoch, buffers)) {
         if (options.signal?.aborted) return finish({ status: 'cancelled', seconds: seconds() });
+        pruner?.beforeBatch(epoch + batch++ / batchesPerEpoch);
         const loss = tf.tidy(() => {
           const x = tf.tensor4d(buffers.inputs.subarray(0, n * h * w * c), [n, h, w, c]);
           const y = tf.oneHot(tf.tensor1d(buffers.labels.subarray(0, n), 'int32'), classes).toFloat();
           const target = smoothing ? y.mul(1 - smoothing).add(smoothing / classes) : y;
-          const cost = optimizer.minimize(() => {
+          const lossOf = () => {
             const p = (model.apply(x, { training: true }) as tf.Tensor).clipByValue(1e-7, 1);
             const ce = target.mul(p.log()).sum(-1).neg().mean();
             const reg = model.losses.length ? tf.addN(model.losses.map((f) => f())) : undefined;
             return (reg ? ce.add(reg) : ce) as tf.Scalar;
-          }, true);
-          return cost!;
+          };
+          return pruner ? pruner.minimize(optimizer, lossOf) : optimizer.minimize(lossOf, true)!;
         });
         const value = (await loss.data())[0]!;
         loss.dispose();
@@ -147,7 +160,11 @@ export async function trainCandidate(
           curve,
           seconds: seconds(),
         });
-      const accuracy = await evaluate(model, data.validation, data, cfg.batch);
+      pruner?.endEpoch(epoch + 1);
+      const validate = () => evaluate(model, data.validation, data, cfg.batch);
+      // Pruned: the masked network is the candidate; only epochs with final masks may be its best.
+      const accuracy = pruner ? await pruner.withMasks(validate) : await validate();
+      const eligible = pruner?.settled(epoch + 1) ?? true;
       curve.push(accuracy);
       options.onEpoch?.({
         epoch: epoch + 1,
@@ -155,15 +172,28 @@ export async function trainCandidate(
         loss: lossSum / Math.max(1, seen),
         accuracy,
       });
-      if (accuracy > best) {
+      if (eligible && accuracy > best) {
         best = accuracy;
         bestEpoch = epoch + 1;
         bestWeights?.forEach((t) => t.dispose());
-        bestWeights = model.getWeights().map((t) => t.clone());
+        const snapshot = () => model.getWeights().map((t) => t.clone());
+        bestWeights = pruner ? await pruner.withMasks(snapshot) : snapshot();
       }
-      if (cfg.earlyStop && epoch + 1 - bestEpoch >= cfg.earlyStop) break;
+      if (cfg.earlyStop && bestEpoch > 0 && epoch + 1 - bestEpoch >= cfg.earlyStop) break;
     }
     if (bestWeights) model.setWeights(bestWeights);
+    const pruning = pruner?.outcome();
+    const keep = options.pruning?.kind === 'structured' ? pruner!.keptChannels() : undefined;
+    if (keep?.size) {
+      // The removed channels go: the candidate is the smaller network, with the same outputs.
+      const small = buildModel(shrinkGraph(graph, keep), {
+        weightDecay: cfg.weightDecay,
+        seed: options.seed,
+      });
+      copyShrunkWeights(graph, keep, model, small);
+      model.dispose();
+      model = small;
+    }
     const testAccuracy = options.test ? await evaluate(model, data.test, data, cfg.batch) : undefined;
     return finish({
       status: 'trained',
@@ -173,6 +203,7 @@ export async function trainCandidate(
       seconds: seconds(),
       ...(testAccuracy !== undefined ? { testAccuracy } : {}),
       ...(options.keepModel ? { model } : {}),
+      ...(pruning ? { pruning } : {}),
     });
   } catch (e) {
     return finish({

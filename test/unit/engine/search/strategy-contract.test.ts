@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AgingEvolution } from '../../../../server/src/engine/search/aging-evolution.js';
+import { BayesianOptimisation } from '../../../../server/src/engine/search/bayesian-optimisation.js';
 import { isShapeValid } from '../../../../server/src/engine/search/genotype.js';
 import { inSpace } from '../../../../server/src/engine/search/in-space.js';
 import type { Constraint } from '../../../../server/src/engine/search/objectives.js';
@@ -20,6 +21,8 @@ const base: StrategyOptions = { space, seed: 17, objectives };
 const implementations: Record<string, (o: StrategyOptions) => SearchStrategy> = {
   AgingEvolution: (o) => new AgingEvolution({ ...o, population: 12, sample: 4 }),
   RandomSearch: (o) => new RandomSearch(o),
+  BayesianOptimisation: (o) =>
+    new BayesianOptimisation({ ...o, initial: 6, pool: 4, generations: 2, children: 2 }),
 };
 
 describe.each(Object.entries(implementations))('%s keeps the SearchStrategy contract', (_, make) => {
@@ -87,7 +90,7 @@ describe.each(Object.entries(implementations))('%s keeps the SearchStrategy cont
     const s = make(base);
     s.ask();
     const other =
-      s.kind === 'aging-evolution'
+      s.kind === 'evolution'
         ? new RandomSearch(base)
         : new AgingEvolution({ ...base, population: 12, sample: 4 });
     expect(() => other.restore(s.snapshot())).toThrow(/snapshot is of/);
