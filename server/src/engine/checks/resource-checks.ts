@@ -6,6 +6,7 @@ import { formatBytes, formatCount, formatSeconds } from '../language/units.js';
 import type { MetricBounds } from '../resources/space-bounds.js';
 import { resourcesOf } from '../runs/profiler.js';
 import { metricValue as objectiveValue } from '../search/objectives.js';
+import { TFLM_OPS } from '../export/tflm-ops.js';
 import type { DocumentFacts } from './document-facts.js';
 import {
   modelEstimate,
@@ -50,6 +51,24 @@ const modelTargetKnown: Check<ModelDecl> = (model, facts, report) => {
       'a board from the catalogue; estimates use the default board',
     );
     report({ ...d, severity: 'warning', related: [] });
+  }
+};
+
+/** A concat TFLite Micro cannot run (more inputs than its kernel takes): the exporter would refuse it. */
+const modelConcatsFitTflm: Check<ModelDecl> = (model, facts, report) => {
+  const graph = facts.analysis.graphs.get(model);
+  const max = TFLM_OPS.CONCATENATION.repeat!.max;
+  for (const node of graph?.nodes ?? []) {
+    const o = node.origin;
+    if (node.op.kind !== 'concat' || node.inputs.length <= max || o?.start === undefined) continue;
+    report({
+      start: o.start,
+      end: o.end ?? o.start,
+      severity: 'warning',
+      code: 'tflm-concat-inputs',
+      message: `concat of ${node.inputs.length} paths: TensorFlow Lite Micro's CONCATENATION takes at most ${max} inputs (kernels/concatenation.cc), so this model cannot be exported`,
+      related: [],
+    });
   }
 };
 
@@ -150,7 +169,7 @@ const spaceMeetsLimits: Check<SearchDecl> = (search, facts, report) => {
 };
 
 export const RESOURCE_CHECKS: ResourceChecks = {
-  model: [modelTargetKnown, modelFitsBoard],
+  model: [modelTargetKnown, modelConcatsFitTflm, modelFitsBoard],
   search: [baselinesWithinLimits, spaceMeetsLimits],
 };
 

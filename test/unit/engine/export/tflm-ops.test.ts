@@ -8,6 +8,8 @@ import { BUILTIN_NAMES, type TfliteModel } from '../../../../server/src/engine/e
 import { readTflite, TfliteFormatError } from '../../../../server/src/engine/export/tflite-reader.js';
 import { writeTflite } from '../../../../server/src/engine/export/tflite-writer.js';
 import { tableRow, TFLM_OPS, tflmProblems } from '../../../../server/src/engine/export/tflm-ops.js';
+import { checkDocument } from '../../../../server/src/engine/checks/check-document.js';
+import { defaultEnvironment } from '../../../../server/src/engine/checks/environment.js';
 import { mulberry32 } from '../resources/random-archs.js';
 import { conv } from '../resources/reference-nets.js';
 import { randomCalibration, randomParams } from './support.js';
@@ -85,5 +87,21 @@ describe('the operators TFLite Micro accepts (tflm-ops.ts)', () => {
     const back = readTflite(writeTflite(three));
     expect(() => graphFromTflite(back)).toThrow(TfliteFormatError);
     expect(() => graphFromTflite(back)).toThrow(/ADD\): 3 inputs/);
+  });
+
+  it('the editor warns on a concat of more than 10 paths, at the statement, before any export', () => {
+    const paths = (n: number): string => Array.from({ length: n }, () => 'path { conv1x1 2 }').join(' ');
+    const text = (n: number): string =>
+      `model m {\n  input 8x8x1\n  concat { ${paths(n)} }\n  flatten\n  dense 10\n}\n`;
+    const warned = (n: number) =>
+      checkDocument(text(n), defaultEnvironment()).findings.filter((f) => f.code === 'tflm-concat-inputs');
+    expect(warned(10)).toEqual([]);
+    const [w] = warned(11);
+    expect(w).toMatchObject({
+      severity: 'warning',
+      message:
+        "concat of 11 paths: TensorFlow Lite Micro's CONCATENATION takes at most 10 inputs (kernels/concatenation.cc), so this model cannot be exported",
+    });
+    expect(text(11).slice(w!.start, w!.start + 6)).toBe('concat');
   });
 });
