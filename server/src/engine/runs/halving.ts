@@ -70,8 +70,9 @@ export class PromotionLadder {
 
 /** A candidate's errors per rung it trained at (journals from two-rung runs only have the first). */
 export function rungErrorsOf(c: CandidateSummary): readonly number[] {
-  if (c.rungErrors) return c.rungErrors;
-  return c.lowFidelityError !== undefined ? [c.lowFidelityError] : [];
+  // Read back from a journal (untrusted): only finite numbers count.
+  const errors: unknown = c.rungErrors ?? (c.lowFidelityError !== undefined ? [c.lowFidelityError] : []);
+  return Array.isArray(errors) ? errors.filter((e): e is number => Number.isFinite(e)) : [];
 }
 
 export type HalvingExtra = Partial<Pick<CandidateSummary, 'fidelity' | 'lowFidelityError' | 'rungErrors'>>;

@@ -66,6 +66,31 @@ export function settingsProblem(x: unknown): string | undefined {
     if (!isPositive(tr[k])) return `train.${k}: not a positive whole number`;
   for (const k of ['lr', 'momentum', 'weightDecay', 'earlyStop', 'labelSmoothing'])
     if (!isNum(tr[k])) return `train.${k}: not a number`;
+  if (s.time !== undefined && !(isNum(s.time) && s.time > 0))
+    return 'strategy.time: not a positive number of seconds';
+  const h = s.halving;
+  if (
+    h !== undefined &&
+    (!isObj(h) ||
+      !isPositive(h.epochs) ||
+      !isCount(h.subset) ||
+      !(isNum(h.keep) && h.keep > 0 && h.keep < 1) ||
+      (h.rungs !== undefined && !(isCount(h.rungs) && h.rungs >= 2 && h.rungs <= 10)))
+  )
+    return 'strategy.halving: not a halving setting (epochs, subset, keep in (0, 1), rungs 2..10)';
+  if (x.convention !== undefined && x.convention !== 'tflm' && x.convention !== 'unas')
+    return 'convention: not tflm or unas';
+  const f = x.final;
+  if (
+    f !== undefined &&
+    (!isObj(f) ||
+      !isCount(f.top) ||
+      !isPositive(f.epochs) ||
+      (f.knees !== undefined && typeof f.knees !== 'boolean'))
+  )
+    return 'final: not a final-phase setting (top, epochs, knees)';
+  if (x.inherit !== undefined && (!isObj(x.inherit) || !isPositive(x.inherit.epochs)))
+    return 'inherit: not an inheritance setting (epochs)';
   if (!Array.isArray(x.baselines)) return 'baselines: not a list';
   for (const [i, b] of x.baselines.entries())
     if (!isObj(b) || !isStr(b.name) || !isStr(b.text)) return `baselines[${i}]: not a named model text`;
