@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDocument } from '../test/support/generate-document.js';
-import { buildServer, LspClient } from '../test/lsp/support/lsp-client.js';
+import { generateDocument } from '../test/harness/generate-document.js';
+import { buildServer, LspClient } from '../test/harness/lsp-client.js';
 
 export interface LspBenchOptions {
   /** Measured edits (and as many inlay-hint requests of each kind). */

@@ -8,7 +8,7 @@ import {
   type AppendLog,
   type KeyedLog,
 } from './append-log.js';
-import type { CandidateSummary, ConstraintSummary, Metric, RunEvent, WorkerSummary } from './run-events.js';
+import type { CandidateSummary, RunEvent, WorkerSummary } from './run-events.js';
 
 /**
  * The one fold of a run's events into its state: the panel's store, the runs view, `unas front`
@@ -19,19 +19,10 @@ import type { CandidateSummary, ConstraintSummary, Metric, RunEvent, WorkerSumma
 
 const MAX_LOGS = 20;
 
-export interface RunInfo {
-  readonly run: string;
-  readonly search: string;
-  readonly budget: number;
-  readonly objectives: readonly Metric[];
-  readonly constraints: readonly ConstraintSummary[];
-  readonly backend: string;
-  readonly workers: number;
+/** What the run said when it started (its `run-started` event), the time in ms since the epoch. */
+export interface RunInfo extends Omit<Extract<RunEvent, { type: 'run-started' }>, 'type' | 'time'> {
   /** Start of the run, ms since the epoch. */
   readonly started: number;
-  readonly resumed: boolean;
-  /** How the run counts resources: `tflm` (deployable, also when absent) or `unas` (μNAS's accounting). */
-  readonly convention?: 'unas' | 'tflm';
 }
 
 /** A candidate being trained now. */
@@ -117,18 +108,8 @@ const time = (iso: string): number => {
 export function foldEvent(run: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'run-started': {
-      const info: RunInfo = {
-        run: event.run,
-        search: event.search,
-        budget: event.budget,
-        objectives: event.objectives,
-        constraints: event.constraints,
-        backend: event.backend,
-        workers: event.workers,
-        started: time(event.time),
-        resumed: event.resumed,
-        convention: event.convention ?? 'tflm',
-      };
+      const { type: _type, time: at, ...said } = event;
+      const info: RunInfo = { ...said, convention: said.convention ?? 'tflm', started: time(at) };
       // A resumed run keeps what it has seen; a run that finished and resumes is live again.
       const { finished: _finished, ...rest } = run;
       return { ...rest, info };

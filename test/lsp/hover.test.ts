@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver-protocol';
 import { formatBytes } from '../../server/src/engine/language/units.js';
 import { engineEstimate } from './support/engine.js';
-import { cursors, LspClient, slice } from './support/lsp-client.js';
+import { cursors, LspClient, slice } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StreamMessageWriter, type Message } from 'vscode-languageserver/node';
 import { FramedStreamReader, LifecycleGate } from '../../server/src/lsp/message-guard.js';
-import { buildServer } from './support/lsp-client.js';
+import { buildServer } from '../harness/lsp-client.js';
 
 /**
  * Hostile JSON-RPC: broken framing makes the server exit non-zero (so the client restarts it);

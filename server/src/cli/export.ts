@@ -6,9 +6,9 @@ import { estimateTflite } from '../engine/export/tflite-graph.js';
 import { readTflite, TfliteFormatError } from '../engine/export/tflite-reader.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
-import type { ConventionName } from '../engine/resources/conventions.js';
 import type { Estimate } from '../engine/resources/estimate.js';
 import { type BackendRequest, initTrainingBackend } from '../engine/training/backend/index.js';
+import type { EstimateArgs } from './estimate.js';
 import { readInputFile } from './source.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -113,13 +113,8 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   }
 }
 
-export interface TfliteEstimateArgs {
-  readonly file?: string;
-  readonly json: boolean;
-  readonly convention: ConventionName;
-  readonly includeInput?: boolean;
-  readonly board?: string;
-}
+/** The arguments of `unas estimate`, whichever file it is given. */
+export type TfliteEstimateArgs = EstimateArgs;
 
 /**
  * `unas estimate model.tflite`: rebuilds the architecture of a TFLite Micro int8 model and reports

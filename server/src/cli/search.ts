@@ -2,8 +2,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveSearch } from '../engine/config/resolve-search.js';
 import type { SearchConfig } from '../engine/config/search-config.js';
-import { analyze } from '../engine/language/analyze.js';
-import { boardLookup } from '../engine/language/board-lookup.js';
+import { checkDocument } from '../engine/checks/check-document.js';
+import { defaultEnvironment } from '../engine/checks/environment.js';
 import { missingDatasetPaths } from '../engine/data/dataset-paths.js';
 import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-store.js';
 import { runSearch, type Evaluator } from '../engine/runs/search-runner.js';
@@ -62,8 +62,10 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     const source = await readSource(io, args.file);
     if (!source) return EXIT.input;
     const { path, text } = source;
-    const a = analyze(text, { boards: boardLookup() });
-    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    // The errors `unas check` and the editor report (a space that cannot meet a hard limit is one).
+    const { facts, findings } = checkDocument(text, defaultEnvironment(), path);
+    const a = facts.analysis;
+    const errors = findings.filter((d) => d.severity === 'error');
     if (errors.length) {
       io.stderr.write(formatDiagnostics(args.file, text, errors));
       io.stderr.write(`unas search: fix the errors above first\n`);

@@ -1,5 +1,5 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../../protocol/src/run-events.js';
 import { checkRunEvent } from '../../../../protocol/src/validate.js';
@@ -171,22 +171,4 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     ...(lost.evaluations ? { lostEvaluations: lost.evaluations } : {}),
     warnings,
   };
-}
-
-export interface RunListing {
-  readonly dir: string;
-  readonly name: string;
-  readonly modified: Date;
-}
-
-/** Run folders under `root`, newest first. */
-export async function listRuns(root: string): Promise<RunListing[]> {
-  const entries = await readdir(root).catch(() => [] as string[]);
-  const runs: RunListing[] = [];
-  for (const e of entries) {
-    const dir = join(root, e);
-    const s = await stat(join(dir, FILES.settings)).catch(() => undefined);
-    if (s) runs.push({ dir, name: e, modified: s.mtime });
-  }
-  return runs.sort((a, b) => b.modified.getTime() - a.modified.getTime());
 }
