@@ -46,29 +46,41 @@ describe('search over a Redis queue: outages (real redis-server, real worker pro
     },
   );
 
-  it('coordinator SIGKILLed and resumed: re-attaches to the jobs, journals each result once', async () => {
-    const { url, runs } = await cluster.start(2, { stubMs: 300 });
-    const first = startSearch(
-      [FIXTURE, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'],
-      (e, p) => {
-        if (e.type === 'candidate-finished' && evaluatedIds(first.events).length >= 5) p.kill('SIGKILL');
-      },
-    );
-    expect((await first.done).signal).toBe('SIGKILL');
-    const started = first.events.find((e) => e.type === 'run-started');
-    if (started?.type !== 'run-started') throw new Error('no run-started event');
-    const second = startSearch(['--resume', started.run, '--queue', url, '--workers', '2', '--no-final']);
-    const r = await second.done;
-    expect(r.code, r.stderr).toBe(0);
-    const before = evaluatedIds(first.events);
-    const after = evaluatedIds(second.events);
-    expect(after.filter((id) => before.includes(id))).toEqual([]);
-    await expectComplete([...first.events, ...second.events], 12);
-    // Re-attached, not queued again: no job was trained twice.
-    const jobs = cluster.workers.flatMap((w) =>
-      w.output.flatMap((l) => /\(job (\S+)\)$/.exec(l)?.slice(1) ?? []),
-    );
-    expect(jobs.length).toBeGreaterThanOrEqual(12);
-    expect(new Set(jobs).size).toBe(jobs.length);
-  });
+  it.each(['SIGKILL', 'SIGINT'] as const)(
+    'coordinator stopped by %s and resumed: re-attaches to the jobs, journals each result once',
+    async (signal) => {
+      const { url, runs } = await cluster.start(2, { stubMs: 300 });
+      let sent = false;
+      const first = startSearch(
+        [FIXTURE, '--queue', url, '--runs', runs, '--workers', '2', '--no-final'],
+        (e, p) => {
+          if (sent || e.type !== 'candidate-finished' || evaluatedIds(first.events).length < 5) return;
+          sent = true;
+          p.kill(signal);
+        },
+      );
+      const end = await first.done;
+      // Ctrl-C: a clean stop (queued jobs withdrawn, those in training left to finish for the resume).
+      if (signal === 'SIGKILL') expect(end.signal).toBe('SIGKILL');
+      else {
+        expect(end.code, end.stderr).toBe(0);
+        expect(first.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'stopped' });
+      }
+      const started = first.events.find((e) => e.type === 'run-started');
+      if (started?.type !== 'run-started') throw new Error('no run-started event');
+      const second = startSearch(['--resume', started.run, '--queue', url, '--workers', '2', '--no-final']);
+      const r = await second.done;
+      expect(r.code, r.stderr).toBe(0);
+      const before = evaluatedIds(first.events);
+      const after = evaluatedIds(second.events);
+      expect(after.filter((id) => before.includes(id))).toEqual([]);
+      await expectComplete([...first.events, ...second.events], 12);
+      // Re-attached, not queued again: no job was trained twice.
+      const jobs = cluster.workers.flatMap((w) =>
+        w.output.flatMap((l) => /\(job (\S+)\)$/.exec(l)?.slice(1) ?? []),
+      );
+      expect(jobs.length).toBeGreaterThanOrEqual(12);
+      expect(new Set(jobs).size).toBe(jobs.length);
+    },
+  );
 });

@@ -112,6 +112,7 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
         ...(args.workers ? { size: args.workers } : {}),
         onWorkers: (workers) => report({ type: 'workers', workers }),
         log: (m) => io.stderr.write(`${m}\n`),
+        ...(signal ? { signal } : {}),
       });
     } catch (e) {
       runStore.close();

@@ -18,6 +18,7 @@ export interface QueueSearchOptions {
   readonly size?: number;
   readonly onWorkers?: (workers: readonly WorkerSummary[]) => void;
   readonly log?: (message: string) => void;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -38,5 +39,6 @@ export async function openQueueEvaluator(o: QueueSearchOptions): Promise<QueueEv
     ...(o.size ? { size: o.size } : {}),
     ...(o.onWorkers ? { onWorkers: o.onWorkers } : {}),
     ...(o.log ? { log: o.log } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
   });
 }

@@ -35,6 +35,8 @@ export interface QueueEvaluatorOptions {
   /** How often jobs and workers are checked besides the queue's events (default 1 s). */
   readonly pollMs?: number;
   readonly onWorkers?: (workers: readonly WorkerSummary[]) => void;
+  /** Stops the wait for a first worker (Ctrl-C before any worker connected). */
+  readonly signal?: AbortSignal;
   readonly log?: (message: string) => void;
 }
 
@@ -81,6 +83,13 @@ export class QueueEvaluator implements Evaluator {
       this.noWorker = rej;
     });
     this.firstWorker.catch(() => undefined);
+    o.signal?.addEventListener(
+      'abort',
+      () => this.noWorker(new Error('stopped before any worker connected')),
+      {
+        once: true,
+      },
+    );
     const onError = (e: Error) => {
       // A wrong password or missing rights: the search fails now instead of waiting forever.
       if (isConfigurationError(e)) {

@@ -134,7 +134,12 @@ export function resumeProblem(state: unknown, events: readonly RunEvent[]): stri
   const { told, strategy } = state as { told: number[]; strategy: { ledger: { nextId: number } } };
   const nextId = strategy.ledger.nextId;
   const newest = ids.reduce((a, b) => Math.max(a, b), -1);
-  if (newest >= nextId)
+  // A kill between journalling a result and saving the state leaves that one result, the journal's
+  // last, ahead of the state: the resumed strategy proposes it again, identically (nothing was told
+  // in between), and the runner learns it from the journal instead of training it again.
+  const ahead = ids.filter((id) => id >= nextId);
+  const lastResultOnly = ahead.length === 1 && ahead[0] === ids[ids.length - 1];
+  if (newest >= nextId && !lastResultOnly)
     return `events.jsonl records candidate ${newest} but state.json proposes new ids from ${nextId}: the state is older than the journal`;
   if (told.length && !ids.length)
     return `state.json says ${told.length} candidates were evaluated but events.jsonl records none: the journal is missing or emptied`;

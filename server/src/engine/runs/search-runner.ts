@@ -250,6 +250,12 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     // candidate again (identically): its result is in the journal already, so learn it from there.
     const known = candidates.get(p.id);
     if (known && !told.has(p.id)) {
+      if (known.model !== genotypeToModelText(p.genotype, `candidate_${p.id}`))
+        emit({
+          type: 'log',
+          level: 'warning',
+          message: `candidate ${p.id} was proposed differently after the resume; its journalled result stands`,
+        });
       strategy.tell(p.id, toResult(known));
       told.add(p.id);
       saveState();
