@@ -1,5 +1,5 @@
 import { analyze } from '../server/src/engine/language/analyze.js';
-import { generateDocument } from '../test/support/generate-document.js';
+import { generateDocument } from '../test/harness/generate-document.js';
 import { summarize, timeIt } from './timing.js';
 
 /** Parse + lower + validate time for a generated 1,000-line file (goal: median under 5 ms). */

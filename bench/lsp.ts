@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDocument } from '../test/support/generate-document.js';
-import { buildServer, LspClient } from '../test/lsp/support/lsp-client.js';
+import { generateDocument } from '../test/harness/generate-document.js';
+import { buildServer, LspClient } from '../test/harness/lsp-client.js';
 
 export interface LspBenchOptions {
   /** Measured edits (and as many inlay-hint requests of each kind). */
@@ -9,7 +9,7 @@ export interface LspBenchOptions {
   readonly lines?: number;
 }
 
-function percentiles(samples: readonly number[]): {
+export function percentiles(samples: readonly number[]): {
   p50: number;
   p95: number;
   min: number;
@@ -23,7 +23,7 @@ function percentiles(samples: readonly number[]): {
 }
 
 /** The server bundle: next to this one in dist/ (`npm run bench` builds both), else built from source. */
-async function serverScript(): Promise<string> {
+export async function serverScript(): Promise<string> {
   const beside = join(__dirname, 'server.js');
   return existsSync(beside) && __dirname.endsWith('dist') ? beside : buildServer();
 }

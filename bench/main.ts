@@ -1,9 +1,12 @@
 import { benchDatasets } from './datasets.js';
+import { benchDistributed } from './distributed.js';
+import { benchHardening } from './hardening.js';
 import { benchLanguage } from './language.js';
 import { benchLsp } from './lsp.js';
 import { benchResources } from './resources.js';
 import { benchSearch } from './search.js';
 import { benchTrainingBackends } from './training-backends.js';
+import { benchTrainingKernels } from './training-kernels.js';
 import { benchTrainingProfile } from './training-profile.js';
 import { benchTrainingReference } from './training-reference.js';
 import { benchTrainingSpeed } from './training-speed.js';
@@ -18,11 +21,14 @@ async function main(): Promise<void> {
   const suites: [string, () => Promise<Record<string, unknown>>][] = [
     ['language', benchLanguage],
     ['lsp', benchLsp],
+    ['hardening', () => benchHardening()],
     ['resources', benchResources],
     ['search', benchSearch],
     ['datasets', benchDatasets],
     ['training-backends', benchTrainingBackends],
     ['training-reference', benchTrainingReference],
+    ['distributed', benchDistributed],
+    ['training-kernels', benchTrainingKernels],
     ['training-speed', benchTrainingSpeed],
   ];
   // Diagnostics, only when named: `npm run bench training-profile`.

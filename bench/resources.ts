@@ -8,16 +8,12 @@ import { GraphBuilder } from '../server/src/engine/arch/builder.js';
 import type { SearchSpace, Weighted } from '../server/src/engine/arch/space.js';
 import { estimate, type EstimateOptions } from '../server/src/engine/resources/estimate.js';
 import { spaceBounds } from '../server/src/engine/resources/space-bounds.js';
+import { mulberry32 } from '../server/src/engine/rng/seeded-rng.js';
 
-/** mulberry32, so every run measures the same graphs. */
+/** The engine's seeded RNG, so every run measures the same graphs. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = mulberry32(seed);
+  return () => r.next();
 }
 
 const conv = (filters: number, k: number, s: number): Op => ({

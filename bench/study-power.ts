@@ -194,7 +194,12 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
             : {}),
         });
         o.log?.(JSON.stringify(rows.at(-1)));
-        if (!correlation && o.correlation > 0 && (v === '+inherit' || v === 'all'))
+        // Once, from the first run with inherited candidates.
+        if (
+          !correlation &&
+          o.correlation > 0 &&
+          cands.some((c) => c.inheritedFrom !== undefined && c.fidelity !== 'low')
+        )
           correlation = await inheritedVsScratch(pool, config, cands, o.correlation, o.log);
       }
     }

@@ -14,7 +14,8 @@
 # Screenshots, results.json and logs: test-results/e2e/. The last line is `e2e: N passed, M failed`;
 # the exit code is non-zero when anything failed.
 #
-# Based on the shared recipe /work/shared/e2e (RECIPE.md, smoke.sh), adapted to this extension.
+# Based on an offline code-server + playwright-core recipe (its smoke test), adapted to this
+# extension; everything it needs is in this repository (test/e2e/) or installed by it.
 set -uo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 cd "$REPO"

@@ -3,7 +3,8 @@
 # server/src/engine/export/generated/ (or into the folder given as $1: the staleness test
 # regenerates into a temporary folder and compares).
 #
-#   schema   ../shared/tflite/schema.fbs (tensorflow/tflite-micro, file identifier TFL3), or $TFLITE_SCHEMA
+#   schema   third_party/tflite/schema.fbs (vendored from tensorflow/tflite-micro, Apache-2.0; file
+#            identifier TFL3), or $TFLITE_SCHEMA
 #   compiler Debian's flatc (package flatbuffers-compiler, `flatc --version` = 2.0.8)
 #   runtime  the npm `flatbuffers` package (25.9.23); the 2.0.8 output is checked against it by
 #            test/unit/engine/export/ (write → read round trips, and TFLite itself reads the files)
@@ -15,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCHEMA="${TFLITE_SCHEMA:-../shared/tflite/schema.fbs}"
+SCHEMA="${TFLITE_SCHEMA:-third_party/tflite/schema.fbs}"
 OUT="${1:-server/src/engine/export/generated}"
 EXPECTED_FLATC="flatc version 2.0.8"
 
@@ -42,7 +43,7 @@ cat > "$OUT/README.md" <<MD
 Do not edit. Regenerate with \`bash scripts/generate-tflite-schema.sh\`; a test fails when these
 files differ from a fresh generation.
 
-- schema: \`shared/tflite/schema.fbs\`, sha256 \`$SHA\`
+- schema: \`third_party/tflite/schema.fbs\` (vendored; see its README), sha256 \`$SHA\`
 - compiler: $EXPECTED_FLATC (Debian \`flatbuffers-compiler\`), \`flatc --ts\`, after stripping the
   \`(deprecated)\` attribute from one enum value and one union member (flatc 2.0.8 cannot parse it)
 - runtime: npm \`flatbuffers\` (the version in package.json)

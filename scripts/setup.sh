@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine: the system packages (Chromium
 # for the webview tests, Fashion-MNIST, flatc for the TFLite schema, clang + lld for the wasm training
-# kernels, espeak-ng and sox to generate spoken-word test sets, numpy for the MFCC reference) and the
-# npm packages.
+# kernels, espeak-ng and sox to generate spoken-word test sets, numpy for the MFCC reference, redis-server
+# for the queue tests) and the npm packages.
 # Idempotent; no downloads other than Debian's and npm's registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium dataset-fashion-mnist flatbuffers-compiler clang lld espeak-ng sox python3-numpy)
+APT_PACKAGES=(chromium dataset-fashion-mnist flatbuffers-compiler clang lld espeak-ng sox python3-numpy redis-server)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -23,7 +23,8 @@ export async function discoverRuns(root: string): Promise<RunFolder[]> {
   for (const name of names) {
     const dir = join(root, name);
     const s = await stat(join(dir, 'settings.json')).catch(() => undefined);
-    if (!s) continue;
+    // A FIFO or a folder named settings.json would block or break the reader: not a run.
+    if (!s?.isFile()) continue;
     let search = name;
     try {
       search = String(
@@ -43,7 +44,13 @@ export async function discoverRuns(root: string): Promise<RunFolder[]> {
 
 /** A run's events, validated; bad lines become warnings, never errors. */
 export async function readRunEvents(dir: string): Promise<{ events: RunEvent[]; warnings: string[] }> {
-  const text = await readFile(join(dir, 'events.jsonl'), 'utf8').catch(() => '');
+  const path = join(dir, 'events.jsonl');
+  // Only a regular file is read: a FIFO would block the extension host forever.
+  const regular = await stat(path).then(
+    (x) => x.isFile(),
+    () => false,
+  );
+  const text = regular ? await readFile(path, 'utf8').catch(() => '') : '';
   const { records, warnings } = parseJournal(text, 'events.jsonl');
   const events: RunEvent[] = [];
   const all = [...warnings];

@@ -15,6 +15,7 @@ export function searchArgs(o: {
   if (o.search && !o.resume) args.push('--search', o.search);
   args.push('--json', '--runs', o.runsRoot, '--backend', o.settings.backend);
   if (o.settings.workers > 0) args.push('--workers', String(o.settings.workers));
+  if (o.settings.queue) args.push('--queue', o.settings.queue);
   return args;
 }
 

@@ -7,10 +7,13 @@ export type HostToPanel =
   /** Events in order; the panel folds them into its state incrementally. */
   | { readonly type: 'events'; readonly events: readonly RunEvent[] };
 
+/** What a candidate can be exported as (`unas export --format`). */
+export type ExportFormat = 'tflite' | 'c' | 'tfjs';
+
 /** Search panel → extension host. Validated on arrival: the webview is untrusted. */
 export type PanelToHost =
   | { readonly type: 'ready' }
   | { readonly type: 'select'; readonly id: number }
   | { readonly type: 'open-as-model'; readonly id: number }
-  | { readonly type: 'export'; readonly id: number; readonly format: 'tflite' | 'c' | 'tfjs' }
+  | { readonly type: 'export'; readonly id: number; readonly format: ExportFormat }
   | { readonly type: 'retrain'; readonly id: number; readonly epochs: number };

@@ -68,6 +68,8 @@ export interface CandidateSummary {
   readonly inheritedFrom?: number;
   /** With successive halving: the error at each rung it trained at, cheapest first. */
   readonly rungErrors?: readonly number[];
+  /** The process that trained it, `host:pid` (a queue worker, or a local training process). */
+  readonly trainedBy?: string;
   /**
    * With pruning: the target (its sparsity gene) and what was reached, as a fraction of the
    * prunable weights. Structured: `model`, `resources` and `layers` are the smaller network.
@@ -80,6 +82,18 @@ export interface CandidateSummary {
     readonly sparsity: number;
     readonly nonZeroFlash?: number;
   };
+}
+
+/** A training worker connected to the search's queue (`unas worker`), as the coordinator last saw it. */
+export interface WorkerSummary {
+  /** `host:pid`. */
+  readonly id: string;
+  readonly backend: string;
+  readonly concurrency: number;
+  /** Candidates of this run it is training now. */
+  readonly jobs: readonly number[];
+  /** Jobs of other searches on the same queue it is training now. */
+  readonly other: number;
 }
 
 export type RunEvent =
@@ -97,6 +111,8 @@ export type RunEvent =
       readonly resumed: boolean;
       /** How resources are counted (`unas` = μNAS's accounting); absent in older runs = tflm. */
       readonly convention?: 'unas' | 'tflm';
+      /** With a `time` budget: when the search stops starting candidates (ISO time). */
+      readonly deadline?: string;
     }
   | {
       readonly type: 'candidate-started';
@@ -127,6 +143,8 @@ export type RunEvent =
       readonly time: string;
     }
   | { readonly type: 'log'; readonly level: 'info' | 'warning' | 'error'; readonly message: string }
+  /** The queue's workers changed (`unas search --queue`). Status only: streamed, never journalled. */
+  | { readonly type: 'workers'; readonly workers: readonly WorkerSummary[] }
   | {
       readonly type: 'run-finished';
       readonly reason: 'done' | 'stopped' | 'failed';

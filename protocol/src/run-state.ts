@@ -8,7 +8,7 @@ import {
   type AppendLog,
   type KeyedLog,
 } from './append-log.js';
-import type { CandidateSummary, ConstraintSummary, Metric, RunEvent } from './run-events.js';
+import type { CandidateSummary, RunEvent, WorkerSummary } from './run-events.js';
 
 /**
  * The one fold of a run's events into its state: the panel's store, the runs view, `unas front`
@@ -19,19 +19,15 @@ import type { CandidateSummary, ConstraintSummary, Metric, RunEvent } from './ru
 
 const MAX_LOGS = 20;
 
-export interface RunInfo {
-  readonly run: string;
-  readonly search: string;
-  readonly budget: number;
-  readonly objectives: readonly Metric[];
-  readonly constraints: readonly ConstraintSummary[];
-  readonly backend: string;
-  readonly workers: number;
+/** What the run said when it started (its `run-started` event), the time in ms since the epoch. */
+export interface RunInfo extends Omit<
+  Extract<RunEvent, { type: 'run-started' }>,
+  'type' | 'time' | 'deadline'
+> {
   /** Start of the run, ms since the epoch. */
   readonly started: number;
-  readonly resumed: boolean;
-  /** How the run counts resources: `tflm` (deployable, also when absent) or `unas` (μNAS's accounting). */
-  readonly convention?: 'unas' | 'tflm';
+  /** With a `time` budget: when the search stops starting candidates, ms since the epoch. */
+  readonly deadline?: number;
 }
 
 /** A candidate being trained now. */
@@ -84,6 +80,8 @@ export interface RunState {
   };
   /** The latest warnings and errors (a few). */
   readonly logs: readonly LogLine[];
+  /** Workers on the search's queue (`unas search --queue`), as last reported. */
+  readonly workers?: readonly WorkerSummary[];
   /** The final phase, once it has begun: the front members it re-trains, best first. */
   readonly final?: { readonly ids: readonly number[]; readonly epochs: number };
 }
@@ -115,17 +113,12 @@ const time = (iso: string): number => {
 export function foldEvent(run: RunState, event: RunEvent): RunState {
   switch (event.type) {
     case 'run-started': {
+      const { type: _type, time: at, deadline, ...said } = event;
       const info: RunInfo = {
-        run: event.run,
-        search: event.search,
-        budget: event.budget,
-        objectives: event.objectives,
-        constraints: event.constraints,
-        backend: event.backend,
-        workers: event.workers,
-        started: time(event.time),
-        resumed: event.resumed,
-        convention: event.convention ?? 'tflm',
+        ...said,
+        convention: said.convention ?? 'tflm',
+        started: time(at),
+        ...(deadline !== undefined ? { deadline: time(deadline) } : {}),
       };
       // A resumed run keeps what it has seen; a run that finished and resumes is live again.
       const { finished: _finished, ...rest } = run;
@@ -188,6 +181,8 @@ export function foldEvent(run: RunState, event: RunEvent): RunState {
         ...run,
         logs: [...run.logs.slice(-(MAX_LOGS - 1)), { level: event.level, message: event.message }],
       };
+    case 'workers':
+      return { ...run, workers: event.workers };
     case 'run-finished':
       return {
         ...run,

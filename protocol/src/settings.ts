@@ -16,6 +16,8 @@ export interface ClientSettings {
   /** Relative to the workspace folder. */
   readonly runsFolder: string;
   readonly inlayHints: boolean;
+  /** Redis URL of a training queue (`unas worker`s train the candidates); empty = local processes. */
+  readonly queue: string;
 }
 
 /** The client's settings from a configuration reader (`vscode.workspace.getConfiguration('unas')`). */
@@ -24,11 +26,13 @@ export function readClientSettings(c: { get<T>(key: string, fallback: T): T }): 
   const workers = c.get<unknown>('training.workers', 0);
   const runsFolder = c.get<unknown>('runsFolder', '.unas/runs');
   const inlayHints = c.get<unknown>('inlayHints.enabled', true);
+  const queue = c.get<unknown>('training.queue', '');
   return {
     backend: backend === 'tensorflow' || backend === 'wasm' || backend === 'cpu' ? backend : 'auto',
     workers: typeof workers === 'number' && Number.isInteger(workers) && workers >= 0 ? workers : 0,
     runsFolder: typeof runsFolder === 'string' && runsFolder ? runsFolder : '.unas/runs',
     inlayHints: typeof inlayHints === 'boolean' ? inlayHints : true,
+    queue: typeof queue === 'string' ? queue.trim() : '',
   };
 }
 

@@ -80,6 +80,7 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (c.error !== undefined && !isNum(c.error)) return bad('candidate.error');
       if (typeof c.feasible !== 'boolean') return bad('candidate.feasible');
       if (!isStr(c.model) || !Array.isArray(c.layers)) return bad('candidate.model');
+      if (c.trainedBy !== undefined && !isStr(c.trainedBy)) return bad('candidate.trainedBy');
       if (
         c.pruning !== undefined &&
         (!isObj(c.pruning) || !isNum(c.pruning.sparsity) || !isNum(c.pruning.target))
@@ -90,6 +91,22 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
     case 'front':
       if (!Array.isArray(x.ids) || !x.ids.every(isInt)) return bad('ids');
       if (!isNum(x.hypervolume)) return bad('hypervolume');
+      break;
+    case 'workers':
+      if (
+        !Array.isArray(x.workers) ||
+        !x.workers.every(
+          (w) =>
+            isObj(w) &&
+            isStr(w.id) &&
+            isStr(w.backend) &&
+            isInt(w.concurrency) &&
+            Array.isArray(w.jobs) &&
+            w.jobs.every(isInt) &&
+            isInt(w.other),
+        )
+      )
+        return bad('workers');
       break;
     case 'final-started':
       if (!Array.isArray(x.ids) || !x.ids.every(isInt)) return bad('ids');

@@ -2,8 +2,8 @@
 # Offline, idempotent install of code-server 4.100.3 (= VS Code 1.100.3 served to a browser) for
 # the μNAS end-to-end test, on a machine that reaches only the npm registry and Debian's apt.
 #
-# Adapted from the shared recipe /work/shared/e2e/install.sh (see its RECIPE.md for the reasons
-# behind each step: the seeded @vscode/ripgrep cache, npm_config_nodedir/yes/unsafe_perm, ...).
+# Adapted from an offline code-server install recipe (the reasons behind each step — the seeded
+# @vscode/ripgrep cache, npm_config_nodedir/yes/unsafe_perm, ... — are in the comments below).
 # Changes: the root is $UNAS_E2E_ROOT (default /tmp/unas-e2e); the test tools (playwright-core,
 # @vscode/vsce) are not installed here: they are devDependencies of this repository.
 #

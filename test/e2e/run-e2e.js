@@ -3,8 +3,8 @@
 // workspace); standalone:
 //   CS_URL=http://127.0.0.1:PORT WS_DIR=/ws/with/mnist.unas+tiny.unas SHOTS=test-results/e2e \
 //   PW_DIR=node_modules/playwright-core node test/e2e/run-e2e.js
-// Adapted from the shared recipe's smoke.js (/work/shared/e2e/smoke.js: selectors, nested
-// webview iframes, Problems panel).
+// Adapted from an offline code-server recipe's smoke test (selectors, nested webview iframes,
+// Problems panel).
 //
 // Tests (each one is reported; the summary is in SHOTS/results.json):
 //   1. the extension activates on a .unas file (language mode, no error on the valid example)

@@ -63,6 +63,7 @@ describe('keyword spotting from the CLI', () => {
     // The re-trained front is measured on the test split.
     const fronted = finished.filter((c) => c.testError !== undefined);
     expect(fronted.length).toBeGreaterThan(0);
+    // --json prints events only: the run ends with its run-finished event.
     expect(events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'done' });
     // The features were computed once and cached next to the data.
     expect(readdirSync(join(data, CACHE_DIR)).some((f) => f.startsWith('mfcc-'))).toBe(true);

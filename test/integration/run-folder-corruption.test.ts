@@ -1,5 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +82,11 @@ function damaged(damage: (dir: string) => void): string {
 const text = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 const put = (f: string, s: string) => (dir: string) => writeFileSync(join(dir, f), s);
 const drop = (f: string) => (dir: string) => rmSync(join(dir, f), { force: true });
+/** A FIFO in place of the file: a reader that opens it blocks forever. */
+const fifo = (f: string) => (dir: string) => {
+  rmSync(join(dir, f), { force: true });
+  execFileSync('mkfifo', [join(dir, f)]);
+};
 const truncate = (f: string) => (dir: string) =>
   writeFileSync(join(dir, f), text(dir, f).slice(0, text(dir, f).length >> 1));
 
@@ -97,11 +111,23 @@ const CASES: [string, (dir: string) => void, Expect][] = [
     { refused: 'settings.json: strategy: not an object' },
   ],
   [
+    'settings.json damaged space',
+    (d) =>
+      put(
+        'settings.json',
+        JSON.stringify({ ...JSON.parse(text(d, 'settings.json')), space: { blocks: 'x' } }),
+      )(d),
+    { refused: 'settings.json: space: not a usable search space' },
+  ],
+  [
     'settings.json hostile name',
     (d) =>
       put('settings.json', JSON.stringify({ ...JSON.parse(text(d, 'settings.json')), name: '../../x' }))(d),
     { refused: 'settings.json: name' },
   ],
+  ['settings.json a FIFO', fifo('settings.json'), { refused: 'settings.json: unreadable' }],
+  ['state.json a FIFO', fifo('state.json'), { refused: 'state.json: unreadable' }],
+  ['events.jsonl a FIFO', fifo('events.jsonl'), { refused: 'events.jsonl: unreadable' }],
   ['state.json missing', drop('state.json'), { refused: "the strategy's state is gone" }],
   ['state.json empty', put('state.json', ''), { refused: 'state.json: unreadable' }],
   ['state.json truncated', truncate('state.json'), { refused: 'state.json: unreadable' }],
@@ -159,7 +185,9 @@ describe('run-folder corruption matrix', () => {
   for (const [name, damage, expected] of CASES) {
     it(`${name}: resume, front, retrain, export`, async () => {
       const dir = damaged(damage);
-      const before = existsSync(join(dir, 'events.jsonl')) ? finishedIds(text(dir, 'events.jsonl')) : [];
+      const journal = join(dir, 'events.jsonl');
+      const before =
+        existsSync(journal) && statSync(journal).isFile() ? finishedIds(text(dir, 'events.jsonl')) : [];
 
       const resume = unas([
         'search',
@@ -198,7 +226,7 @@ describe('run-folder corruption matrix', () => {
         if (name.startsWith('settings')) expect(r.stderr).toContain('settings.json');
       }
       // Retrain needs a valid run; on a damaged settings file it must refuse before training.
-      if (name.startsWith('settings')) {
+      if (name.startsWith('settings') && !name.includes('FIFO')) {
         const r = unas(['retrain', dir, '--candidate', '2', '--epochs', '1']);
         expect(r.code).toBe(3);
         expect(r.stderr).toContain('settings.json');
@@ -233,5 +261,15 @@ describe('hostile weights', () => {
     );
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('model.json: not a JSON object');
+  });
+
+  it('a FIFO for weights.bin is refused, not waited on', async () => {
+    const dir = damaged((d) => fifo(join('weights', '2', 'weights.bin'))(d));
+    const r = await cli(
+      ['export', dir, '--candidate', '2', '--format', 'tfjs', '--out', join(dir, 'out')],
+      work,
+    );
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('is not a regular file');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TextEdit } from 'vscode-languageserver-protocol';
-import { LspClient, render } from './support/lsp-client.js';
+import { LspClient, render } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cursors, itemsOf, LspClient, slice } from './support/lsp-client.js';
+import { cursors, itemsOf, LspClient, slice } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

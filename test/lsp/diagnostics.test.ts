@@ -7,7 +7,7 @@ import { spaceBounds } from '../../server/src/engine/resources/index.js';
 import { renderDiagnostics } from '../support/render-diagnostics.js';
 import { boardLookup } from '../../server/src/engine/language/board-lookup.js';
 import { analyzed, engineEstimate, example, EXAMPLES } from './support/engine.js';
-import { LspClient, render, ROOT, slice } from './support/lsp-client.js';
+import { LspClient, render, ROOT, slice } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import {
   type ParameterInformation,
 } from 'vscode-languageserver-protocol';
 import { example } from './support/engine.js';
-import { cursors, LspClient } from './support/lsp-client.js';
+import { cursors, LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 let init: InitializeResult;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzed, EXAMPLES } from './support/engine.js';
-import { LspClient } from './support/lsp-client.js';
+import { LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

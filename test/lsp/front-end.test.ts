@@ -6,7 +6,7 @@ import { MFCC_DEFAULTS } from '../../server/src/engine/features/mfcc.js';
 import { CORES } from '../../server/src/engine/resources/cores.js';
 import { formatBytes } from '../../server/src/engine/language/units.js';
 import { example } from './support/engine.js';
-import { LspClient } from './support/lsp-client.js';
+import { LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

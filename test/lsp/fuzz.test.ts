@@ -6,7 +6,7 @@ import { mulberry32, type Rng } from '../../server/src/engine/rng/seeded-rng.js'
 import { renderDiagnostics } from '../support/render-diagnostics.js';
 import { boardLookup } from '../../server/src/engine/language/board-lookup.js';
 import { EXAMPLES } from './support/engine.js';
-import { LspClient, render } from './support/lsp-client.js';
+import { LspClient, render } from '../harness/lsp-client.js';
 
 /**
  * Random incremental edits to the examples, interleaved with requests, through the protocol: the

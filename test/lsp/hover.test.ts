@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MarkupContent } from 'vscode-languageserver-protocol';
 import { formatBytes } from '../../server/src/engine/language/units.js';
 import { engineEstimate } from './support/engine.js';
-import { cursors, LspClient, slice } from './support/lsp-client.js';
+import { cursors, LspClient, slice } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {
@@ -125,6 +125,8 @@ describe('hover', () => {
     const value = (h?.contents as MarkupContent).value;
     expect(value).toContain(`**Peak RAM** ${formatBytes(e.totals.peakRam)}`);
     expect(value).toContain(`**Arena** ${formatBytes(e.totals.arena.total)}`);
+    expect(value).toContain(`(${e.target.kernels})`);
+    expect(value).toContain(`on a 64-bit host ${formatBytes(e.totals.arena.host64.total)}`);
     for (const l of e.layers) expect(value).toContain(`| ${l.name}`);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InlayHint } from 'vscode-languageserver-protocol';
 import { formatBytes, formatCount, formatSeconds } from '../../server/src/engine/language/units.js';
 import { engineEstimate, example } from './support/engine.js';
-import { LspClient } from './support/lsp-client.js';
+import { LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

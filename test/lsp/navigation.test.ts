@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResponseError, type Location, type TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { cursors, LspClient, render, slice } from './support/lsp-client.js';
+import { cursors, LspClient, render, slice } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {

@@ -3,7 +3,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StreamMessageWriter, type Message } from 'vscode-languageserver/node';
 import { FramedStreamReader, LifecycleGate } from '../../server/src/lsp/message-guard.js';
-import { buildServer } from './support/lsp-client.js';
+import { malformedFrames } from '../harness/hostile-documents.js';
+import { buildServer } from '../harness/lsp-client.js';
 
 /**
  * Hostile JSON-RPC: broken framing makes the server exit non-zero (so the client restarts it);
@@ -156,5 +157,50 @@ describe('the server process', () => {
     child.stdin.write(frame('{"jsonrpc":"2.0","id":2,"method":"initialize"}', 'Content-Length: 10\r\n\r\n'));
     expect(await exited).toBe(1);
     expect(stderr).toContain('unrecoverable framing error: a message body is not UTF-8 JSON');
+  });
+});
+
+describe('the 70 generated malformed frames', () => {
+  const frames = malformedFrames();
+
+  it('through the guards: each broken frame is fatal once, each bad message answered or passed on', () => {
+    expect(frames).toHaveLength(70);
+    for (const f of frames) {
+      const g = guarded();
+      g.input.write(json(INIT));
+      g.input.write(f.bytes);
+      expect({ name: f.name, fatal: g.fatal.length }).toEqual({ name: f.name, fatal: f.fatal ? 1 : 0 });
+    }
+  });
+
+  it('through a real server: every message with an id is answered, and the server stays up', async () => {
+    const script = await buildServer();
+    const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { next } = responses(child.stdout);
+    child.stdin.write(json(INIT));
+    expect(await next()).toMatchObject({ id: 1, result: { serverInfo: { name: 'unas-language-server' } } });
+    child.stdin.write(json({ jsonrpc: '2.0', method: 'initialized', params: {} }));
+    const bad = frames.filter((f) => !f.fatal);
+    for (const f of bad) child.stdin.write(f.bytes);
+    // A final request: once it is answered, every earlier one has been (answers keep order per message here).
+    child.stdin.write(json({ jsonrpc: '2.0', id: 'last', method: 'shutdown' }));
+    const answered: Message[] = [];
+    for (;;) {
+      const m = await next();
+      if (!('id' in m)) continue;
+      answered.push(m);
+      if (fields(m).id === 'last') break;
+    }
+    const sentIds = bad.flatMap((f) => {
+      const m = JSON.parse(f.bytes.subarray(f.bytes.indexOf('\r\n\r\n') + 4).toString()) as unknown;
+      const id = (m as { id?: unknown } | null)?.id;
+      return typeof id === 'string' || typeof id === 'number' ? [id] : [];
+    });
+    const got = answered.map((m) => fields(m).id);
+    for (const id of sentIds) expect(got).toContain(id);
+    expect(child.exitCode).toBeNull();
+    child.stdin.write(json({ jsonrpc: '2.0', method: 'exit' }));
+    expect(await exited).toBe(0);
   });
 });

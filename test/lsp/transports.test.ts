@@ -10,7 +10,7 @@ import {
   ShutdownRequest,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { bundle, buildServer, CLIENT_CAPABILITIES, LspClient, render } from './support/lsp-client.js';
+import { bundle, buildServer, CLIENT_CAPABILITIES, LspClient, render } from '../harness/lsp-client.js';
 
 const CLI_ENTRY =
   "import { lspCommand } from './server/src/cli/lsp.ts';\nlspCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n";

@@ -1,13 +1,11 @@
 import { runCli } from '../../server/src/cli/run.js';
+import type { CliIo } from '../../server/src/cli/io.js';
 
-/** Runs the `unas` CLI in-process with captured output. */
-export async function cli(
-  args: readonly string[],
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+/** A CLI's io that keeps what it writes (`out()`, `err()`), for commands run in-process. */
+export function captureIo(cwd: string): CliIo & { out: () => string; err: () => string } {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, {
+  return {
     stdout: {
       write: (s: string) => {
         stdout += s;
@@ -22,6 +20,17 @@ export async function cli(
     },
     cwd,
     env: {},
-  });
-  return { code, stdout, stderr };
+    out: () => stdout,
+    err: () => stderr,
+  };
+}
+
+/** Runs the `unas` CLI in-process with captured output. */
+export async function cli(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = captureIo(cwd);
+  const code = await runCli(args, io);
+  return { code, stdout: io.out(), stderr: io.err() };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -34,5 +35,28 @@ describe('packaging', () => {
     );
     for (const f of files)
       expect(f).not.toMatch(/^(node_modules|server\/src|client\/src|test|bench|out)\/|\.ts$|\.map$/);
+  });
+
+  it('.vscodeignore admits only files that exist (in the repository, or in dist/ after a build)', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n');
+    const allowed = readFileSync(join(root, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1));
+    // `**` any path, `*` any name part.
+    const regex = (glob: string) =>
+      new RegExp(
+        `^${glob
+          .split('**')
+          .map((part) =>
+            part
+              .split('*')
+              .map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('[^/]*'),
+          )
+          .join('.*')}$`,
+      );
+    const missing = allowed.filter((g) => !g.startsWith('dist/') && !tracked.some((f) => regex(g).test(f)));
+    expect(missing).toEqual([]);
   });
 });

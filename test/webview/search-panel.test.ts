@@ -118,6 +118,15 @@ describe('search panel (Chromium, strict CSP)', () => {
     expect(d.progress.text).toMatch(/running/);
     expect(d.progress.text).toMatch(/ETA\d+ (h|min)/);
     expect(d.progress.text).toMatch(/Rate\d+ \/ hour/);
+    // On a queue (`unas search --queue`): the connected workers and what each trains now.
+    const workers: RunEvent = {
+      type: 'workers',
+      workers: [{ id: 'gpu-1:4242', backend: 'tensorflow', concurrency: 2, jobs: [slot.id], other: 1 }],
+    };
+    await send(page, [{ type: 'events', events: [workers] }]);
+    expect((await debug(page)).progress.text).toContain(
+      `gpu-1:4242 · tensorflow · 2/2 busy · training #${slot.id} · 1 of another search`,
+    );
     await page.screenshot({ path: join(out, 'panel-live-light.png') });
     await send(page, batches(events.slice(cut + 1), 100));
     await expectClean(panel);

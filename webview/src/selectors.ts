@@ -11,7 +11,7 @@ export interface Progress {
   readonly budget: number;
   /** Candidates per hour, from the run's start to the latest finished candidate. */
   readonly rate?: number;
-  /** Time left at that rate, in ms. */
+  /** Time left at that rate (or until the run's time budget ends, if sooner), in ms. */
   readonly eta?: number;
 }
 
@@ -21,9 +21,10 @@ export function progress(run: RunState): Progress {
   const elapsed = run.info && run.lastFinished !== undefined ? run.lastFinished - run.info.started : 0;
   if (done === 0 || elapsed <= 0) return { done, budget };
   const rate = done / (elapsed / 3_600_000);
-  return run.finished
-    ? { done, budget, rate }
-    : { done, budget, rate, eta: (Math.max(0, budget - done) / rate) * 3_600_000 };
+  const byRate = (Math.max(0, budget - done) / rate) * 3_600_000;
+  const deadline = run.info?.deadline;
+  const byTime = deadline === undefined ? Infinity : Math.max(0, deadline - (run.lastFinished ?? 0));
+  return run.finished ? { done, budget, rate } : { done, budget, rate, eta: Math.min(byRate, byTime) };
 }
 
 const STATUS_ORDER: Readonly<Record<CandidateSummary['status'], number>> = {

@@ -11,6 +11,7 @@ import { frontEndEstimate, type FrontEndEstimate } from '../engine/features/fron
 import { frontEndDetails } from '../engine/features/front-end-text.js';
 import { MFCC_DEFAULTS, type MfccSettings } from '../engine/features/mfcc.js';
 import { CORES } from '../engine/resources/cores.js';
+import type { KernelLibrary } from '../engine/resources/kernel-scratch.js';
 import { EXIT, type CliIo } from './io.js';
 import { formatDiagnostics, readSource } from './source.js';
 
@@ -22,6 +23,8 @@ export interface EstimateArgs {
   readonly conventionGiven?: boolean;
   readonly includeInput?: boolean;
   readonly board?: string;
+  /** TFLM kernel library for the arena's scratch (default the core's). */
+  readonly kernels?: KernelLibrary;
 }
 
 /**
@@ -66,6 +69,7 @@ export async function estimateCommand(args: EstimateArgs, io: CliIo): Promise<nu
         convention: args.convention,
         board,
         ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
+        ...(args.kernels ? { kernels: args.kernels } : {}),
       }),
     });
   }

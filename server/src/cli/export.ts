@@ -6,9 +6,10 @@ import { estimateTflite } from '../engine/export/tflite-graph.js';
 import { readTflite, TfliteFormatError } from '../engine/export/tflite-reader.js';
 import { boardLookup } from '../engine/language/board-lookup.js';
 import { formatBytes, formatCount } from '../engine/language/units.js';
-import type { ConventionName } from '../engine/resources/conventions.js';
 import type { Estimate } from '../engine/resources/estimate.js';
+import { isKernelLibrary, KERNEL_LIBRARIES } from '../engine/resources/kernel-scratch.js';
 import { type BackendRequest, initTrainingBackend } from '../engine/training/backend/index.js';
+import type { EstimateArgs } from './estimate.js';
 import { readInputFile } from './source.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -16,6 +17,7 @@ export const EXPORT_USAGE = `  export RUN_FOLDER --candidate ID --format tflite|
                          a trained candidate (weights are kept for the Pareto front) as an int8
                          .tflite, a C array pair with the arena size, or the float tfjs model
                          --out DIR  (default RUN_FOLDER/export/ID)  --board ID  --calibration N
+                         --kernels cmsis-nn|reference  (the arena's scratch; default the run's target)
                          --backend auto|tensorflow|wasm|cpu  --json
 `;
 
@@ -38,6 +40,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
         format: { type: 'string', default: 'tflite' },
         out: { type: 'string' },
         board: { type: 'string' },
+        kernels: { type: 'string' },
         calibration: { type: 'string' },
         backend: { type: 'string', default: 'auto' },
         json: { type: 'boolean', default: false },
@@ -71,6 +74,9 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   if (!BACKENDS.includes(values.backend as BackendRequest))
     return usage(`--backend takes ${BACKENDS.join(', ')}`);
   if (values.board && !boardLookup().find(values.board)) return usage(`unknown board '${values.board}'`);
+  const kernels = values.kernels;
+  if (kernels !== undefined && !isKernelLibrary(kernels))
+    return usage(`--kernels takes ${KERNEL_LIBRARIES.join(' or ')}`);
 
   const runDir = resolve(io.cwd, positionals[0]!);
   try {
@@ -82,6 +88,7 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
       ...(values.out ? { outDir: resolve(io.cwd, values.out) } : {}),
       ...(calibration ? { calibrationImages: calibration } : {}),
       ...(values.board ? { board: values.board } : {}),
+      ...(kernels !== undefined ? { kernels } : {}),
     });
     if (values.json) {
       const { graph: _graph, estimate, ...rest } = r;
@@ -113,13 +120,8 @@ export async function exportCommand(argv: readonly string[], io: CliIo): Promise
   }
 }
 
-export interface TfliteEstimateArgs {
-  readonly file?: string;
-  readonly json: boolean;
-  readonly convention: ConventionName;
-  readonly includeInput?: boolean;
-  readonly board?: string;
-}
+/** The arguments of `unas estimate`, whichever file it is given. */
+export type TfliteEstimateArgs = EstimateArgs;
 
 /**
  * `unas estimate model.tflite`: rebuilds the architecture of a TFLite Micro int8 model and reports
@@ -144,6 +146,7 @@ export async function tfliteEstimateCommand(args: TfliteEstimateArgs, io: CliIo)
       convention: args.convention,
       ...(args.includeInput !== undefined ? { includeInput: args.includeInput } : {}),
       ...(args.board ? { board: args.board } : {}),
+      ...(args.kernels ? { kernels: args.kernels } : {}),
     });
     est = e;
   } catch (e) {

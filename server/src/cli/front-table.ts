@@ -16,8 +16,9 @@ function prunedText(c: CandidateSummary): string {
     : `${reached} (non-zeros ${formatBytes(p.nonZeroFlash)})`;
 }
 
-/** The front as an aligned text table, best validation accuracy first. */
+/** The front as an aligned text table, best validation accuracy first (and who trained it, if known). */
 export function frontTable(front: readonly CandidateSummary[]): string {
+  const byWorker = front.some((c) => c.trainedBy !== undefined);
   const pruned = front.some((c) => c.pruning);
   const rows = [...front]
     .sort((a, b) => (a.error ?? 1) - (b.error ?? 1))
@@ -31,6 +32,7 @@ export function frontTable(front: readonly CandidateSummary[]): string {
       formatCount(c.resources.macs),
       `${c.resources.latency.toFixed(2)} ms`,
       ...(pruned ? [prunedText(c)] : []),
+      ...(byWorker ? [c.trainedBy ?? '—'] : []),
     ]);
   const head = [
     'id',
@@ -42,6 +44,7 @@ export function frontTable(front: readonly CandidateSummary[]): string {
     'MACs',
     'latency',
     ...(pruned ? ['pruned'] : []),
+    ...(byWorker ? ['trained by'] : []),
   ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
@@ -57,5 +60,6 @@ export function frontJson(front: readonly CandidateSummary[]): unknown[] {
     resources: c.resources,
     ...(c.pruning ? { pruning: c.pruning } : {}),
     model: c.model,
+    ...(c.trainedBy ? { trainedBy: c.trainedBy } : {}),
   }));
 }

@@ -9,6 +9,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
   estimate: `  estimate FILE          per model: RAM, TFLM arena, flash, MACs, latency per layer and in total;
                          per search: the resources its space allows; exit 1 on errors (as check)
                          --json  --convention tflm|unas  --include-input  --board ID
+                         --kernels cmsis-nn|reference  (the arena's scratch; default the core's)
   estimate FILE.tflite   the same figures for an int8 .tflite model
 `,
   export: EXPORT_USAGE,
@@ -20,6 +21,15 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
                          --runs DIR      where run folders go (default .unas/runs)
                          --no-final      skip re-training the front on the whole training set
                          --json          one JSON event per line
+                         --queue URL     train on \`unas worker\`s through Redis (docs/distributed.md):
+                                         redis://[user:pass@]host:port[/db], rediss:// for TLS
+                         --shared-dir D  with --queue: weights come back through this shared folder
+`,
+  worker: `  worker --queue URL     train candidates of any search on that queue until Ctrl-C
+                         --concurrency N candidates at once (default: one per core)
+                         --backend B     auto | tensorflow | wasm | cpu (default auto)
+                         --shared-dir D  this machine's mount of the search's shared weights folder
+                         --lock-ms N     a dead worker's job is retried after N ms (default 30000)
 `,
   lsp: `  lsp --stdio            the language server, for any LSP client (docs/editors.md)
 `,

@@ -13,7 +13,9 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
   let started = Date.now();
   let status = '';
   const training = new Map<number, string>();
+  let workers = '';
   let final: { total: number; done: number } | undefined;
+  let deadline: number | undefined;
   const print = (line: string) => {
     if (mode === 'tty' && status) io.stdout.write('\r\x1b[2K');
     io.stdout.write(`${line}\n`);
@@ -25,7 +27,9 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
     const width = 24;
     const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
     const elapsed = (Date.now() - started) / 1000;
-    const eta = done ? (elapsed / done) * (budget - done) : NaN;
+    // A time budget ends the search phase at its deadline even when the rounds would go on.
+    const left = deadline !== undefined && !final ? Math.max(0, (deadline - Date.now()) / 1000) : Infinity;
+    const eta = Math.min(done ? (elapsed / done) * (budget - done) : Infinity, left);
     const now = [...training.values()].join(' · ');
     status = `${bar} ${done}/${budget}  ETA ${Number.isFinite(eta) ? clock(eta) : '--:--'}  ${now}`;
     io.stdout.write(`\r\x1b[2K${status.slice(0, 160)}`);
@@ -34,6 +38,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
     switch (e.type) {
       case 'run-started':
         budget = e.budget;
+        deadline = e.deadline !== undefined ? Date.parse(e.deadline) : undefined;
         started = Date.now();
         print(
           `${e.resumed ? 'resuming' : 'search'} ${e.search}: ${e.budget} candidates, ${e.workers} worker(s), backend ${e.backend}, resources in the ${e.convention ?? 'tflm'} convention\nrun folder: ${e.run}`,
@@ -70,7 +75,7 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
               ? `failed: ${c.failure ?? 'unknown'}`
               : `rejected before training: ${c.violations.join(', ')}`;
         print(
-          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}`,
+          `[${done}/${budget}] #${c.id} ${c.origin}: ${what} · ${res}${c.trainSeconds ? ` · ${c.trainSeconds.toFixed(1)} s` : ''}${c.trainedBy ? ` · on ${c.trainedBy}` : ''}`,
         );
         break;
       }
@@ -79,6 +84,15 @@ export function createReporter(io: CliIo, mode: 'json' | 'tty' | 'plain'): (e: R
           `  front: ${e.ids.length} member(s) [${e.ids.join(', ')}], hypervolume ${e.hypervolume.toFixed(4)}`,
         );
         break;
+      case 'workers': {
+        // A line when workers come or go; what each trains shows in the candidates' lines.
+        const ids = e.workers.map((w) => `${w.id} (${w.concurrency})`).join(', ');
+        if (ids === workers) break;
+        workers = ids;
+        const slots = e.workers.reduce((n, w) => n + w.concurrency, 0);
+        print(`  workers: ${ids || 'none'}${slots ? ` — ${slots} candidate(s) at a time` : ''}`);
+        break;
+      }
       case 'final-started':
         final = { total: e.ids.length, done: 0 };
         // The progress bar now counts the final phase.

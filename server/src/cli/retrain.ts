@@ -42,9 +42,7 @@ export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: Abor
     io.stderr.write(`unas retrain: candidate ${c.id}'s model does not parse\n`);
     return EXIT.input;
   }
-  const { subset: _subset, ...full } = run.config.dataset.spec as typeof run.config.dataset.spec & {
-    subset?: number;
-  };
+  const { subset: _subset, ...full } = run.config.dataset.spec;
   const train = { ...run.config.train, epochs: args.epochs ?? run.config.train.epochs };
   const store = RunStore.reopen(run.dir);
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: 1, backend: args.backend });

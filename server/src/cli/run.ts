@@ -6,9 +6,12 @@ import { frontCommand } from './front.js';
 import { lspCommand } from './lsp.js';
 import { retrainCommand } from './retrain.js';
 import { searchCommand } from './search.js';
+import { workerCommand } from './worker.js';
+import { parseQueueUrl, type QueueUrl } from '../engine/distributed/queue-url.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { COMMAND_HELP, commandUsage, USAGE, wantsHelp } from './help.js';
 import { EXIT, type CliIo } from './io.js';
+import { isKernelLibrary, KERNEL_LIBRARIES } from '../engine/resources/kernel-scratch.js';
 
 const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -59,8 +62,12 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             workers: { type: 'string' },
             backend: { type: 'string', default: 'auto' },
             'no-final': { type: 'boolean', default: false },
+            queue: { type: 'string' },
+            'shared-dir': { type: 'string' },
           },
         });
+        const queue = values.queue === undefined ? undefined : queueUrl('search', values.queue, io);
+        if (queue === null) return EXIT.usage;
         const budget = values.budget === undefined ? undefined : Number(values.budget);
         const workers = values.workers === undefined ? undefined : Number(values.workers);
         if (budget !== undefined && !(Number.isInteger(budget) && budget > 0)) {
@@ -86,6 +93,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             json: values.json ?? false,
             backend: values.backend as BackendRequest,
             noFinal: values['no-final'] ?? false,
+            ...(queue ? { queue } : {}),
+            ...(values['shared-dir'] ? { sharedDir: values['shared-dir'] } : {}),
           },
           io,
           signal,
@@ -100,11 +109,16 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             convention: { type: 'string' },
             'include-input': { type: 'boolean' },
             board: { type: 'string' },
+            kernels: { type: 'string' },
           },
         });
         const convention = values.convention ?? 'tflm';
         if (convention !== 'tflm' && convention !== 'unas') {
           io.stderr.write('unas estimate: --convention takes tflm or unas\n');
+          return EXIT.usage;
+        }
+        if (values.kernels !== undefined && !isKernelLibrary(values.kernels)) {
+          io.stderr.write(`unas estimate: --kernels takes ${KERNEL_LIBRARIES.join(' or ')}\n`);
           return EXIT.usage;
         }
         const args = {
@@ -115,6 +129,9 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           ...(values.convention !== undefined ? { conventionGiven: true } : {}),
           ...(values['include-input'] !== undefined ? { includeInput: values['include-input'] } : {}),
           ...(values.board ? { board: values.board } : {}),
+          ...(values.kernels !== undefined && isKernelLibrary(values.kernels)
+            ? { kernels: values.kernels }
+            : {}),
         };
         // A .tflite file (ours or any TFLM-compatible int8 model) goes through the same resource models.
         return await (positionals[0]?.endsWith('.tflite')
@@ -160,6 +177,49 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
           signal,
         );
       }
+      case 'worker': {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            queue: { type: 'string' },
+            concurrency: { type: 'string' },
+            backend: { type: 'string', default: 'auto' },
+            'shared-dir': { type: 'string' },
+            'lock-ms': { type: 'string' },
+          },
+        });
+        if (values.queue === undefined) {
+          io.stderr.write('unas worker: give the queue, e.g. --queue redis://localhost:6379\n');
+          return EXIT.usage;
+        }
+        const queue = queueUrl('worker', values.queue, io);
+        if (queue === null) return EXIT.usage;
+        const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+        if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+          io.stderr.write('unas worker: --concurrency takes a positive whole number\n');
+          return EXIT.usage;
+        }
+        const lockMs = values['lock-ms'] === undefined ? undefined : Number(values['lock-ms']);
+        if (lockMs !== undefined && !(Number.isInteger(lockMs) && lockMs >= 500)) {
+          io.stderr.write('unas worker: --lock-ms takes a whole number of milliseconds, at least 500\n');
+          return EXIT.usage;
+        }
+        if (!BACKENDS.includes(values.backend as BackendRequest)) {
+          io.stderr.write(`unas worker: --backend takes ${BACKENDS.join(', ')}\n`);
+          return EXIT.usage;
+        }
+        return await workerCommand(
+          {
+            queue,
+            backend: values.backend as BackendRequest,
+            ...(concurrency ? { concurrency } : {}),
+            ...(lockMs ? { lockMs } : {}),
+            ...(values['shared-dir'] ? { sharedDir: values['shared-dir'] } : {}),
+          },
+          io,
+          signal,
+        );
+      }
       case 'lsp':
         return await lspCommand(rest);
       case 'front': {
@@ -198,4 +258,12 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
     }
     throw e;
   }
+}
+
+/** A `--queue` value, or null after saying what is wrong with it. */
+function queueUrl(command: string, text: string, io: CliIo): QueueUrl | null {
+  const parsed = parseQueueUrl(text);
+  if (parsed.ok) return parsed.url;
+  io.stderr.write(`unas ${command}: --queue: ${parsed.error}\n`);
+  return null;
 }

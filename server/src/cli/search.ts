@@ -2,13 +2,16 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { resolveSearch } from '../engine/config/resolve-search.js';
 import type { SearchConfig } from '../engine/config/search-config.js';
-import { analyze } from '../engine/language/analyze.js';
-import { boardLookup } from '../engine/language/board-lookup.js';
+import { checkDocument } from '../engine/checks/check-document.js';
+import { defaultEnvironment } from '../engine/checks/environment.js';
 import { missingDatasetPaths } from '../engine/data/dataset-paths.js';
 import { loadRun, RunError, RunStore, type LoadedRun } from '../engine/runs/run-store.js';
-import { runSearch } from '../engine/runs/search-runner.js';
+import { runSearch, type Evaluator } from '../engine/runs/search-runner.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
+import { DatasetError } from '../engine/data/dataset.js';
+import { openQueueEvaluator } from '../engine/distributed/coordinator.js';
+import type { QueueUrl } from '../engine/distributed/queue-url.js';
 import { frontTable } from './front-table.js';
 import { EXIT, type CliIo } from './io.js';
 import { createReporter } from './reporter.js';
@@ -25,6 +28,10 @@ export interface SearchArgs {
   readonly backend: BackendRequest;
   /** Skip re-training the front at the end (tests, quick looks). */
   readonly noFinal: boolean;
+  /** Train on `unas worker`s through this Redis queue instead of local processes. */
+  readonly queue?: QueueUrl;
+  /** With a queue: weights come back through this folder (shared with the workers) instead of inline. */
+  readonly sharedDir?: string;
 }
 
 /** `unas search FILE [--search NAME] [--budget N]` and `unas search --resume DIR`. */
@@ -55,8 +62,10 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     const source = await readSource(io, args.file);
     if (!source) return EXIT.input;
     const { path, text } = source;
-    const a = analyze(text, { boards: boardLookup() });
-    const errors = a.diagnostics.filter((d) => d.severity === 'error');
+    // The errors `unas check` and the editor report (a space that cannot meet a hard limit is one).
+    const { facts, findings } = checkDocument(text, defaultEnvironment(), path);
+    const a = facts.analysis;
+    const errors = findings.filter((d) => d.severity === 'error');
     if (errors.length) {
       io.stderr.write(formatDiagnostics(args.file, text, errors));
       io.stderr.write(`unas search: fix the errors above first\n`);
@@ -88,15 +97,38 @@ export async function searchCommand(args: SearchArgs, io: CliIo, signal?: AbortS
     return EXIT.input;
   }
   store ??= await RunStore.create(resolve(io.cwd, args.runs ?? join('.unas', 'runs')), config);
-  const workers = args.workers ?? (config.strategy.workers || availableParallelism());
-  const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: args.backend });
   const mode = args.json ? 'json' : io.stdout.isTTY ? 'tty' : 'plain';
+  const report = createReporter(io, mode);
+  const runStore = store;
+  let pool: Evaluator & { close(): Promise<void> };
+  if (args.queue) {
+    try {
+      pool = await openQueueEvaluator({
+        url: args.queue,
+        runDir: runStore.dir,
+        config,
+        baseDir,
+        ...(args.sharedDir ? { sharedDir: resolve(io.cwd, args.sharedDir) } : {}),
+        ...(args.workers ? { size: args.workers } : {}),
+        onWorkers: (workers) => report({ type: 'workers', workers }),
+        log: (m) => io.stderr.write(`${m}\n`),
+      });
+    } catch (e) {
+      runStore.close();
+      if (!(e instanceof DatasetError)) throw e;
+      io.stderr.write(`unas search: the coordinator reads the dataset to fingerprint it: ${e.message}\n`);
+      return EXIT.input;
+    }
+  } else {
+    const workers = args.workers ?? (config.strategy.workers || availableParallelism());
+    pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: args.backend });
+  }
   try {
     const summary = await runSearch({
       config,
       store,
       evaluator: pool,
-      onEvent: createReporter(io, mode),
+      onEvent: report,
       ...(signal ? { signal } : {}),
       ...(resume ? { resume } : {}),
       ...(args.budget ? { budget: args.budget } : {}),

@@ -58,11 +58,6 @@ export class DiagnosticsPublisher {
     this.maybeQuiescent();
   }
 
-  /** Re-publishes every open document (after a settings change that affects diagnostics). */
-  refreshAll(): void {
-    for (const uri of this.workspace.uris()) this.schedule(uri);
-  }
-
   private stale(uri: string, version: number): boolean {
     return this.pending.has(uri) || this.workspace.version(uri) !== version;
   }

@@ -96,7 +96,7 @@ export function totalsMarkdown(e: ModelEstimate): string {
   const a = t.arena;
   const lines = [
     `**Peak RAM** ${formatBytes(t.peakRam)}${t.exact ? '' : ` (≤; lower bound ${formatBytes(t.peakRamLowerBound)})`} in the RAM-optimal order (file order: ${formatBytes(t.peakRamFileOrder)})`,
-    `**Arena** ${formatBytes(a.total)} = tensors ${formatBytes(a.tensors)} + scratch ${formatBytes(a.scratch)} + tail ${formatBytes(a.tail)}`,
+    `**Arena** ${formatBytes(a.total)} = tensors ${formatBytes(a.tensors)} + scratch ${formatBytes(a.scratch)} (${e.estimate.target.kernels}) + tail ${formatBytes(a.tail)}; on a 64-bit host ${formatBytes(a.host64.total)}`,
     `**Flash** ${formatBytes(t.flash)} (${t.params.toLocaleString('en-US')} parameters, model overhead ${formatBytes(t.flashModelOverhead)})`,
     `**MACs** ${formatCount(t.macs)}${t.latencyMs !== null ? ` · **latency** ${ms(t.latencyMs)}` : ''}`,
   ];

@@ -35,6 +35,7 @@ const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+const EMPTY = Buffer.alloc(0);
 
 export class FramedStreamReader extends AbstractMessageReader implements MessageReader {
   private buffer: Buffer = Buffer.alloc(0);
@@ -100,7 +101,8 @@ export class FramedStreamReader extends AbstractMessageReader implements Message
       }
       if (this.buffer.length < this.bodyLength) return;
       const body = this.buffer.subarray(0, this.bodyLength);
-      this.buffer = this.buffer.subarray(this.bodyLength);
+      // A view keeps its whole parent alive: once everything is read, drop the (maybe large) buffer.
+      this.buffer = this.buffer.length > this.bodyLength ? this.buffer.subarray(this.bodyLength) : EMPTY;
       this.bodyLength = undefined;
       let message: unknown;
       try {

@@ -29,6 +29,7 @@ import {
   type ServerSettings,
 } from '../../../protocol/src/settings.js';
 import { SIGNATURE_RETRIGGERS, SIGNATURE_TRIGGERS, signatureHelp } from './signature-help.js';
+import { memoryReleaser } from './memory-release.js';
 import { Workspace } from './workspace.js';
 
 /**
@@ -179,9 +180,11 @@ export function startLanguageServer(connection: Connection, services: UnasServic
   );
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
+  const released = memoryReleaser(services.timers);
   documents.onDidClose((e) => {
     workspace.forget(e.document.uri);
     publisher.close(e.document.uri);
+    released(e.document.getText().length);
   });
 
   documents.listen(connection);

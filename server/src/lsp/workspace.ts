@@ -39,8 +39,4 @@ export class Workspace {
   forget(uri: string): void {
     this.states.delete(uri);
   }
-
-  uris(): string[] {
-    return this.documents.keys();
-  }
 }

@@ -5,7 +5,7 @@ import { boardLookup } from '../../../server/src/engine/language/board-lookup.js
 import { LineIndex } from '../../../server/src/engine/language/positions.js';
 import { estimate, type Estimate } from '../../../server/src/engine/resources/index.js';
 import type { ArchGraph } from '../../../server/src/engine/arch/graph.js';
-import { ROOT } from './lsp-client.js';
+import { ROOT } from '../../harness/lsp-client.js';
 
 /**
  * The engine's own answers, computed in the test process: the server's figures are checked

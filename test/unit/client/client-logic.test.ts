@@ -42,6 +42,7 @@ describe('settings', () => {
       workers: 0,
       runsFolder: '.unas/runs',
       inlayHints: true,
+      queue: '',
     });
     expect(readClientSettings(get({ 'training.backend': 'gpu', 'training.workers': -3 }))).toMatchObject({
       backend: 'auto',
@@ -58,13 +59,23 @@ describe('settings', () => {
       'unas.inlayHints.enabled',
       'unas.runsFolder',
       'unas.training.backend',
+      'unas.training.queue',
       'unas.training.workers',
     ]);
   });
 });
 
+const readSettingsQueue = (queue: string) =>
+  readClientSettings({ get: <T>(k: string, d: T) => (k === 'training.queue' ? (queue as T) : d) }).queue;
+
 describe('search arguments', () => {
-  const settings = { backend: 'wasm' as const, workers: 2, runsFolder: '.unas/runs', inlayHints: true };
+  const settings = {
+    backend: 'wasm' as const,
+    workers: 2,
+    runsFolder: '.unas/runs',
+    inlayHints: true,
+    queue: '',
+  };
   it('builds the CLI call for a new and a resumed search', () => {
     expect(searchArgs({ file: '/w/a.unas', search: 'mnist', runsRoot: '/w/.unas/runs', settings })).toEqual([
       'search',
@@ -95,6 +106,15 @@ describe('search arguments', () => {
       '--backend',
       'wasm',
     ]);
+    // With a training queue, the CLI coordinates `unas worker`s instead of local processes.
+    expect(
+      searchArgs({
+        resume: '/w/.unas/runs/x',
+        runsRoot: '/w/.unas/runs',
+        settings: { ...settings, workers: 0, queue: 'redis://gpu-box:6379' },
+      }).slice(-2),
+    ).toEqual(['--queue', 'redis://gpu-box:6379']);
+    expect(readSettingsQueue('  rediss://h:1  ')).toBe('rediss://h:1');
   });
   it('finds the searches of a file', () => {
     expect(searchNames('search a {\n}\n  search b-2 { }\nmodel search { }')).toEqual(['a', 'b-2']);

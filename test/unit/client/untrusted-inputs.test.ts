@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confinedRun, isInside } from '../../../client/src/runs.js';
+import { confinedRun, discoverRuns, isInside, readRunEvents } from '../../../client/src/runs.js';
 import { LENS_COMMANDS } from '../../../server/src/lsp/code-lens.js';
 
 /** The extension's untrusted inputs: run folders from webview state or messages, and workspace settings. */
@@ -35,6 +36,18 @@ describe('run folders named by a restored panel or a message', () => {
       { run: runs },
     ])
       expect(confinedRun([runs], bad)).toBeUndefined();
+  });
+});
+
+describe('run folders holding FIFOs', () => {
+  it('are listed without reading them, and their journal reads as empty', async () => {
+    const runs = mkdtempSync(join(tmpdir(), 'unas-fifo-runs-'));
+    mkdirSync(join(runs, 'a'));
+    mkdirSync(join(runs, 'b'));
+    execFileSync('mkfifo', [join(runs, 'a', 'settings.json'), join(runs, 'b', 'events.jsonl')]);
+    execFileSync('touch', [join(runs, 'b', 'settings.json')]);
+    expect((await discoverRuns(runs)).map((r) => r.name)).toEqual(['b']);
+    expect(await readRunEvents(join(runs, 'b'))).toEqual({ events: [], warnings: [] });
   });
 });
 

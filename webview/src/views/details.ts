@@ -221,6 +221,7 @@ export class DetailsView {
             : ' removed'),
       ]);
     if (c.trainSeconds !== undefined) facts.push(['Training', `${Math.round(c.trainSeconds)} s`]);
+    if (c.trainedBy !== undefined) facts.push(['Trained by', c.trainedBy]);
     replaceChildren(
       this.facts,
       facts.map(([k, v]) => h('div', {}, [h('dt', { text: k }), h('dd', { text: v })])),

@@ -1,4 +1,5 @@
 import { last } from '../../../protocol/src/append-log.js';
+import type { WorkerSummary } from '../../../protocol/src/run-events.js';
 import { h, replaceChildren, setAttrs, setText, show } from '../dom.js';
 import { formatDuration, formatPercent } from '../format.js';
 import { progress } from '../selectors.js';
@@ -22,6 +23,7 @@ export class ProgressView {
     HTMLElement
   >;
   private readonly training: HTMLElement;
+  private readonly workers: HTMLElement;
   private readonly logs: HTMLElement;
   private memo: readonly unknown[] = [];
 
@@ -56,6 +58,7 @@ export class ProgressView {
       final: 'Final phase',
     };
     this.training = h('ul', { class: 'training', attrs: { 'aria-label': 'Training now' } });
+    this.workers = h('ul', { class: 'workers', attrs: { 'aria-label': 'Queue workers' } });
     this.logs = h('ul', { class: 'logs', attrs: { 'aria-label': 'Warnings' } });
     this.body = h('div', { class: 'progress-body' }, [
       h('header', { class: 'progress-head' }, [this.title, this.state]),
@@ -68,6 +71,7 @@ export class ProgressView {
         ),
       ),
       this.training,
+      this.workers,
       this.logs,
     ]);
     this.element = h('section', { class: 'progress', attrs: { 'aria-label': 'Search progress' } }, [
@@ -87,6 +91,7 @@ export class ProgressView {
       run.finished,
       run.logs,
       run.counts,
+      run.workers,
       run.final,
     ];
     if (memo.every((m, i) => m === this.memo[i])) return;
@@ -152,6 +157,12 @@ export class ProgressView {
       run.training.map((s) => h('li', { text: trainingText(s) })),
     );
     show(this.training, run.training.length > 0);
+    // A search on a queue (`unas search --queue`): who is connected and what each trains now.
+    replaceChildren(
+      this.workers,
+      (run.workers ?? []).map((w) => h('li', { text: workerText(w) })),
+    );
+    show(this.workers, (run.workers?.length ?? 0) > 0);
     replaceChildren(
       this.logs,
       run.logs.slice(-3).map((l) => h('li', { class: `log-${l.level}`, text: l.message })),
@@ -175,4 +186,11 @@ function trainingText(s: TrainingSlot): string {
   if (s.loss !== undefined) parts.push(`loss ${s.loss.toFixed(3)}`);
   if (s.accuracy !== undefined) parts.push(`accuracy ${formatPercent(s.accuracy, 1)}`);
   return parts.join(' · ');
+}
+
+function workerText(w: WorkerSummary): string {
+  const busy = w.jobs.length + w.other;
+  const jobs = w.jobs.length ? ` · training #${w.jobs.join(', #')}` : '';
+  const other = w.other ? ` · ${w.other} of another search` : '';
+  return `${w.id} · ${w.backend} · ${busy}/${w.concurrency} busy${jobs}${other}`;
 }

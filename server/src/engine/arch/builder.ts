@@ -119,11 +119,13 @@ function mergeOrigin(a: Origin | undefined, b: Origin | undefined): Origin {
 }
 
 /**
- * The order in which a chain of two-input adds sums `terms`, chosen to keep the peak RAM low: every
- * term computed after the first one is computed while a partial sum (or the first term) is live, so
- * the term whose own computation needs the most memory goes first. A term's own cost is the largest
- * working set (output + inputs) among the nodes only it depends on; a term that is a shared tensor
- * costs nothing and goes last. Stable: equal costs keep the source's order.
+ * The order in which a chain of two-input adds sums `terms`, chosen to keep the peak RAM low. Each
+ * order is replayed as a schedule — every term's own nodes in turn, each term added to the partial
+ * sum as soon as it is done — and the order whose working set peaks lowest wins (up to 6 terms:
+ * 720 orders of a few nodes each; beyond, the first order below). Ties keep the order that puts
+ * first the term whose own computation needs most memory (its largest output + inputs among the
+ * nodes only it depends on), then the source's order. A replay is an upper bound of what the
+ * RAM-optimal scheduler reaches with that chain, so this is a heuristic, tested against every order.
  */
 export function sumOrder(nodes: readonly GraphNode[], terms: readonly number[]): number[] {
   const ancestors = terms.map((t) => {
@@ -138,18 +140,81 @@ export function sumOrder(nodes: readonly GraphNode[], terms: readonly number[]):
     return seen;
   });
   const bytes = (id: number): number => elementCount(nodes[id]!.shape);
-  const cost = terms.map((_, k) => {
+  const own = terms.map((_, k) =>
+    [...ancestors[k]!]
+      .filter((id) => !ancestors.some((other, j) => j !== k && other.has(id)))
+      .sort((a, b) => a - b),
+  );
+  const cost = own.map((ids) => {
     let worst = 0;
-    for (const id of ancestors[k]!) {
-      if (ancestors.some((other, j) => j !== k && other.has(id))) continue;
+    for (const id of ids) {
       let ws = bytes(id);
       for (const i of nodes[id]!.inputs) ws += bytes(i);
       worst = Math.max(worst, ws);
     }
     return worst;
   });
-  return terms
-    .map((t, k) => ({ t, k }))
-    .sort((a, b) => cost[b.k]! - cost[a.k]! || a.k - b.k)
-    .map((e) => e.t);
+  const first = terms.map((_, k) => k).sort((a, b) => cost[b]! - cost[a]! || a - b);
+  if (terms.length > 6) return first.map((k) => terms[k]!);
+  let best = first;
+  let bestPeak = replayPeak(nodes, terms, own, first);
+  for (const order of permutations(first)) {
+    const peak = replayPeak(nodes, terms, own, order);
+    if (peak < bestPeak) {
+      best = order;
+      bestPeak = peak;
+    }
+  }
+  return best.map((k) => terms[k]!);
+}
+
+/** Peak bytes of the replay of a chain that sums `terms` in `order` (indices into terms). */
+function replayPeak(
+  nodes: readonly GraphNode[],
+  terms: readonly number[],
+  own: readonly (readonly number[])[],
+  order: readonly number[],
+): number {
+  const bytes = (id: number): number => elementCount(nodes[id]!.shape);
+  // Reads left of each tensor within the replay; the partial sums are keyed -1 - k.
+  const reads = new Map<number, number>();
+  const read = (id: number): void => void reads.set(id, (reads.get(id) ?? 0) + 1);
+  for (const ids of own) for (const id of ids) for (const i of nodes[id]!.inputs) read(i);
+  for (const t of terms) read(t);
+  const live = new Map<number, number>();
+  for (const id of reads.keys()) if (!own.some((ids) => ids.includes(id))) live.set(id, bytes(id));
+  let total = 0;
+  for (const b of live.values()) total += b;
+  let peak = total;
+  const run = (out: number, size: number, inputs: readonly number[]): void => {
+    live.set(out, size);
+    total += size;
+    peak = Math.max(peak, total);
+    for (const i of inputs) {
+      const left = (reads.get(i) ?? 1) - 1;
+      reads.set(i, left);
+      if (left === 0 && live.has(i)) {
+        total -= live.get(i)!;
+        live.delete(i);
+      }
+    }
+  };
+  let acc: number | undefined;
+  order.forEach((k, step) => {
+    for (const id of own[k]!) run(id, bytes(id), nodes[id]!.inputs);
+    const t = terms[k]!;
+    if (acc === undefined) acc = t;
+    else {
+      reads.set(acc, (reads.get(acc) ?? 0) + (acc < 0 ? 1 : 0));
+      const sum = -1 - step;
+      run(sum, bytes(t), [acc, t]);
+      acc = sum;
+    }
+  });
+  return peak;
+}
+
+function permutations(xs: readonly number[]): number[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { MAX_ESTIMATED_NODES } from '../arch/size-limits.js';
 import type { ArchGraph } from '../arch/graph.js';
 import type { SearchSpace } from '../arch/space.js';
@@ -91,6 +92,9 @@ class Lru<V> {
  * The resource models behind an LRU keyed by structure. A model that throws on some graph gives
  * no figure for it (the checks skip it) and the error is logged, once per structure.
  */
+/** Cache keys as digests: the structures can be large, and hundreds of them stay in memory. */
+const digest = (key: string): string => createHash('sha1').update(key).digest('base64');
+
 export function memoisedResources(log: (message: string) => void): ResourceService {
   const estimates = new Lru<Estimate | null>(512);
   const bounds = new Lru<SpaceBounds | null>(128);
@@ -105,7 +109,7 @@ export function memoisedResources(log: (message: string) => void): ResourceServi
       // The validator reports the skip (an information diagnostic on the model).
       if (graph.nodes.length > MAX_ESTIMATED_NODES) return undefined;
       // Origins (source offsets) are left out of the key: callers map nodes back through their own graph.
-      const key = JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]);
+      const key = digest(JSON.stringify([graph.nodes.map((n) => [n.op, n.inputs, n.shape]), options]));
       let hit = estimates.get(key);
       if (hit === undefined) {
         try {
@@ -119,7 +123,7 @@ export function memoisedResources(log: (message: string) => void): ResourceServi
       return hit ?? undefined;
     },
     spaceBounds(space, peek = false, convention = 'tflm') {
-      const key = JSON.stringify([space, convention]);
+      const key = digest(JSON.stringify([space, convention]));
       let hit = bounds.get(key);
       if (hit === undefined && !peek) {
         try {

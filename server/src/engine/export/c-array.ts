@@ -48,7 +48,7 @@ export function arenaSize(arena: ArenaTotals, host64 = false): number {
   return Math.ceil((host64 ? arena.host64.total : arena.total) / ARENA_ROUNDING) * ARENA_ROUNDING;
 }
 
-const floatLiteral = (x: number): string => {
+export const floatLiteral = (x: number): string => {
   const s = String(Math.fround(x));
   return `${/[.e]/.test(s) ? s : `${s}.0`}f`;
 };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ArchGraph } from '../arch/graph.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Estimate } from '../resources/estimate.js';
+import type { KernelLibrary } from '../resources/kernel-scratch.js';
 import { arenaSize, cArrayFiles, cIdentifier } from './c-array.js';
 import { sampleImages } from './calibrate.js';
 import type { FrontEnd } from '../features/front-end.js';
@@ -26,6 +27,8 @@ export interface ExportCandidateOptions {
   readonly calibrationImages?: number;
   /** Board for the arena estimate (its core decides the CMSIS-NN scratch); default the run's target. */
   readonly board?: string;
+  /** TFLM kernel library for the arena's scratch; default the run's target setting, else the core's. */
+  readonly kernels?: KernelLibrary;
 }
 
 export interface ExportReport {
@@ -79,7 +82,7 @@ export async function exportCandidate(o: ExportCandidateOptions): Promise<Export
       const q = await exportInt8(c.graph, model, sample.images, sample.count, {
         description: `unas export: ${c.config.name} candidate ${o.id}`,
         ...(board ? { board } : {}),
-        ...(c.config.target.kernels ? { kernels: c.config.target.kernels } : {}),
+        ...((o.kernels ?? c.config.target.kernels) ? { kernels: o.kernels ?? c.config.target.kernels } : {}),
       });
       if (o.formats.includes('tflite')) {
         const file = join(outDir, `${name}.tflite`);

@@ -7,7 +7,7 @@
 import { mfccCost } from '../features/front-end-cost.js';
 import type { FrontEnd } from '../features/front-end.js';
 import { dctMatrix, fftLength, hannWindow, LOG_FLOOR, melMatrix } from '../features/mfcc.js';
-import { pascalCase } from './c-array.js';
+import { floatLiteral as f32, pascalCase } from './c-array.js';
 import type { AffineParams } from './quantize.js';
 
 export interface FrontEndFiles {
@@ -16,11 +16,6 @@ export interface FrontEndFiles {
   readonly headerName: string;
   readonly header: string;
 }
-
-const f32 = (x: number): string => {
-  const s = String(Math.fround(x));
-  return `${/[.e]/.test(s) ? s : `${s}.0`}f`;
-};
 
 /** Rows of `per` comma-separated values, indented, for a C initialiser. */
 const rows = (values: readonly string[], per = 8): string => {

@@ -106,8 +106,3 @@ export const OPERATOR_VERSION: Readonly<Record<BuiltinName, number>> = {
 };
 
 export const BUILTIN_NAMES: readonly BuiltinName[] = Object.keys(OPERATOR_VERSION) as BuiltinName[];
-
-/** Bytes of a tensor's constant data. */
-export function dataBytes(t: TfliteTensor): number {
-  return t.data ? t.data.byteLength : 0;
-}

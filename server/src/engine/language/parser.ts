@@ -7,6 +7,7 @@ import {
   createLexer,
   DotDot,
   LCurly,
+  MAX_TOKEN_CHARS,
   NumberLit,
   Percent,
   Pipe,
@@ -45,8 +46,7 @@ const JOINERS = new Set<TokenType>([Comma, Pipe, DotDot, Compare]);
 
 /** Deepest `{ … }` nesting parsed (the rules recurse once per level); deeper blocks are skipped. */
 export const MAX_NESTING = 64;
-/** Longest token (a path, a name, a number); a longer one is junk and is dropped. */
-export const MAX_TOKEN_CHARS = 1024;
+export { MAX_TOKEN_CHARS };
 /** Most syntax errors kept per document: a junk file must not produce millions of them. */
 export const MAX_SYNTAX_ERRORS = 500;
 

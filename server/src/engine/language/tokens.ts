@@ -1,4 +1,4 @@
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 /**
  * Lexical structure of `.unas`. Words are deliberately generic (no reserved keywords at the lexer
@@ -13,13 +13,30 @@ export const WhiteSpace = createToken({
   line_breaks: true,
 });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
+/** Longest token (a path, a name, a number); the parser reports and drops a longer one. */
+export const MAX_TOKEN_CHARS = 1024;
+
+// A block comment. A scan that remembers from where no closing star-slash follows: with a regex,
+// a run of unclosed openers (slash-star slash-star …) re-scanned the rest of the text from each one,
+// quadratic in the length of the text.
 export const BlockComment = createToken({
   name: 'BlockComment',
-  pattern: /\/\*[^]*?\*\//,
-  group: 'comments',
+  pattern: { exec: matchBlockComment },
+  start_chars_hint: ['/'],
   line_breaks: true,
+  group: 'comments',
 });
-export const StringLit = createToken({ name: 'String', pattern: /"(?:[^"\\\n\r]|\\.)*"/ });
+/**
+ * `"…"` with `\` escapes, on one line. A scan, not `/"(?:[^"\\\n\r]|\\.)*"/`: that regex retried
+ * from every `"` of an unterminated line (`"\"\"\"…`), quadratic in its length. A string still
+ * open after MAX_TOKEN_CHARS is taken whole, to the end of the line, and reported as too long.
+ */
+export const StringLit = createToken({
+  name: 'String',
+  pattern: { exec: matchString },
+  start_chars_hint: ['"'],
+  line_breaks: false,
+});
 /**
  * `28x28x1`, `3x3`: a shape or a size, before Number so that the digits are not split off. A scan,
  * not the regex `\d+(?:x\d+)+(?![A-Za-z0-9_])`, whose backtracking overflows the stack on a long one.
@@ -30,6 +47,38 @@ export const Shape = createToken({
   start_chars_hint: [...'0123456789'],
   line_breaks: false,
 });
+
+const isLineEnd = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+function matchString(text: string, offset: number): [string] | null {
+  if (text.charCodeAt(offset) !== 34 /* " */) return null;
+  let i = offset + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return [text.slice(offset, i + 1)];
+    if (c === 10 || c === 13) break;
+    if (c === 92 /* \ */) {
+      if (i + 1 >= text.length || isLineEnd(text.charCodeAt(i + 1))) break;
+      i += 2;
+    } else i++;
+  }
+  return i - offset > MAX_TOKEN_CHARS ? [text.slice(offset, i)] : null;
+}
+
+// Per lexer run (keyed by its token array, so nothing outlives it): the offset from which no
+// closing star-slash follows.
+const noCommentEnd = new WeakMap<IToken[], number>();
+
+function matchBlockComment(text: string, offset: number, tokens: IToken[]): [string] | null {
+  if (text.charCodeAt(offset) !== 47 /* / */ || text.charCodeAt(offset + 1) !== 42 /* * */) return null;
+  if (offset >= (noCommentEnd.get(tokens) ?? Infinity)) return null;
+  const end = text.indexOf('*/', offset + 2);
+  if (end < 0) {
+    noCommentEnd.set(tokens, offset);
+    return null;
+  }
+  return [text.slice(offset, end + 2)];
+}
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isWordChar = (c: number): boolean =>

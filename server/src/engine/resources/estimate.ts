@@ -171,7 +171,10 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
   const kernels = resolveKernels(core, options.kernels);
   const scratch: (readonly number[])[] = new Array<readonly number[]>(tflmMg.n).fill([]);
   for (let t = 1; t < tflmMg.n; t++) scratch[t] = scratchRequests(graph, tflmMg.node[t]!, kernels);
-  const arena = tflmArena(tflmMg, arenaOrder, scratch);
+  const twoStep: number[] = new Array<number>(tflmMg.n).fill(0);
+  for (let t = 1; t < tflmMg.n; t++)
+    twoStep[t] = graph.nodes[tflmMg.node[t]!]!.op.kind === 'batchnorm' ? 1 : 0;
+  const arena = tflmArena(tflmMg, arenaOrder, scratch, twoStep);
   const tail = tflmTail(graph, arenaConv).bytes;
   let hostWithScratch = arena.withScratch;
   if (kernels.library !== 'reference') {
@@ -179,7 +182,11 @@ export function estimate(graph: ArchGraph, options: EstimateOptions = {}): Estim
     const hostScratch = scratch.map((_, t) =>
       t > 0 ? scratchRequests(graph, tflmMg.node[t]!, reference) : [],
     );
-    hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch).withScratch;
+    // Planned again only when a request differs (most chains: no scratch either way).
+    const same = hostScratch.every(
+      (r, t) => r.length === scratch[t]!.length && r.every((b, k) => b === scratch[t]![k]),
+    );
+    if (!same) hostWithScratch = tflmArena(tflmMg, arenaOrder, hostScratch, twoStep).withScratch;
   }
   const hostTail = tflmTail(graph, arenaConv, TFLM_TAIL_HOST64).bytes;
 

@@ -96,6 +96,10 @@ export function tflmTail(graph: ArchGraph, conv: Convention, model: TailModel = 
       opData += model.addOpData;
     } else if (kind === 'softmax') {
       opData += model.softmaxOpData;
+    } else if (kind === 'concat') {
+      // int8: a float scale and an int32 zero point per input, two persistent buffers
+      // (kernels/concatenation.cc), each 16 B aligned like every persistent allocation.
+      opData += model.otherOpData + 2 * Math.ceil((4 * node.inputs.length) / 16) * 16;
     } else {
       opData += model.otherOpData;
     }

@@ -49,6 +49,7 @@ export function finalJob(
     seed: config.strategy.seed * 100_003 + c.id,
     test: true,
     saveTo,
+    model: c.model,
   };
 }
 

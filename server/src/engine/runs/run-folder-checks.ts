@@ -1,6 +1,10 @@
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { RunEvent } from '../../../../protocol/src/run-events.js';
 import { tensorTooBig } from '../arch/size-limits.js';
+import type { SearchSpace } from '../arch/space.js';
+import { mulberry32 } from '../rng/seeded-rng.js';
+import { sampleGenotype } from '../search/sample.js';
 
 /**
  * A run folder is untrusted input (it may come from a colleague or a repository): its JSON files
@@ -45,6 +49,12 @@ export function settingsProblem(x: unknown): string | undefined {
   if (!Array.isArray(x.objectives) || x.objectives.length === 0 || !x.objectives.every(isStr))
     return 'objectives: not a list of metrics';
   if (!isObj(x.space)) return 'space: not an object';
+  // The space is deep and typed; drawing from it is the check that it is one (a damaged one throws).
+  try {
+    sampleGenotype(x.space as unknown as SearchSpace, mulberry32(1), { maxTries: 3 });
+  } catch (e) {
+    return `space: not a usable search space (${e instanceof Error ? e.message : String(e)})`;
+  }
   const s = x.strategy;
   if (!isObj(s)) return 'strategy: not an object';
   if (!isName(s.kind)) return 'strategy.kind: not a strategy name';
@@ -150,3 +160,17 @@ export function savedModelProblem(x: unknown, dir: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Reads a file of a run folder; anything but a regular file is refused with an error coded
+ * `ENOTFILE` (a FIFO would block the reader forever, a folder fails mid-read).
+ */
+export async function readRunBytes(path: string): Promise<Buffer> {
+  const s = await stat(path);
+  if (!s.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTFILE' });
+  return readFile(path);
+}
+
+/** `readRunBytes` as UTF-8 text. */
+export const readRunFile = async (path: string): Promise<string> =>
+  (await readRunBytes(path)).toString('utf8');

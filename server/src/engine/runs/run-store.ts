@@ -1,11 +1,17 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../../protocol/src/run-events.js';
 import { checkRunEvent } from '../../../../protocol/src/validate.js';
 import type { SearchConfig } from '../config/search-config.js';
-import { JournalWriter, readJournal } from './journal.js';
-import { lostResults, resumeProblem, settingsProblem, stateProblem } from './run-folder-checks.js';
+import { JournalWriter, parseJournal } from './journal.js';
+import {
+  lostResults,
+  readRunFile,
+  resumeProblem,
+  settingsProblem,
+  stateProblem,
+} from './run-folder-checks.js';
 
 /**
  * A run folder:
@@ -120,7 +126,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   const settingsPath = join(dir, FILES.settings);
   let settings: unknown;
   try {
-    settings = JSON.parse(await readFile(settingsPath, 'utf8'));
+    settings = JSON.parse(await readRunFile(settingsPath));
   } catch (e) {
     throw new RunError(
       `${settingsPath}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not a run folder (no settings.json)' : `unreadable: ${(e as Error).message}`}`,
@@ -129,9 +135,13 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   const bad = settingsProblem(settings);
   if (bad) throw new RunError(`${settingsPath}: ${bad}`);
   const config = settings as SearchConfig;
-  const journal = await readJournal(join(dir, FILES.events)).catch((e: unknown) => {
-    throw new RunError(`${join(dir, FILES.events)}: unreadable: ${(e as Error).message}`);
-  });
+  const eventsPath = join(dir, FILES.events);
+  const journal = await readRunFile(eventsPath)
+    .then((text) => parseJournal(text, FILES.events))
+    .catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [] };
+      throw new RunError(`${eventsPath}: unreadable: ${(e as Error).message}`);
+    });
   const warnings = [...journal.warnings];
   const events: RunEvent[] = [];
   for (const r of journal.records) {
@@ -142,7 +152,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   let state: RunState | undefined;
   let damage: string | undefined;
   try {
-    const value: unknown = JSON.parse(await readFile(join(dir, FILES.state), 'utf8'));
+    const value: unknown = JSON.parse(await readRunFile(join(dir, FILES.state)));
     const p = stateProblem(value);
     if (p) damage = `${FILES.state}: ${p}`;
     else state = value as RunState;
@@ -171,22 +181,4 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     ...(lost.evaluations ? { lostEvaluations: lost.evaluations } : {}),
     warnings,
   };
-}
-
-export interface RunListing {
-  readonly dir: string;
-  readonly name: string;
-  readonly modified: Date;
-}
-
-/** Run folders under `root`, newest first. */
-export async function listRuns(root: string): Promise<RunListing[]> {
-  const entries = await readdir(root).catch(() => [] as string[]);
-  const runs: RunListing[] = [];
-  for (const e of entries) {
-    const dir = join(root, e);
-    const s = await stat(join(dir, FILES.settings)).catch(() => undefined);
-    if (s) runs.push({ dir, name: e, modified: s.mtime });
-  }
-  return runs.sort((a, b) => b.modified.getTime() - a.modified.getTime());
 }

@@ -26,7 +26,7 @@ import { FrontKeeper } from './front-keeper.js';
 import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
 import { conventionOf, estimateOn, layerSummaries, resourcesOf } from './profiler.js';
-import { replayRun } from './resume.js';
+import { replayRun, toResult } from './resume.js';
 import type { LoadedRun, RunState, RunStore } from './run-store.js';
 
 export type { Evaluator } from './evaluator.js';
@@ -177,6 +177,13 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
     time: now().toISOString(),
     resumed: Boolean(o.resume),
     convention,
+    ...(timeBudget !== undefined
+      ? {
+          deadline: new Date(
+            startedAt + Math.max(0, timeBudget - replayed.elapsedSeconds) * 1000,
+          ).toISOString(),
+        }
+      : {}),
   });
 
   if (!o.resume) for (const w of seeds.warnings) warn(w);
@@ -239,6 +246,15 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const inflight = new Map<number, Promise<void>>();
   const training = new Map<number, Proposal>();
   const start = (p: Proposal): void => {
+    // Killed between journalling a result and saving the snapshot, a resumed run proposes that
+    // candidate again (identically): its result is in the journal already, so learn it from there.
+    const known = candidates.get(p.id);
+    if (known && !told.has(p.id)) {
+      strategy.tell(p.id, toResult(known));
+      told.add(p.id);
+      saveState();
+      return;
+    }
     const { graph } = genotypeToGraph(p.genotype);
     const est = estimateOn(graph, config.target, convention);
     const resources = resourcesOf(est);
@@ -255,6 +271,7 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       return;
     }
     emit({ type: 'candidate-started', id: p.id, worker: inflight.size, time: now().toISOString() });
+    const pruning = pruningSpecFor(config.space, p.genotype);
     const scratch: TrainJob = {
       id: p.id,
       graph,
@@ -263,9 +280,8 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       train: config.train,
       seed: config.strategy.seed * 100_003 + p.id,
       saveTo: store.weightsDir(p.id),
-      ...(pruningSpecFor(config.space, p.genotype)
-        ? { pruning: pruningSpecFor(config.space, p.genotype)! }
-        : {}),
+      model: base.model,
+      ...(pruning ? { pruning } : {}),
     };
     const job = config.inherit
       ? inheritedJob(scratch, p, config.inherit.epochs, populationOf(strategy), (id) => store.weightsDir(id))
@@ -334,7 +350,11 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
         timedOut = true;
         break;
       }
-      start(pending.shift() ?? strategy.ask());
+      const p = pending.shift() ?? strategy.ask();
+      // The snapshot knows every proposal before its result can reach the journal: a kill between
+      // journalling a result and the next snapshot never leaves the state older than the journal.
+      saveState();
+      start(p);
     }
     if (!inflight.size) break;
     await Promise.race(inflight.values());

@@ -30,7 +30,7 @@ export interface AgingEvolutionOptions extends StrategyOptions {
  * the population: the scalarisation already ranks it low, and a child of it may fit.
  */
 export class AgingEvolution implements SearchStrategy {
-  readonly kind = 'aging-evolution' as const;
+  readonly kind = 'evolution' as const;
   private readonly ledger: ProposalLedger;
   private population: Member[] = [];
 

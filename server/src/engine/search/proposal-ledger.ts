@@ -153,13 +153,20 @@ export class ProposalLedger {
 }
 
 /** Throws unless `s` is a snapshot of `kind` taken under the same `settings`. */
+/** What snapshots written before the strategies took the language's names call them (state.json of older runs). */
+const LEGACY_KINDS: Readonly<Record<string, StrategySnapshot['kind']>> = {
+  'aging-evolution': 'evolution',
+  'random-search': 'random',
+};
+
 export function checkSnapshot(
   s: StrategySnapshot,
   kind: StrategySnapshot['kind'],
   settings: StrategySnapshot['settings'],
 ): void {
   if (!s || typeof s !== 'object') throw new Error('not a strategy snapshot');
-  if (s.kind !== kind) throw new Error(`snapshot is of ${String(s.kind)}, not ${kind}`);
+  const was = LEGACY_KINDS[String(s.kind)] ?? s.kind;
+  if (was !== kind) throw new Error(`snapshot is of ${String(s.kind)}, not ${kind}`);
   if (s.version !== 1) throw new Error(`snapshot version ${String(s.version)} is not supported`);
   const want = JSON.stringify(settings);
   const got = JSON.stringify(s.settings);

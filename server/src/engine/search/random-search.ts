@@ -11,7 +11,7 @@ import type {
 
 /** Random search on the same budget: the baseline a search strategy has to beat. Baselines first, then independent samples. */
 export class RandomSearch implements SearchStrategy {
-  readonly kind = 'random-search' as const;
+  readonly kind = 'random' as const;
   private readonly ledger: ProposalLedger;
 
   constructor(private readonly options: StrategyOptions) {

@@ -25,7 +25,9 @@ export interface SearchStrategy {
   restore(snapshot: StrategySnapshot): void;
 }
 
-export type StrategyKind = 'aging-evolution' | 'random-search' | 'bayesian';
+/** One StrategyKind: the language's word for it (`strategy evolution`), the config's and the snapshots'. */
+export type { StrategyKind } from '../language/ast.js';
+import type { StrategyKind } from '../language/ast.js';
 
 /** An architecture to evaluate: an immutable record (it is journalled as is). */
 export interface Proposal {

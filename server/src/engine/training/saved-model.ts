@@ -1,7 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { savedModelProblem } from '../runs/run-folder-checks.js';
+import { readRunBytes, readRunFile, savedModelProblem } from '../runs/run-folder-checks.js';
 
 /** A tfjs layers model on disk: `model.json` (topology and weights manifest) + `weights.bin`. */
 interface SavedModel {
@@ -14,13 +14,14 @@ interface SavedModel {
 
 /**
  * Loads a tfjs layers model saved as `model.json` + `weights.bin` (the training worker's format).
- * A run folder is untrusted: the weight files its manifest names must stay inside `dir`.
+ * A run folder is untrusted: the weight files its manifest names must stay inside `dir`, and be
+ * regular files (a FIFO would block the reader forever).
  */
 export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
   const file = join(dir, 'model.json');
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    value = JSON.parse(await readRunFile(file));
   } catch (e) {
     throw new Error(`${file}: unreadable: ${(e as Error).message}`);
   }
@@ -29,8 +30,10 @@ export async function loadSavedModel(dir: string): Promise<tf.LayersModel> {
   const json = value as SavedModel;
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(
-    json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(join(dir, p))),
-  );
+    json.weightsManifest.flatMap((g) => g.paths).map((p) => readRunBytes(join(dir, p))),
+  ).catch((e: unknown) => {
+    throw new Error(`${file}: a weights file is unreadable: ${(e as Error).message}`);
+  });
   const all = Buffer.concat(buffers);
   const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
   return tf.loadLayersModel(

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { bundledMnistDir } from '../data/bundled-mnist.js';
 import { loadDataset } from '../data/load-dataset.js';
 import type { Dataset } from '../data/dataset.js';
+import { datasetFingerprint } from '../data/fingerprint.js';
 import { initTrainingBackend } from './backend/index.js';
 import { pruningSpecError } from './pruning/spec.js';
 import { saveTfjsModel } from './saved-model.js';
@@ -19,21 +19,23 @@ const datasets = new Map<string, Promise<Dataset>>();
 const aborts = new Map<number, AbortController>();
 let ready: Promise<void> | undefined;
 
-/** MNIST shipped inside the .vsix (gzipped next to the bundle) wins over node_modules. */
-function bundledMnist(): string | undefined {
-  const dir = join(__dirname, 'data', 'mnist');
-  return existsSync(dir) ? dir : undefined;
-}
-
 function dataset(job: TrainJob): Promise<Dataset> {
   const key = JSON.stringify(job.dataset.spec);
   let d = datasets.get(key);
   if (!d) {
-    const mnistDir = bundledMnist();
+    const mnistDir = bundledMnistDir();
     d = loadDataset(job.dataset.spec, { baseDir: job.baseDir, ...(mnistDir ? { mnistDir } : {}) });
     datasets.set(key, d);
   }
   return d;
+}
+
+/** Why this worker must refuse a job whose dataset differs from the coordinator's, or undefined. */
+function fingerprintMismatch(data: Dataset, expected: string): string | undefined {
+  const local = datasetFingerprint(data);
+  return local === expected
+    ? undefined
+    : `refused: the dataset on this worker differs from the coordinator's (fingerprint ${local.slice(0, 12)}, expected ${expected.slice(0, 12)}); every machine needs the same files at the same paths`;
 }
 
 /** A parent whose weights cannot be read costs the head start, not the candidate: it trains from scratch. */
@@ -54,7 +56,28 @@ async function run(job: TrainJob): Promise<void> {
   try {
     const bad = job.pruning && pruningSpecError(job.pruning);
     if (bad) throw new Error(bad);
-    const data = await dataset(job);
+    let data: Dataset;
+    try {
+      data = await dataset(job);
+    } catch (e) {
+      // This machine lacks the data (or has other data): another worker may have it.
+      const reason = `this worker cannot load the dataset: ${e instanceof Error ? e.message : String(e)}`;
+      send({
+        type: 'result',
+        id: job.id,
+        result: { status: 'failed', reason, curve: [], seconds: 0, retryable: true },
+      });
+      return;
+    }
+    const mismatch = job.fingerprint !== undefined ? fingerprintMismatch(data, job.fingerprint) : undefined;
+    if (mismatch) {
+      send({
+        type: 'result',
+        id: job.id,
+        result: { status: 'failed', reason: mismatch, curve: [], seconds: 0, retryable: true },
+      });
+      return;
+    }
     const r = await trainCandidate(job.graph, data, job.train, {
       seed: job.seed,
       augmentation: job.dataset.augment,
@@ -121,3 +144,6 @@ process.on('message', (m: ParentToWorker) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal reaches the whole process group: the parent decides when training stops
+// (a `unas worker` lets its candidates finish), and this process ends with it.
+process.on('SIGINT', () => undefined);

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
 import type { BackendChoice, BackendRequest } from './backend/index.js';
 import type { EpochReport } from './trainer.js';
 import type { ParentToWorker, TrainJob, WireResult, WorkerToParent } from './worker-protocol.js';
@@ -138,6 +139,7 @@ export class WorkerPool {
         reason: `training process died (${why})${stderr ? `: ${lastLine(stderr)}` : ''}`,
         curve: [],
         seconds: 0,
+        retryable: true,
       });
       // Replace it, unless workers cannot even start (then every job would fail the same way).
       if (slot.backend) {
@@ -180,7 +182,11 @@ export class WorkerPool {
         const b = slot.busy;
         if (b?.job.id !== m.id) return;
         slot.busy = undefined;
-        b.resolve(m.result);
+        b.resolve(
+          m.result.status === 'cancelled'
+            ? m.result
+            : { ...m.result, worker: `${hostname()}:${slot.proc.pid}` },
+        );
         this.pump();
         break;
       }

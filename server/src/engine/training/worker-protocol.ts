@@ -19,6 +19,10 @@ export interface TrainJob {
   readonly test?: boolean;
   /** Save the trained weights (tfjs layers format) into this folder. */
   readonly saveTo?: string;
+  /** The model as `.unas` text (what a queue job carries instead of the graph). */
+  readonly model?: string;
+  /** The coordinator's dataset fingerprint: a worker whose data differs refuses the job. */
+  readonly fingerprint?: string;
   /** DPF pruning while training (structured: the saved weights are the smaller network's). */
   readonly pruning?: PruningSpec;
   /** Start from a parent's trained weights (its weights folder) along these layer pairs. */
@@ -30,10 +34,17 @@ export type ParentToWorker =
   | { readonly type: 'train'; readonly job: TrainJob }
   | { readonly type: 'cancel'; readonly id: number };
 
+/** Which process trained it, `host:pid`. */
+interface Provenance {
+  readonly worker?: string;
+}
+
 /** A result as it crosses the process boundary: never the model itself. */
 export type WireResult =
-  | Exclude<TrainResult, { status: 'trained' }>
-  | (Omit<Extract<TrainResult, { status: 'trained' }>, 'model'> & { readonly saved?: string });
+  | Extract<TrainResult, { status: 'cancelled' }>
+  /** `retryable`: the worker, not the candidate, is at fault (it died, or lacks the data): another may succeed. */
+  | (Extract<TrainResult, { status: 'failed' }> & Provenance & { readonly retryable?: boolean })
+  | (Omit<Extract<TrainResult, { status: 'trained' }>, 'model'> & Provenance & { readonly saved?: string });
 
 export type WorkerToParent =
   | { readonly type: 'ready'; readonly backend: BackendChoice }

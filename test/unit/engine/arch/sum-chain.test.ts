@@ -3,16 +3,10 @@ import { GraphBuilder, sumOrder } from '../../../../server/src/engine/arch/build
 import type { ArchGraph, Op } from '../../../../server/src/engine/arch/graph.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
+import { mulberry32 } from '../resources/random-archs.js';
+import * as reference from '../resources/reference-nets.js';
 
-const conv = (filters: number, k: number): Op => ({
-  kind: 'conv2d',
-  filters,
-  kernel: [k, k],
-  stride: [1, 1],
-  padding: 'same',
-  activation: 'relu',
-  batchnorm: false,
-});
+const conv = (filters: number, k: number): Op => reference.conv(filters, k, 1, 'same', 'relu');
 
 /** Builds the terms of a sum whose paths differ in cost; `sum` decides how they are added. */
 function network(paths: number, sum: (b: GraphBuilder, terms: number[]) => number): ArchGraph {
@@ -86,5 +80,49 @@ describe('a sum of more than two terms is a chain of two-input adds', () => {
       return b.add({ kind: 'add' }, terms)!;
     });
     expect(g.nodes.filter((n) => n.op.kind === 'add')).toHaveLength(3);
+  });
+
+  it('on random sums of 3–4 paths the chain reaches the lowest peak of every order, in both conventions', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const rng = mulberry32(trial);
+      const n = 3 + Math.floor(rng.next() * 2);
+      // Each path: 0 (the identity, at most one) to 2 convs of 1–40 filters, then a 1×1 back to 6 channels.
+      const paths = Array.from({ length: n }, (_, i) =>
+        Array.from(
+          { length: (i === 0 ? 0 : 1) + Math.floor(rng.next() * 2) },
+          () => 1 + Math.floor(rng.next() * 40),
+        ),
+      );
+      const build = (sum: (b: GraphBuilder, terms: number[]) => number): ArchGraph => {
+        const b = new GraphBuilder([10, 10, 2]);
+        const x = b.add(conv(6, 3))!;
+        const terms = paths.map((filters) => {
+          let cur = x;
+          for (const f of filters) cur = b.add(conv(f, 3), [cur])!;
+          return filters.length ? b.add(reference.conv(6, 1), [cur])! : x;
+        });
+        b.add({ kind: 'global-pool', type: 'avg' }, [sum(b, terms)]);
+        return b.build();
+      };
+      for (const convention of ['tflm', 'unas'] as const) {
+        const chained = peak(
+          build((b, terms) => b.add({ kind: 'add' }, terms)!),
+          convention,
+        );
+        const best = Math.min(
+          ...permutations([...Array(n).keys()]).map((order) =>
+            peak(
+              build((b, terms) => {
+                let acc = terms[order[0]!]!;
+                for (let k = 1; k < n; k++) acc = b.add({ kind: 'add' }, [acc, terms[order[k]!]!])!;
+                return acc;
+              }),
+              convention,
+            ),
+          ),
+        );
+        expect(chained, `trial ${trial} ${convention}`).toBe(best);
+      }
+    }
   });
 });

@@ -6,7 +6,7 @@ import { MUNAS_SPACE, resolveSearch } from '../../../../server/src/engine/config
 
 const examples = join(__dirname, '../../../../examples');
 
-function resolveText(text: string, file = '/work/x/a.unas') {
+function resolveText(text: string, file = '/project/x/a.unas') {
   const a = analyze(text);
   return resolveSearch(a.document, a.document.searches[0]!, file);
 }

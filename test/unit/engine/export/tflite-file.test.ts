@@ -164,7 +164,7 @@ describe('.tflite writer and reader', () => {
 });
 
 describe('generated flatbuffer accessors', () => {
-  const schema = join(root, '../shared/tflite/schema.fbs');
+  const schema = join(root, 'third_party/tflite/schema.fbs');
   const flatc = (() => {
     try {
       execFileSync('flatc', ['--version']);

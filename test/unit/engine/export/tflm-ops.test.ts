@@ -9,19 +9,10 @@ import { readTflite, TfliteFormatError } from '../../../../server/src/engine/exp
 import { writeTflite } from '../../../../server/src/engine/export/tflite-writer.js';
 import { tableRow, TFLM_OPS, tflmProblems } from '../../../../server/src/engine/export/tflm-ops.js';
 import { mulberry32 } from '../resources/random-archs.js';
+import { conv } from '../resources/reference-nets.js';
 import { randomCalibration, randomParams } from './support.js';
 
 const root = join(__dirname, '../../../..');
-
-const conv = {
-  kind: 'conv2d',
-  filters: 4,
-  kernel: [3, 3],
-  stride: [1, 1],
-  padding: 'same',
-  activation: 'none',
-  batchnorm: false,
-} as const;
 
 /** input → three convs → one ADD of all three (or a CONCATENATION of `n` copies), as no builder makes it. */
 function rawGraph(merge: 'add' | 'concat', terms: number): ArchGraph {
@@ -29,7 +20,7 @@ function rawGraph(merge: 'add' | 'concat', terms: number): ArchGraph {
     { id: 0, op: { kind: 'input', shape: [6, 6, 1] }, inputs: [], shape: [6, 6, 1], name: 'input_0' },
   ];
   for (let i = 0; i < 3; i++)
-    nodes.push({ id: i + 1, op: conv, inputs: [0], shape: [6, 6, 4], name: `conv2d_${i}` });
+    nodes.push({ id: i + 1, op: conv(4, 3, 1, 'same'), inputs: [0], shape: [6, 6, 4], name: `conv2d_${i}` });
   const inputs = Array.from({ length: terms }, (_, i) => 1 + (i % 3));
   const shape = merge === 'add' ? [6, 6, 4] : [6, 6, 4 * terms];
   nodes.push({ id: 4, op: { kind: merge }, inputs, shape, name: `${merge}_0` });

@@ -88,5 +88,10 @@ describe('dataset audio', () => {
     };
     const ds = out.models.find((m) => m.name === 'ds_cnn_s')!.estimate.totals;
     expect([ds.params, ds.macs, ds.peakRam, ds.flash]).toEqual([22604, 2664768, 16000, 22604]);
+    // Beside it, the search's MFCC front end on the same board: 49×10 features, its tables, its time.
+    const search = (out as unknown as { searches: { frontEnd?: { estimate: Record<string, unknown> } }[] })
+      .searches[0]!;
+    expect(search.frontEnd?.estimate).toMatchObject({ frames: 49, fftLength: 1024, ram: { features: 490 } });
+    expect(search.frontEnd?.estimate.latencyMs).toBeGreaterThan(0);
   });
 });

@@ -91,6 +91,17 @@ describe('nesting, token length and error count are bounded', () => {
     });
   }
 
+  it('an unterminated line of escaped quotes is one token, scanned once (a retried regex was quadratic)', () => {
+    const text = `"${'\\"'.repeat(40_000)}`;
+    expect(parseSyntax(text).errors).toEqual([
+      {
+        message: `this token is ${text.length} characters long; at most ${MAX_TOKEN_CHARS} are allowed`,
+        start: 0,
+        end: text.length,
+      },
+    ]);
+  });
+
   it('a junk document of 200,000 tokens gets a bounded list of errors', () => {
     const a = analyze('.. '.repeat(200_000));
     expect(a.diagnostics).toHaveLength(MAX_SYNTAX_ERRORS + 1);

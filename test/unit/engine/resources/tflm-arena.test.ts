@@ -6,7 +6,7 @@ import { TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { tflmArena } from '../../../../server/src/engine/resources/tflm-arena.js';
 import { TFLM_TAIL_HOST64, tflmTail } from '../../../../server/src/engine/resources/tflm-tail.js';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
-import { t1 } from './reference-nets.js';
+import { conv, t1 } from './reference-nets.js';
 
 const req = (size: number, first: number, last: number): BufferRequest => ({ size, first, last });
 
@@ -140,6 +140,15 @@ describe('the T1 arena', () => {
     expect(tail.bytes).toBe(512 + 17 * 12 + 7 * 32 + 2 * (96 + 8 * 16) + 48 + 32 + 2 * 96 + 64);
   });
 
+  it('counts the per-input scale and zero-point buffers an int8 concatenation keeps', () => {
+    // input → two 1×1 convs of 2 filters → concat: 8 tensors (input; per conv its output, weights, bias;
+    // the concat's output), 3 operators; OpData 2·(96 + 8·2) for the convs, 32 + 2·16 (4·2 B each,
+    // aligned to 16) for the concat.
+    const b = new GraphBuilder([4, 4, 1]);
+    b.add({ kind: 'concat' }, [b.add(conv(2, 1), [0])!, b.add(conv(2, 1), [0])!]);
+    expect(tflmTail(b.build(), TFLM).bytes).toBe(512 + 8 * 12 + 3 * 32 + 2 * (96 + 8 * 2) + 32 + 2 * 16);
+  });
+
   it('gives a 64-bit host figure: pointers double in TFLM structs, reference kernels (no CMSIS-NN scratch)', () => {
     // 24 B per TfLiteEvalTensor, 64 B per NodeAndRegistration, +16 B per conv / dense / other OpData,
     // +32 B softmax, +160 B fixed.
@@ -159,16 +168,7 @@ describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
   // first): 0, 16, 32 → 48 B, where the μNAS working set is 32 B.
   it('an add never reuses the buffer of an input it is the last reader of', () => {
     const b = new GraphBuilder([4, 4, 1]);
-    const conv = b.add({
-      kind: 'conv2d',
-      filters: 1,
-      kernel: [1, 1],
-      stride: [1, 1],
-      padding: 'valid',
-      activation: 'none',
-      batchnorm: false,
-    })!;
-    b.add({ kind: 'add' }, [0, conv]);
+    b.add({ kind: 'add' }, [0, b.add(conv(1, 1))!]);
     const graph = b.build();
     const mg = buildMemoryGraph(graph, TFLM);
     const a = tflmArena(mg, [1, 2]);
@@ -207,5 +207,35 @@ describe('TFLM lifetimes (micro_allocation_info.cc)', () => {
     expect(estimate(b.build(), { core: 'cortex-m4' }).totals.arena.scratch).toBeGreaterThan(0);
     expect(estimate(b.build(), { core: 'cortex-m0plus' }).totals.arena.scratch).toBe(0);
     expect(estimate(b.build(), { core: 'cortex-m4', kernels: 'reference' }).totals.arena.scratch).toBe(0);
+  });
+
+  // input 4×4×1 (16 B) → conv1x1 4 relu (c, 64 B) → batch norm (64 B: not fused after a ReLU) →
+  // MEAN (16) ‖ REDUCE_MAX of c (16) → concat (16). The batch norm runs as MUL then ADD, whose 64 B
+  // intermediate lives in scopes [2, 3], while c lives to REDUCE_MAX in scope 5: in scope 3 c, the
+  // intermediate and the batch norm's output are all live. Requests input, c, mid, bn, g1, g2, concat;
+  // placed bn@0, mid@64, c@128, concat@0, g2@16, g1@64, input@0 → 192 B. Counted as one operator the
+  // plan would be 144 B.
+  it('an unfused batch norm is two operators with an intermediate tensor between them', () => {
+    const b = new GraphBuilder([4, 4, 1]);
+    const c = b.add(conv(4, 1, 1, 'valid', 'relu'))!;
+    const bn = b.add({ kind: 'batchnorm' })!;
+    const g1 = b.add({ kind: 'global-pool', type: 'avg' }, [bn])!;
+    const g2 = b.add({ kind: 'global-pool', type: 'max' }, [c])!;
+    b.add({ kind: 'concat' }, [g1, g2]);
+    const graph = b.build();
+    expect(graph.nodes.map((n) => n.op.kind)).toEqual([
+      'input',
+      'conv2d',
+      'batchnorm',
+      'global-pool',
+      'global-pool',
+      'concat',
+    ]);
+    const mg = buildMemoryGraph(graph, TFLM);
+    const split = tflmArena(mg, [1, 2, 3, 4, 5], undefined, [0, 0, 1, 0, 0, 0]);
+    expect(split.tensors).toBe(192);
+    expect([...split.offsets]).toEqual([0, 128, 0, 64, 16, 0]);
+    expect(tflmArena(mg, [1, 2, 3, 4, 5]).tensors).toBe(144);
+    expect(estimate(graph, { order: 'file' }).totals.arena.tensors).toBe(192);
   });
 });

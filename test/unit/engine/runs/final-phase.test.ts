@@ -81,3 +81,25 @@ describe('final phase', () => {
     });
   });
 });
+
+describe('state and journal', () => {
+  it('the snapshot on disk knows every candidate by the time its result is journalled', async () => {
+    const config = tinyConfig({ search: 'inherit { epochs 1 }' });
+    const store = await RunStore.create(mkdtempSync(join(tmpdir(), 'unas-state-')), config);
+    const append = store.append.bind(store);
+    const behind: number[] = [];
+    // A kill right after this append would resume from the state.json on disk now.
+    store.append = (e) => {
+      append(e);
+      if (e.type !== 'candidate-finished' || e.candidate.testError !== undefined) return;
+      const state = JSON.parse(readFileSync(join(store.dir, 'state.json'), 'utf8')) as {
+        strategy: { ledger: { nextId: number } };
+      };
+      // The first id the restored strategy would propose must be past every journalled one.
+      if (state.strategy.ledger.nextId <= e.candidate.id) behind.push(e.candidate.id);
+    };
+    const r = await runTiny(config, { store });
+    expect(r.finished.length).toBeGreaterThan(10);
+    expect(behind).toEqual([]);
+  });
+});

@@ -5,6 +5,8 @@ import { elapsedSeconds } from '../../../../server/src/engine/runs/resume.js';
 import type { Evaluator } from '../../../../server/src/engine/runs/evaluator.js';
 import type { WireResult } from '../../../../server/src/engine/training/worker-protocol.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
+import { emptyRun, foldEvent } from '../../../../protocol/src/run-state.js';
+import { progress } from '../../../../webview/src/selectors.js';
 import { runTiny, stubEvaluator, tinyConfig, tinyMnist } from './runner-support.js';
 
 const subsetOf = (j: { dataset: { spec: unknown } }) => (j.dataset.spec as { subset?: number }).subset;
@@ -102,6 +104,10 @@ describe('time budget', () => {
     const config = tinyConfig({ strategy: 'time 45 s' });
     expect(config.strategy.time).toBe(45);
     const r = await runTiny(config, { evaluator, now: () => new Date(t), schedule: () => () => undefined });
+    expect(r.events[0]).toMatchObject({
+      type: 'run-started',
+      deadline: new Date(Date.UTC(2026, 0, 1) + 45_000).toISOString(),
+    });
     // Starts at t = 0, 10, 20, 30, 40 s; none at 50 s.
     expect(r.jobs).toHaveLength(5);
     expect(r.summary.evaluated).toBe(5);
@@ -145,6 +151,39 @@ describe('time budget', () => {
     );
     expect(r.jobs.filter((j) => j.test)).toHaveLength(1);
     expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'done' });
+  });
+
+  it('shows the time left to the deadline when it comes before the rounds', () => {
+    let run = emptyRun();
+    const t0 = Date.UTC(2026, 0, 1);
+    const at = (ms: number) => new Date(t0 + ms).toISOString();
+    run = foldEvent(run, {
+      type: 'run-started',
+      run: 'r',
+      search: 's',
+      budget: 1000,
+      objectives: [],
+      constraints: [],
+      backend: 'cpu',
+      workers: 1,
+      resumed: false,
+      time: at(0),
+      deadline: at(600_000),
+    });
+    const c = {
+      id: 1,
+      origin: 'random',
+      status: 'trained',
+      resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
+      error: 0.1,
+      feasible: true,
+      violations: [],
+      model: '',
+      layers: [],
+    } as const;
+    run = foldEvent(run, { type: 'candidate-finished', candidate: c, time: at(60_000) });
+    // 1 per minute would take 999 more minutes; the deadline is 9 minutes away.
+    expect(progress(run).eta).toBe(540_000);
   });
 
   it('counts the wall time of earlier sessions from the journal', () => {

@@ -50,19 +50,17 @@ describe('convention unas | tflm in a search', () => {
     expect(c.resources).toEqual(await estimated(c.model, 'tflm'));
   });
 
-  it('`unas estimate` checks a search’s limits in the search’s convention unless told otherwise', async () => {
+  it('`unas check` checks a search’s limits in the search’s own convention', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'unas-conv-'));
     // The smallest network of the space needs a few hundred bytes in μNAS's accounting, but the
     // 784-byte input alone breaks 600 B in the deployable one.
-    writeFileSync(
-      join(dir, 's.unas'),
-      tinyMnist.replace('ram <= 8 KB', 'ram <= 600 B').replace(/\n}\s*$/, '\n  convention unas\n}\n'),
-    );
-    const own = await cli(['estimate', 's.unas'], dir);
-    expect([own.code, own.stdout]).toEqual([0, expect.not.stringContaining('no architecture')]);
-    const tflm = await cli(['estimate', 's.unas', '--convention', 'tflm'], dir);
-    expect(tflm.code).toBe(1);
-    expect(tflm.stdout).toContain('no architecture in this space fits ram <= 600 B');
+    const text = tinyMnist.replace('ram <= 8 KB', 'ram <= 600 B');
+    writeFileSync(join(dir, 'tflm.unas'), text);
+    writeFileSync(join(dir, 'unas.unas'), text.replace(/\n}\s*$/, '\n  convention unas\n}\n'));
+    const tflm = await cli(['check', 'tflm.unas'], dir);
+    expect(tflm.stdout).toContain('no architecture of this search space meets ram <= 600 B');
+    const own = await cli(['check', 'unas.unas'], dir);
+    expect(own.stdout).not.toContain('no architecture');
   });
 
   it('rejects an unknown convention with its location', () => {

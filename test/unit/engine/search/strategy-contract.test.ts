@@ -90,7 +90,7 @@ describe.each(Object.entries(implementations))('%s keeps the SearchStrategy cont
     const s = make(base);
     s.ask();
     const other =
-      s.kind === 'aging-evolution'
+      s.kind === 'evolution'
         ? new RandomSearch(base)
         : new AgingEvolution({ ...base, population: 12, sample: 4 });
     expect(() => other.restore(s.snapshot())).toThrow(/snapshot is of/);

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initTrainingBackend } from '../../../../server/src/engine/training/backend/backend-selection.js';
+import {
+  initTrainingBackend,
+  requireTfjsNode,
+} from '../../../../server/src/engine/training/backend/backend-selection.js';
 import { defaultWasmDirs, findWasmDir } from '../../../../server/src/engine/training/backend/wasm-dir.js';
 
 // The tfjs backend is process-global: these tests run in order and leave cpu active. The failing wasm
@@ -74,5 +77,28 @@ describe('initTrainingBackend', () => {
     const choice = await initTrainingBackend('auto', { loadTfjsNode: fakeTfjsNode });
     expect(choice).toEqual({ name: 'tensorflow', reason: 'tfjs-node loaded (native TensorFlow)' });
     expect(tf.getBackend()).toBe('tensorflow');
+  });
+
+  it('loads tfjs-node-gpu before tfjs-node, and reports the first real failure', () => {
+    const notFound = (name: string) =>
+      Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
+    const loader =
+      (present: Record<string, Error | undefined>) =>
+      (name: string): unknown => {
+        if (!(name in present)) throw notFound(name);
+        const failure = present[name];
+        if (failure) throw failure;
+        return {};
+      };
+    expect(requireTfjsNode(loader({ '@tensorflow/tfjs-node-gpu': undefined }))).toBe(
+      '@tensorflow/tfjs-node-gpu',
+    );
+    expect(requireTfjsNode(loader({ '@tensorflow/tfjs-node': undefined }))).toBe('@tensorflow/tfjs-node');
+    const noCuda = new Error('libcudart.so.11.0: cannot open shared object file');
+    expect(
+      requireTfjsNode(loader({ '@tensorflow/tfjs-node-gpu': noCuda, '@tensorflow/tfjs-node': undefined })),
+    ).toBe('@tensorflow/tfjs-node');
+    expect(() => requireTfjsNode(loader({ '@tensorflow/tfjs-node-gpu': noCuda }))).toThrow(noCuda);
+    expect(() => requireTfjsNode(loader({}))).toThrow(/Cannot find module '@tensorflow\/tfjs-node'/);
   });
 });

@@ -435,25 +435,23 @@ describe('wasm gradient kernels match cpu', () => {
             { transposeA, transposeB },
           ) as tf.Tensor,
       );
-      // Binary ops: equal shapes, a scalar, trailing axes (repetitions: the fast path), or a
-      // broadcast inside (the built-in kernel), on either side.
-      const r = rand();
-      const other =
-        r < 0.25
-          ? shape
-          : r < 0.4
-            ? []
-            : r < 0.8
-              ? shape.map((d, k) => (k < first ? 1 : d)).slice(int(0, first))
-              : shape.map((d, k) => (k === last ? 1 : d));
-      const y = randomArray(rand, other);
-      const swap = rand() < 0.5;
-      await compare('Multiply, Add, Sub, RealDiv', () => {
-        const [p, q] = [tf.tensor(x.values, shape), tf.tensor(y.values, other)];
-        const [a, b] = swap ? [q, p] : [p, q];
-        return [tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map(
-          (k) => engine.runKernel(k, { a, b }) as tf.Tensor,
-        );
+      // Batch norm with per-channel statistics (the fast path), optional offset and scale.
+      const channels = shape[rank - 1]!;
+      const stats = [0, 1, 2, 3].map(() => randomArray(rand, [channels]));
+      const [withOffset, withScale] = [rand() < 0.7, rand() < 0.7];
+      await compare('FusedBatchNorm', () => {
+        const [mean, variance, offset, scale] = stats.map((st) => tf.tensor(st.values, st.shape));
+        return engine.runKernel(
+          tf.FusedBatchNorm,
+          {
+            x: tf.tensor(x.values, shape),
+            mean: mean!,
+            variance: variance!.abs(),
+            ...(withOffset ? { offset: offset! } : {}),
+            ...(withScale ? { scale: scale! } : {}),
+          },
+          { varianceEpsilon: 1e-3 },
+        ) as tf.Tensor;
       });
       await compare('Identity and Cast', () => {
         const t = tf.tensor(x.values, shape);

@@ -46,6 +46,8 @@ export const audioClassNames = (words: readonly string[]): string[] => [SILENCE,
 
 const TESTING = 0.1;
 const READ_AHEAD = 16;
+/** Clean training clips whose MFCCs fix the quantization ranges (an even sample of the split). */
+const QUANTIZATION_SAMPLE = 2000;
 
 /** Decodes one clip to `length` samples at `rate`; every failure names the file. */
 async function decodeClip(file: string, rate: number, length?: number): Promise<Float32Array> {
@@ -61,10 +63,10 @@ async function decodeClip(file: string, rate: number, length?: number): Promise<
   return length === undefined ? samples : fitLength(samples, length);
 }
 
-async function decodeAll(files: readonly string[], rate: number, length?: number): Promise<Float32Array[]> {
+async function decodeAll(files: readonly string[], rate: number): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let i = 0; i < files.length; i += READ_AHEAD)
-    out.push(...(await Promise.all(files.slice(i, i + READ_AHEAD).map((f) => decodeClip(f, rate, length)))));
+    out.push(...(await Promise.all(files.slice(i, i + READ_AHEAD).map((f) => decodeClip(f, rate)))));
   return out;
 }
 
@@ -151,6 +153,8 @@ export async function loadAudioDataset(
     }),
   );
   const key = cacheKey({
+    // Bump when the features or their layout change, so old caches are not read.
+    version: 1,
     settings,
     words: spec.words,
     silence: spec.silence,
@@ -202,39 +206,56 @@ export async function loadAudioDataset(
       n.length >= length ? n : fitLength(n, length),
     );
     const mfcc = createMfcc(settings);
-    const waveforms = async (items: readonly Planned[], r: Rng): Promise<Float32Array[]> => {
-      const decoded = await decodeAll(
-        items.flatMap((p) => (p.clip ? [path.join(root, p.clip)] : [])),
-        settings.sampleRate,
-        length,
-      );
-      let next = 0;
-      return items.map((p) => (p.clip ? decoded[next++]! : silenceClip(length, noise, r)));
+    // Clips stream through in small batches: only the uint8 feature maps stay in memory, never the
+    // waveforms of a whole split (the full Speech Commands would need gigabytes of them).
+    const stream = async (
+      items: readonly Planned[],
+      r: Rng,
+      each: (i: number, wave: Float32Array) => void,
+    ): Promise<void> => {
+      for (let first = 0; first < items.length; first += READ_AHEAD) {
+        const chunk = items.slice(first, first + READ_AHEAD);
+        const waves = await Promise.all(
+          chunk.map((p) =>
+            p.clip ? decodeClip(path.join(root, p.clip), settings.sampleRate, length) : undefined,
+          ),
+        );
+        waves.forEach((w, k) => each(first + k, w ?? silenceClip(length, noise, r)));
+      }
     };
-    const trainWaves = await waveforms(planned.training, rng);
-    const trainFeatures = trainWaves.map((w) => mfcc.compute(w));
-    const quantization = fitQuantization(trainFeatures, settings.coefficients);
+    // Each coefficient's range, from an even sample of the clean training clips.
+    const step = Math.max(1, Math.ceil(planned.training.length / QUANTIZATION_SAMPLE));
+    const sampled: Float32Array[] = [];
+    await stream(
+      planned.training.filter((_, i) => i % step === 0),
+      mulberry32(deriveSeed(seed, 0x9a47)),
+      (_, w) => sampled.push(mfcc.compute(w)),
+    );
+    const quantization = fitQuantization(sampled, settings.coefficients);
     const n = shape[0] * shape[1];
     const copies = Math.max(0, Math.floor(augment.copies));
-    const trainCount = trainWaves.length;
+    const trainCount = planned.training.length;
     const trainImages = new Uint8Array(trainCount * (1 + copies) * n);
     const trainLabels = new Uint8Array(trainCount * (1 + copies));
-    trainFeatures.forEach((f, i) => quantizeFeatures(f, quantization, trainImages, i * n));
     const augRng = mulberry32(deriveSeed(seed, 0xa09));
-    for (let c = 1; c <= copies; c++)
-      for (let i = 0; i < trainCount; i++) {
-        const p = planned.training[i]!;
-        const wave = p.clip
-          ? augmentClip(trainWaves[i]!, augment, noise, augRng)
-          : silenceClip(length, noise, augRng);
-        quantizeFeatures(mfcc.compute(wave), quantization, trainImages, (c * trainCount + i) * n);
+    await stream(planned.training, rng, (i, wave) => {
+      const p = planned.training[i]!;
+      for (let c = 0; c <= copies; c++) {
+        const version =
+          c === 0
+            ? wave
+            : p.clip
+              ? augmentClip(wave, augment, noise, augRng)
+              : silenceClip(length, noise, augRng);
+        quantizeFeatures(mfcc.compute(version), quantization, trainImages, (c * trainCount + i) * n);
+        trainLabels[c * trainCount + i] = p.label;
       }
-    for (let c = 0; c <= copies; c++)
-      for (let i = 0; i < trainCount; i++) trainLabels[c * trainCount + i] = planned.training[i]!.label;
+    });
     const heldItems = [...planned.validation, ...planned.testing];
-    const heldWaves = await waveforms(heldItems, rng);
     const heldImages = new Uint8Array(heldItems.length * n);
-    heldWaves.forEach((w, i) => quantizeFeatures(mfcc.compute(w), quantization, heldImages, i * n));
+    await stream(heldItems, rng, (i, wave) =>
+      quantizeFeatures(mfcc.compute(wave), quantization, heldImages, i * n),
+    );
     const result: CachedFeatures = {
       quantization,
       copies,

@@ -24,23 +24,45 @@ export interface BackendOptions {
    * them. Only the first successful wasm initialisation reads it.
    */
   readonly wasmDir?: string;
-  /** Loads @tensorflow/tfjs-node, which registers the 'tensorflow' backend; throws if unavailable. */
+  /**
+   * Loads native TensorFlow, which registers the 'tensorflow' backend; throws if unavailable. Default:
+   * @tensorflow/tfjs-node-gpu, else @tensorflow/tfjs-node, from node_modules.
+   */
   readonly loadTfjsNode?: () => void;
 }
 
 const tfjsNodeModule = '@tensorflow/tfjs-node';
+/** Native TensorFlow builds, preferred first: the CUDA one registers the same `tensorflow` backend. */
+const tfjsNodeModules = ['@tensorflow/tfjs-node-gpu', tfjsNodeModule] as const;
 
 /**
- * Loads tfjs-node if it is installed. The name is not a literal so bundlers leave the require alone:
- * the native addon must come from node_modules at run time, never from the bundle.
+ * Loads tfjs-node-gpu or tfjs-node, whichever is installed and loads, and says which. The names are
+ * not literals so bundlers leave the require alone: the native addon must come from node_modules at
+ * run time, never from the bundle. Throws the first real load failure, else tfjs-node's not-found.
  */
-function requireTfjsNode(): void {
-  const name = tfjsNodeModule;
-  require(name);
+export function requireTfjsNode(load: (name: string) => unknown = require): string {
+  let failure: unknown;
+  for (const name of tfjsNodeModules) {
+    try {
+      load(name);
+      return name;
+    } catch (e) {
+      if (!isMissing(e, name) || name === tfjsNodeModule) failure ??= e;
+    }
+  }
+  throw failure;
+}
+
+function isMissing(e: unknown, name: string): boolean {
+  return (
+    e instanceof Error &&
+    (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+    e.message.includes(`'${name}'`)
+  );
 }
 
 /**
- * Makes `request` the global tfjs backend. `auto` tries tensorflow (tfjs-node) → wasm → cpu and says
+ * Makes `request` the global tfjs backend. `auto` tries tensorflow (tfjs-node-gpu or tfjs-node) → wasm → cpu and says
  * why it settled where it did; an explicit request that cannot be met throws with the cause.
  */
 export async function initTrainingBackend(
@@ -56,8 +78,12 @@ export async function initTrainingBackend(
 
   const skipped: string[] = [];
   try {
-    await useTensorflow(options);
-    return { name: 'tensorflow', reason: 'tfjs-node loaded (native TensorFlow)' };
+    const loaded = await useTensorflow(options);
+    const gpu = loaded === '@tensorflow/tfjs-node-gpu';
+    return {
+      name: 'tensorflow',
+      reason: `tfjs-node${gpu ? '-gpu' : ''} loaded (native TensorFlow${gpu ? ', CUDA' : ''})`,
+    };
   } catch (e) {
     skipped.push(tfjsNodeFailure(e));
   }
@@ -69,12 +95,16 @@ export async function initTrainingBackend(
   return useCpu(skipped.join('; '));
 }
 
-async function useTensorflow(options: BackendOptions): Promise<void> {
-  (options.loadTfjsNode ?? requireTfjsNode)();
+/** Returns the module that was loaded (tfjs-node's name for a custom loader). */
+async function useTensorflow(options: BackendOptions): Promise<string> {
+  let loaded = tfjsNodeModule;
+  if (options.loadTfjsNode) options.loadTfjsNode();
+  else loaded = requireTfjsNode();
   if (tf.findBackendFactory('tensorflow') == null) {
     throw new Error('tfjs-node loaded but registered no tensorflow backend');
   }
   await activate('tensorflow');
+  return loaded;
 }
 
 async function useWasm(options: BackendOptions): Promise<Omit<BackendChoice, 'reason'>> {
@@ -113,11 +143,7 @@ async function wasmSimd(): Promise<boolean> {
 }
 
 function tfjsNodeFailure(e: unknown): string {
-  const missing =
-    e instanceof Error &&
-    (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
-    e.message.includes(`'${tfjsNodeModule}'`);
-  return missing ? 'tfjs-node not installed' : `tfjs-node failed to load: ${message(e)}`;
+  return isMissing(e, tfjsNodeModule) ? 'tfjs-node not installed' : `tfjs-node failed to load: ${message(e)}`;
 }
 
 function message(e: unknown): string {

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { withFallback } from './fallback-kernel.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** An output that shares `x`'s heap data (reference-counted by the backend, as its own Reshape does). */
@@ -19,16 +20,11 @@ export const identity: tf.KernelFunc = ({ inputs, backend }) => {
 
 /** Cast to the dtype the tensor already has (ReLU's gradient does so on every step) without a copy. */
 export function castSharingSameType(builtIn: tf.KernelConfig): tf.KernelConfig {
-  return {
-    kernelName: builtIn.kernelName,
-    backendName: 'wasm',
-    ...(builtIn.setupFunc ? { setupFunc: builtIn.setupFunc } : {}),
-    kernelFunc: (args) => {
-      const { x } = args.inputs as tf.CastInputs;
-      const { dtype } = args.attrs as unknown as tf.CastAttrs;
-      if (x !== undefined && x.dtype === dtype && dtype !== 'string')
-        return share(args.backend as BackendWasm, x);
-      return builtIn.kernelFunc(args);
-    },
-  };
+  return withFallback(builtIn, (args) => {
+    const { x } = args.inputs as tf.CastInputs;
+    const { dtype } = args.attrs as unknown as tf.CastAttrs;
+    return x !== undefined && x.dtype === dtype && dtype !== 'string'
+      ? share(args.backend as BackendWasm, x)
+      : undefined;
+  });
 }

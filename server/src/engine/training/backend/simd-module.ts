@@ -11,6 +11,7 @@ export interface SimdKernels {
   sum_leading(x: number, rows: number, cols: number, scale: number, acc: number, out: number): void;
   conv2d_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
   depthwise_backprop_filter(x: number, dy: number, out: number, acc: number, ...geometry: number[]): void;
+  depthwise_backprop_input(dy: number, filter: number, dx: number, ...geometry: number[]): void;
   max_pool_grad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   matmul_strided_a(
     a: number,
@@ -23,15 +24,7 @@ export interface SimdKernels {
     ak: number,
   ): void;
   conv2d_backprop_input(dy: number, filter: number, dx: number, wt: number, ...geometry: number[]): void;
-  binary_broadcast(
-    op: number,
-    a: number,
-    aSize: number,
-    b: number,
-    bSize: number,
-    out: number,
-    n: number,
-  ): void;
+  batch_norm(x: number, mean: number, k: number, offset: number, out: number, rows: number, c: number): void;
   avg_pool_grad(dy: number, dx: number, ...geometryAndScale: number[]): void;
   matmul_bt(a: number, b: number, c: number, m: number, k: number, n: number): void;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGrad } from './avg-pool-grad.js';
-import { binaryRepeating } from './binary-ops.js';
+import { batchNormPerChannel } from './batch-norm.js';
 import { batchMatMulTransposed } from './batch-mat-mul.js';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInput } from './conv2d-backprop-input.js';
@@ -17,6 +17,8 @@ export interface WasmKernelFix {
   readonly config: tf.KernelConfig;
   /** `missing`: registered only where wasm has none; `wrong` and `slow`: replace the built-in one. */
   readonly fixes: 'missing' | 'wrong' | 'slow';
+  /** The built-in kernel it replaces (`wrong` and `slow`), for benchmarks side by side. */
+  readonly replaces?: tf.KernelConfig;
 }
 
 const wasm = (kernelName: string, kernelFunc: tf.KernelFunc): tf.KernelConfig => ({
@@ -36,24 +38,26 @@ function builtIn(kernelName: string): tf.KernelConfig {
  * gradients of conv2d, depthwise conv, pooling, batch norm and dense run, and by comparing each
  * gradient with the cpu backend (test/unit/engine/training); `slow` ones by profiling a training step.
  */
-export const wasmKernelFixes: readonly WasmKernelFix[] = [
-  { config: wasm(tf.Conv2DBackpropFilter, conv2dBackpropFilter), fixes: 'missing' },
-  { config: wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter), fixes: 'missing' },
-  { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
-  { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
-  { config: wasm(tf.AvgPoolGrad, avgPoolGrad), fixes: 'slow' },
-  { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
-  { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
-  { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
-  { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
-  { config: wasm(tf.Identity, identity), fixes: 'slow' },
-  { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
-  { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
-  ...[tf.Multiply, tf.Add, tf.Sub, tf.RealDiv].map((name): WasmKernelFix => ({
-    config: binaryRepeating(builtIn(name)),
-    fixes: 'slow',
-  })),
-];
+export const wasmKernelFixes: readonly WasmKernelFix[] = (
+  [
+    { config: wasm(tf.Conv2DBackpropFilter, conv2dBackpropFilter), fixes: 'missing' },
+    { config: wasm(tf.DepthwiseConv2dNativeBackpropFilter, depthwiseBackpropFilter), fixes: 'missing' },
+    { config: wasm(tf.DepthwiseConv2dNativeBackpropInput, depthwiseBackpropInput), fixes: 'missing' },
+    { config: wasm(tf.MaxPoolGrad, maxPoolGrad), fixes: 'wrong' },
+    { config: wasm(tf.AvgPoolGrad, avgPoolGrad), fixes: 'slow' },
+    { config: wasm(tf.Conv2DBackpropInput, conv2dBackpropInput), fixes: 'slow' },
+    { config: reduceAdjacentAxes('sum', builtIn(tf.Sum)), fixes: 'slow' },
+    { config: reduceAdjacentAxes('mean', builtIn(tf.Mean)), fixes: 'slow' },
+    { config: tileLeading(builtIn(tf.Tile)), fixes: 'slow' },
+    { config: wasm(tf.Identity, identity), fixes: 'slow' },
+    { config: batchMatMulTransposed(builtIn(tf.BatchMatMul)), fixes: 'slow' },
+    { config: castSharingSameType(builtIn(tf.Cast)), fixes: 'slow' },
+    { config: batchNormPerChannel(builtIn(tf.FusedBatchNorm)), fixes: 'slow' },
+  ] as const
+).map((fix) => ({
+  ...fix,
+  ...(fix.fixes === 'missing' ? {} : { replaces: builtIn(fix.config.kernelName) }),
+}));
 
 /**
  * Registers the fixes; idempotent. A missing kernel that wasm has meanwhile (a later tfjs release) is

@@ -668,54 +668,60 @@ void conv2d_backprop_input(const float *dy, const float *filter, float *dx, floa
   }
 }
 
-// Element-wise a ∘ b over n outputs, where an operand of a_n < n elements repeats along the output
-// (a trailing-axes broadcast: a per-channel vector, or a scalar): Multiply, Add, Sub and RealDiv of
-// batch norm's and ReLU's gradients. tfjs-backend-wasm's XNNPack path is 3–4× slower when it has to
-// broadcast.
-#define BINARY(name, vec, scalar)                                                                     \
-  static void name##_same(const float *a, const float *b, float *out, long n) {                     \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(wasm_v128_load(a + i), wasm_v128_load(b + i))); \
-    for (; i < n; i++) out[i] = scalar(a[i], b[i]);                                                 \
-  }                                                                                                 \
-  static void name##_a_splat(float a, const float *b, float *out, long n) {                        \
-    v128_t av = wasm_f32x4_splat(a);                                                                \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(av, wasm_v128_load(b + i)));            \
-    for (; i < n; i++) out[i] = scalar(a, b[i]);                                                    \
-  }                                                                                                 \
-  static void name##_b_splat(const float *a, float b, float *out, long n) {                        \
-    v128_t bv = wasm_f32x4_splat(b);                                                                \
-    long i = 0;                                                                                     \
-    for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, vec(wasm_v128_load(a + i), bv));            \
-    for (; i < n; i++) out[i] = scalar(a[i], b);                                                    \
-  }                                                                                                 \
-  static void name(const float *a, long a_n, const float *b, long b_n, float *out, long n) {        \
-    if (a_n == n && b_n == n) name##_same(a, b, out, n);                                            \
-    else if (a_n == 1) name##_a_splat(*a, b, out, n);                                               \
-    else if (b_n == 1) name##_b_splat(a, *b, out, n);                                               \
-    else if (b_n < n)                                                                               \
-      for (long o = 0; o < n; o += b_n) name##_same(a + o, b, out + o, b_n);                        \
-    else                                                                                            \
-      for (long o = 0; o < n; o += a_n) name##_same(a, b + o, out + o, a_n);                        \
+// Batch norm with per-channel parameters: out[r,c] = (x[r,c] − mean[c]) · k[c] + offset[c], with
+// k = scale / √(variance + ε) computed by the caller (FusedBatchNorm, forward, every BN layer and step).
+EXPORT(batch_norm)
+void batch_norm(const float *x, const float *mean, const float *k, const float *offset, float *out, int rows,
+                int C) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (long)r * C;
+    float *o = out + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+      wasm_v128_store(o + c, wasm_f32x4_add(wasm_f32x4_mul(v, wasm_v128_load(k + c)), wasm_v128_load(offset + c)));
+    }
+    for (; c < C; c++) o[c] = (xr[c] - mean[c]) * k[c] + offset[c];
   }
+}
 
-static inline float mul_f(float x, float y) { return x * y; }
-static inline float add_f(float x, float y) { return x + y; }
-static inline float sub_f(float x, float y) { return x - y; }
-static inline float div_f(float x, float y) { return x / y; }
-BINARY(mul_op, wasm_f32x4_mul, mul_f)
-BINARY(add_op, wasm_f32x4_add, add_f)
-BINARY(sub_op, wasm_f32x4_sub, sub_f)
-BINARY(div_op, wasm_f32x4_div, div_f)
-
-// op: 0 multiply, 1 add, 2 subtract, 3 divide. a_n and b_n divide n (the caller checks the shapes).
-EXPORT(binary_broadcast)
-void binary_broadcast(int op, const float *a, int a_n, const float *b, int b_n, float *out, int n) {
-  switch (op) {
-    case 0: mul_op(a, a_n, b, b_n, out, n); break;
-    case 1: add_op(a, a_n, b, b_n, out, n); break;
-    case 2: sub_op(a, a_n, b, b_n, out, n); break;
-    default: div_op(a, a_n, b, b_n, out, n); break;
+// dx[b,h,w,c] = Σ_{p,q,m} dy[b,i,j,c·M+m] · W[p,q,c,m] over the taps with i·sh + p·dh − top = h and
+// j·sw + q·dw − left = w (DepthwiseConv2dNativeBackpropInput): each dx pixel gathers its taps, the
+// channels in SIMD lanes when M = 1.
+EXPORT(depthwise_backprop_input)
+void depthwise_backprop_input(const float *dy, const float *filter, float *dx, int batch, int H, int W, int C,
+                              int OH, int OW, int M, int kh, int kw, int sh, int sw, int dh, int dw, int top,
+                              int left) {
+  const int co_n = C * M;
+  for (int b = 0; b < batch; b++) {
+    for (int h = 0; h < H; h++) {
+      for (int w = 0; w < W; w++) {
+        float *d = dx + ((long)(b * H + h) * W + w) * C;
+        for (int c = 0; c < C; c++) d[c] = 0;
+        for (int p = 0; p < kh; p++) {
+          int ti = h + top - p * dh;
+          if (ti < 0 || ti % sh || ti / sh >= OH) continue;
+          for (int q = 0; q < kw; q++) {
+            int tj = w + left - q * dw;
+            if (tj < 0 || tj % sw || tj / sw >= OW) continue;
+            const float *g = dy + ((long)(b * OH + ti / sh) * OW + tj / sw) * co_n;
+            const float *f = filter + (long)(p * kw + q) * co_n;
+            if (M == 1) {
+              int c = 0;
+              for (; c + 4 <= C; c += 4)
+                wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c),
+                                                      wasm_f32x4_mul(wasm_v128_load(g + c), wasm_v128_load(f + c))));
+              for (; c < C; c++) d[c] += g[c] * f[c];
+            } else {
+              for (int c = 0; c < C; c++) {
+                float s = 0;
+                for (int m = 0; m < M; m++) s += g[c * M + m] * f[c * M + m];
+                d[c] += s;
+              }
+            }
+          }
+        }
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { panelCsp, panelHtml } from '../../../client/src/panel/html.js';
+import { panelCsp, panelHtml } from '../../../../client/src/panel/html.js';
 
 const options = {
   cspSource: 'https://*.vscode-cdn.net',

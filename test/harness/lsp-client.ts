@@ -67,7 +67,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
  * version instead of sleeping.
  */
 
-export const ROOT = resolve(__dirname, '../../..');
+export const ROOT = resolve(__dirname, '../..');
 
 let building: Promise<string> | undefined;
 

@@ -4,56 +4,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CandidateSummary, RunEvent } from '../../../../protocol/src/run-events.js';
-import { exportCommand, tfliteEstimateCommand } from '../../../../server/src/cli/export.js';
-import type { CliIo } from '../../../../server/src/cli/io.js';
-import { resolveSearch } from '../../../../server/src/engine/config/resolve-search.js';
+import { captureIo } from '../../support/cli.js';
+import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
+import { exportCommand, tfliteEstimateCommand } from '../../../server/src/cli/export.js';
+import { resolveSearch } from '../../../server/src/engine/config/resolve-search.js';
 import {
   arenaSize,
   cArrayFiles,
   cIdentifier,
   pascalCase,
-} from '../../../../server/src/engine/export/c-array.js';
-import { loadSavedModel, saveTfjsModel } from '../../../../server/src/engine/training/saved-model.js';
-import { readTflite } from '../../../../server/src/engine/export/tflite-reader.js';
-import { analyze } from '../../../../server/src/engine/language/analyze.js';
-import { estimate } from '../../../../server/src/engine/resources/estimate.js';
-import { RunStore } from '../../../../server/src/engine/runs/run-store.js';
-import { graphOfModelText } from '../../../../server/src/engine/search/model-text.js';
-import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
-import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
+} from '../../../server/src/engine/export/c-array.js';
+import { loadSavedModel, saveTfjsModel } from '../../../server/src/engine/training/saved-model.js';
+import { readTflite } from '../../../server/src/engine/export/tflite-reader.js';
+import { analyze } from '../../../server/src/engine/language/analyze.js';
+import { estimate } from '../../../server/src/engine/resources/estimate.js';
+import { RunStore } from '../../../server/src/engine/runs/run-store.js';
+import { graphOfModelText } from '../../../server/src/engine/search/model-text.js';
+import { initTrainingBackend } from '../../../server/src/engine/training/backend/index.js';
+import { buildModel } from '../../../server/src/engine/training/model-builder.js';
 
 /**
  * `unas export` and `unas estimate model.tflite` in-process, on a run folder made here: the
  * search settings of a fixture, a journal with two candidates, and saved (untrained) weights for
  * the one on the front.
  */
-const root = join(__dirname, '../../../..');
+const root = join(__dirname, '../../..');
 const MODEL =
   'model candidate_7 {\n  input 28x28x1\n  conv2d 4 k3 s2 bn relu\n  dwconv2d k3 relu\n  maxpool 2\n  flatten\n  dense 10\n  softmax\n}';
 
-function io(cwd: string): CliIo & { out: () => string; err: () => string } {
-  let stdout = '';
-  let stderr = '';
-  return {
-    stdout: {
-      write: (s: string) => {
-        stdout += s;
-        return true;
-      },
-    },
-    stderr: {
-      write: (s: string) => {
-        stderr += s;
-        return true;
-      },
-    },
-    cwd,
-    env: {},
-    out: () => stdout,
-    err: () => stderr,
-  };
-}
+const io = captureIo;
 
 function summary(id: number, model: string): CandidateSummary {
   return {
