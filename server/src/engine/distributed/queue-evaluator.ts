@@ -159,6 +159,7 @@ export class QueueEvaluator implements Evaluator {
       fingerprint: this.o.fingerprint,
       weights: job.saveTo === undefined ? 'none' : this.o.sharedDir !== undefined ? 'shared' : 'inline',
       ...(inherit ? { inherit } : {}),
+      ...(job.pruning ? { pruning: job.pruning } : {}),
     };
     const id = jobIdOf(data);
     return new Promise((resolve) => {

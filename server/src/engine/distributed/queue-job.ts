@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetConfig, TrainConfig } from '../config/search-config.js';
 import type { InheritPair } from '../search/inheritance.js';
+import { pruningSpecError, type PruningSpec } from '../training/pruning/spec.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { WireResult } from '../training/worker-protocol.js';
 
@@ -36,6 +37,8 @@ export interface QueueJobData {
   readonly weights: WeightsTransfer;
   /** Weight inheritance: the parent's saved weights travel with the job (they are small). */
   readonly inherit?: { readonly pairs: readonly InheritPair[]; readonly files: WeightFiles };
+  /** DPF pruning while training (the candidate's sparsity gene). */
+  readonly pruning?: PruningSpec;
 }
 
 /** File name → base64 contents (`model.json`, `weights.bin`). */
@@ -85,6 +88,7 @@ export function jobIdOf(d: QueueJobData): string {
   const digest = createHash('sha256')
     .update(JSON.stringify([d.model, d.dataset, d.train, d.seed, d.test ?? false, d.fingerprint, d.weights]))
     .update(d.inherit ? JSON.stringify(d.inherit) : '')
+    .update(d.pruning ? JSON.stringify(d.pruning) : '')
     .digest('hex')
     .slice(0, 12);
   return `${d.run}-${d.candidate}-${digest}`;
@@ -98,7 +102,7 @@ const isInt = (x: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): x is number 
   typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const isStr = (x: unknown, max = 1_000_000): x is string => typeof x === 'string' && x.length <= max;
-const DATASET_KINDS = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images'];
+const DATASET_KINDS = ['mnist', 'fashion-mnist', 'cifar10', 'idx', 'images', 'audio'];
 
 function checkDataset(d: unknown): string | undefined {
   if (!isObj(d)) return 'dataset';
@@ -153,7 +157,23 @@ export function checkJobData(x: unknown): Checked<QueueJobData> {
     const f = checkFiles(i.files);
     if (f) return bad(`inherit.${f}`);
   }
+  if (x.pruning !== undefined) {
+    const p = x.pruning;
+    if (!isObj(p) || pruningSpecError(p as unknown as PruningSpec)) return bad('pruning');
+  }
   return { ok: true, value: x as unknown as QueueJobData };
+}
+
+/** What pruning reached, as a worker reports it (the coordinator rebuilds the smaller network from it). */
+function isPruningOutcome(p: unknown): boolean {
+  if (!isObj(p) || (p.kind !== 'structured' && p.kind !== 'unstructured')) return false;
+  if (![p.target, p.sparsity].every((v) => isNum(v) && v >= 0 && v <= 1)) return false;
+  if (!isInt(p.prunableWeights) || !isInt(p.zeroedWeights) || p.zeroedWeights > p.prunableWeights)
+    return false;
+  if (p.channels === undefined) return true;
+  if (!isObj(p.channels)) return false;
+  const entries = Object.entries(p.channels);
+  return entries.length <= 10_000 && entries.every(([k, v]) => k.length <= 256 && isInt(v, 1, 1 << 20));
 }
 
 const isCurve = (c: unknown) => Array.isArray(c) && c.length <= 100_000 && c.every(isNum);
@@ -164,6 +184,7 @@ function checkWire(r: unknown): string | undefined {
   if (!isCurve(r.curve)) return 'result.curve';
   if (r.status === 'trained') {
     if (!isNum(r.accuracy) || r.accuracy < 0 || r.accuracy > 1) return 'result.accuracy';
+    if (r.pruning !== undefined && !isPruningOutcome(r.pruning)) return 'result.pruning';
     if (!isInt(r.bestEpoch)) return 'result.bestEpoch';
     if (r.testAccuracy !== undefined && (!isNum(r.testAccuracy) || r.testAccuracy < 0 || r.testAccuracy > 1))
       return 'result.testAccuracy';

@@ -84,6 +84,7 @@ export async function startQueueWorker(o: QueueWorkerOptions): Promise<QueueWork
           ...(d.test ? { test: true } : {}),
           ...(saveTo ? { saveTo } : {}),
           ...(d.inherit && parentDir ? { inherit: { from: parentDir, pairs: d.inherit.pairs } } : {}),
+          ...(d.pruning ? { pruning: d.pruning } : {}),
         },
         (e) => {
           const progress: QueueProgress = { worker: id, ...e };

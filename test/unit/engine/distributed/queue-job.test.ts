@@ -88,6 +88,38 @@ describe('queue job boundary', () => {
     expect(checkProgress({ worker: 'a:1', epoch: 'x' })).toMatchObject({ ok: false });
   });
 
+  it('carries a pruning spec and audio datasets, and checks what pruning reached', () => {
+    const pruning = { kind: 'structured', sparsity: 0.4, start: 2, end: 4, every: 16 } as const;
+    expect(checkJobData({ ...job, pruning })).toMatchObject({ ok: true });
+    expect(checkJobData({ ...job, pruning: { ...pruning, sparsity: 1.5 } })).toEqual({
+      ok: false,
+      error: "job: bad or missing 'pruning'",
+    });
+    expect(jobIdOf({ ...job, pruning })).not.toBe(jobIdOf(job));
+    const audio = { ...job.dataset, spec: { kind: 'audio', path: '/data/kws' }, input: [49, 40, 1] };
+    expect(checkJobData({ ...job, dataset: audio })).toMatchObject({ ok: true });
+    const reached = {
+      kind: 'structured',
+      target: 0.4,
+      sparsity: 0.38,
+      prunableWeights: 100,
+      zeroedWeights: 38,
+    };
+    const trained = { status: 'trained', accuracy: 0.9, bestEpoch: 0, curve: [0.9], seconds: 1 };
+    const ok = {
+      v: 1,
+      worker: 'node-3:1234',
+      result: { ...trained, pruning: { ...reached, channels: { c1: 5 } } },
+    };
+    expect(checkJobResult(ok)).toMatchObject({ ok: true });
+    for (const bad of [
+      { ...reached, zeroedWeights: 101 },
+      { ...reached, kind: 'magic' },
+      { ...reached, channels: { c1: -1 } },
+    ])
+      expect(checkJobResult({ ...ok, result: { ...trained, pruning: bad } })).toMatchObject({ ok: false });
+  });
+
   it('derives stable ids: same request same job, cheap and full trainings apart, no colon', () => {
     expect(jobIdOf(job)).toBe(jobIdOf({ ...job }));
     expect(jobIdOf(job)).not.toBe(jobIdOf({ ...job, train: { ...job.train, epochs: 3 } }));
