@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initTrainingBackend } from '../server/src/engine/training/backend/backend-selection.js';
+import { referenceNetwork } from './training-networks.js';
+import { samplesPerSec } from './training-step.js';
 
 /** How much training to time per backend. */
 export interface TrainingBenchOptions {
@@ -10,59 +12,6 @@ export interface TrainingBenchOptions {
   readonly wasmBatches?: number;
   /** Timed batches on cpu, without warm-up: a batch takes tens of seconds there, so warm-up is noise. */
   readonly cpuBatches?: number;
-}
-
-/** The reference μNAS-sized MNIST CNN (≈ 10 k parameters), with seeded initial weights. */
-function referenceModel(): tf.Sequential {
-  const seeded = (seed: number) => tf.initializers.glorotUniform({ seed });
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 16,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: seeded(1),
-      }),
-      tf.layers.depthwiseConv2d({
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        depthwiseInitializer: seeded(2),
-      }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 1, activation: 'relu', kernelInitializer: seeded(3) }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({
-        filters: 32,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: seeded(4),
-      }),
-      tf.layers.globalAveragePooling2d({}),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seeded(5) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
-  return model;
-}
-
-/** Training samples per second of the reference model on the current backend. */
-async function samplesPerSec(batchSize: number, warmup: number, batches: number): Promise<number> {
-  const model = referenceModel();
-  const x = tf.randomUniform([batchSize, 28, 28, 1], 0, 1, 'float32', 42);
-  const y = tf.oneHot(tf.randomUniform([batchSize], 0, 10, 'int32', 43), 10).toFloat();
-  try {
-    // trainOnBatch resolves after reading the loss back, so each step is complete when timed.
-    for (let i = 0; i < warmup; i++) await model.trainOnBatch(x, y);
-    const t0 = performance.now();
-    for (let i = 0; i < batches; i++) await model.trainOnBatch(x, y);
-    return (batches * batchSize) / ((performance.now() - t0) / 1000);
-  } finally {
-    tf.dispose([x, y]);
-    model.dispose();
-  }
 }
 
 /**
@@ -76,9 +25,10 @@ export async function benchTrainingBackends(
   const previous = tf.getBackend() ?? undefined; // unset until a backend was initialised
   try {
     const choice = await initTrainingBackend('wasm');
-    const wasm = await samplesPerSec(batchSize, warmupBatches, wasmBatches);
+    const { graph } = referenceNetwork();
+    const wasm = await samplesPerSec(graph, batchSize, warmupBatches, wasmBatches);
     await initTrainingBackend('cpu');
-    const cpu = await samplesPerSec(batchSize, 0, cpuBatches);
+    const cpu = await samplesPerSec(graph, batchSize, 0, cpuBatches);
     const round = (v: number) => Math.round(v * 10) / 10;
     return {
       batchSize,
