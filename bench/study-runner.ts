@@ -10,6 +10,24 @@ import { WorkerPool } from '../server/src/engine/training/worker-pool.js';
 
 /** The shared loop of the budget studies (`bench/study.ts`, `bench/study-strategies.ts`). */
 
+/**
+ * The small MNIST search both studies run: `flash` is the hard flash limit, `tail` the strategy,
+ * pruning and training statements that make the variants differ.
+ */
+export const studySearch = (name: string, subset: number, flash: string, tail: string): string => `
+search ${name} {
+  dataset mnist { validation 5%  subset ${subset} }
+  target nucleo-f746zg
+  constraints { ram <= 4 KB  flash <= ${flash}  macs <= 200 K  error <= 10% soft }
+  objectives error, ram, flash, macs
+  space {
+    blocks 1..3 { layers 1..2 { op conv2d | conv1x1 | dwconv2d  kernel 3 | 5  stride 1 | 2  channels 2..24 } }
+    pool none | avg 2 | max 2
+    dense 0..1 { units 10..32 }
+  }
+  ${tail}
+}`;
+
 /** The search config of a study's `.unas` text (its one search); throws on an analysis error. */
 export function studyConfig(text: string): SearchConfig {
   const a = analyze(text);

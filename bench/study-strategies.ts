@@ -1,5 +1,5 @@
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
-import { round, runStudyVariants, studyConfig, studyMeans } from './study-runner.js';
+import { round, runStudyVariants, studyConfig, studyMeans, studySearch } from './study-runner.js';
 
 /**
  * `npm run study:strategies`: μNAS's three search modes on one small search, same seeds, same
@@ -11,21 +11,15 @@ import { round, runStudyVariants, studyConfig, studyMeans } from './study-runner
  * Reported per variant and seed: hypervolume (same normalisers and reference for all), feasible
  * candidates trained, the best feasible error, wall time.
  */
-const SEARCH = (strategy: string, pruning: string, subset: number): string => `
-search strategies {
-  dataset mnist { validation 5%  subset ${subset} }
-  target nucleo-f746zg
-  constraints { ram <= 4 KB  flash <= 3 KB  macs <= 200 K  error <= 10% soft }
-  objectives error, ram, flash, macs
-  space {
-    blocks 1..3 { layers 1..2 { op conv2d | conv1x1 | dwconv2d  kernel 3 | 5  stride 1 | 2  channels 2..24 } }
-    pool none | avg 2 | max 2
-    dense 0..1 { units 10..32 }
-  }
-  ${strategy}
+const SEARCH = (strategy: string, pruning: string, subset: number): string =>
+  studySearch(
+    'strategies',
+    subset,
+    '3 KB',
+    `${strategy}
   ${pruning}
-  train { epochs 2  batch 64  optimizer adam  lr 0.005 }
-}`;
+  train { epochs 2  batch 64  optimizer adam  lr 0.005 }`,
+  );
 
 interface Variant {
   readonly name: string;

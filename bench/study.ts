@@ -1,5 +1,5 @@
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
-import { round, runStudyVariants, studyConfig, studyMeans } from './study-runner.js';
+import { round, runStudyVariants, studyConfig, studyMeans, studySearch } from './study-runner.js';
 
 /**
  * `npm run study`: the same small search three ways, same seeds, same budget of candidates,
@@ -14,20 +14,14 @@ import { round, runStudyVariants, studyConfig, studyMeans } from './study-runner
  * Reported per variant and seed: hypervolume reached (same normalisers and reference for all),
  * feasible candidates, trainings the pre-screen saved, wall time, candidates per hour.
  */
-const STUDY = (subset: number): string => `
-search study {
-  dataset mnist { validation 5%  subset ${subset} }
-  target nucleo-f746zg
-  constraints { ram <= 4 KB  flash <= 8 KB  macs <= 200 K  error <= 10% soft }
-  objectives error, ram, flash, macs
-  space {
-    blocks 1..3 { layers 1..2 { op conv2d | conv1x1 | dwconv2d  kernel 3 | 5  stride 1 | 2  channels 2..24 } }
-    pool none | avg 2 | max 2
-    dense 0..1 { units 10..32 }
-  }
-  strategy evolution { population 8  sample 3  rounds 24 HALVING }
-  train { epochs 1  batch 64  optimizer adam  lr 0.005 }
-}`;
+const STUDY = (subset: number): string =>
+  studySearch(
+    'study',
+    subset,
+    '8 KB',
+    `strategy evolution { population 8  sample 3  rounds 24 HALVING }
+  train { epochs 1  batch 64  optimizer adam  lr 0.005 }`,
+  );
 
 interface Variant {
   readonly name: string;
