@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchGraph } from '../../server/src/engine/arch/graph.js';
-import type { TrainConfig } from '../../server/src/engine/config/search-config.js';
 import { allocateBatch, createBatchIterator } from '../../server/src/engine/data/batches.js';
 import type { Dataset } from '../../server/src/engine/data/dataset.js';
 import { loadDataset } from '../../server/src/engine/data/load-dataset.js';
@@ -14,11 +13,11 @@ import { estimateTflite } from '../../server/src/engine/export/tflite-graph.js';
 import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
 import { tflmProblems } from '../../server/src/engine/export/tflm-ops.js';
 import { estimatedPayload, payloadBytes } from '../../server/src/engine/export/tflite-size.js';
-import { analyze } from '../../server/src/engine/language/analyze.js';
 import { initTrainingBackend } from '../../server/src/engine/training/backend/index.js';
 import { buildModel } from '../../server/src/engine/training/model-builder.js';
 import { trainCandidate } from '../../server/src/engine/training/trainer.js';
 import { openTfliteBrowser } from '../support/tflite-browser.js';
+import { graphOfModel, trainConfig } from '../harness/training-fixtures.js';
 
 /**
  * The exported int8 `.tflite` runs in a TFLite interpreter this project did not write: TensorFlow
@@ -138,24 +137,7 @@ const UNTRAINED = {
   dense 10
 }`,
 };
-const CFG: TrainConfig = {
-  epochs: 2,
-  batch: 32,
-  optimizer: 'adam',
-  lr: 0.01,
-  momentum: 0.9,
-  weightDecay: 0,
-  schedule: { kind: 'constant' },
-  earlyStop: 0,
-  labelSmoothing: 0,
-};
-
-function graphOf(text: string): ArchGraph {
-  const a = analyze(text);
-  if (a.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(a.diagnostics.map((d) => d.message).join('; '));
-  return a.graphs.get(a.document.models[0]!)!;
-}
+const CFG = trainConfig({ epochs: 2, batch: 32, lr: 0.01 });
 
 interface PageResult {
   readonly inputs: { name: string; shape: number[]; dtype: string }[];
@@ -250,7 +232,7 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
     await initTrainingBackend('wasm');
     data = await loadDataset({ kind: 'mnist', subset: 4000, validation: 0.1, seed: 1 }, { baseDir: '.' });
     for (const m of MODELS) {
-      const graph = graphOf(m.text);
+      const graph = graphOfModel(m.text);
       const t0 = performance.now();
       const r = await trainCandidate(graph, data, { ...CFG, lr: m.lr }, { seed: 3, keepModel: true });
       if (r.status !== 'trained' || !r.model)
@@ -264,7 +246,7 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       metrics[m.name] = { trainSeconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
     }
     {
-      const graph = graphOf(UNTRAINED.text);
+      const graph = graphOfModel(UNTRAINED.text);
       const model = buildModel(graph, { seed: 11 });
       const bn = graph.nodes.find((n) => n.op.kind === 'batchnorm')!;
       const layer = model.getLayer(bn.name);
