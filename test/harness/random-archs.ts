@@ -4,12 +4,12 @@
  * (kernels and pools clipped to the map, pre-pool skipped on 1×1, branch blocks tied up by
  * max-pooling to the smallest map and adding).
  */
-import type { ArchGraph, Pair, Shape } from '../../../../server/src/engine/arch/graph.js';
-import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
-import type { LayerType, SearchSpace, Weighted } from '../../../../server/src/engine/arch/space.js';
+import type { ArchGraph, Pair, Shape } from '../../server/src/engine/arch/graph.js';
+import { GraphBuilder } from '../../server/src/engine/arch/builder.js';
+import type { LayerType, SearchSpace, Weighted } from '../../server/src/engine/arch/space.js';
 
-export { mulberry32, type Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
-import type { Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
+export { mulberry32, type Rng } from '../../server/src/engine/rng/seeded-rng.js';
+import type { Rng } from '../../server/src/engine/rng/seeded-rng.js';
 
 const between = (rng: Rng, min: number, max: number): number => min + rng.int(max - min + 1);
 function draw<T>(rng: Rng, xs: readonly Weighted<T>[]): T {
