@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../harness/chromium.js';
 
 /**
  * TensorFlow Lite compiled to WebAssembly (`@tensorflow/tfjs-tflite`) in headless Chromium: an
@@ -23,16 +24,7 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'appl
 export async function openTfliteBrowser(
   model: (name: string) => Uint8Array | undefined,
 ): Promise<{ readonly browser: Browser; readonly page: Page }> {
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser: Browser = await launchChromium();
   const context = await browser.newContext();
   await context.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
