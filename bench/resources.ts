@@ -5,10 +5,11 @@
  */
 import type { ArchGraph, Op } from '../server/src/engine/arch/graph.js';
 import { GraphBuilder } from '../server/src/engine/arch/builder.js';
-import type { SearchSpace, Weighted } from '../server/src/engine/arch/space.js';
+import type { SearchSpace } from '../server/src/engine/arch/space.js';
 import { estimate, type EstimateOptions } from '../server/src/engine/resources/estimate.js';
 import { spaceBounds } from '../server/src/engine/resources/space-bounds.js';
 import { mulberry32 } from '../server/src/engine/rng/seeded-rng.js';
+import { muNasSpace } from '../test/harness/random-archs.js';
 
 /** The engine's seeded RNG, so every run measures the same graphs. */
 function rng(seed: number): () => number {
@@ -99,36 +100,18 @@ function perSecond(graphs: readonly ArchGraph[], options: EstimateOptions, ms: n
   return Math.round((n * 1000) / (now - start));
 }
 
-const w = <T>(...v: T[]): Weighted<T>[] => v.map((value) => ({ value, weight: 1 / v.length }));
-
 /** μNAS's CIFAR-10 space (blocks 1–10, layers 1–3, 1–128 filters, 10–256 units), without and with branches. */
 function cifarSpace(branch: number, input: readonly number[] = [32, 32, 3]): SearchSpace {
-  return {
+  const base = muNasSpace();
+  return muNasSpace({
     input,
-    classes: 10,
     blocks: { min: 1, max: 10 },
-    layers: { min: 1, max: 3 },
-    layer: {
-      types: w('conv2d', 'conv1x1', 'dwconv2d'),
-      kernels: w(3, 5, 7),
-      strides: w(1, 2),
-      channels: { min: 1, max: 128 },
-      padding: w('valid'),
-      prepool: { probability: 0.25, size: 2 },
-      batchnorm: 0.5,
-      relu: 0.9,
-    },
+    layer: { ...base.layer, channels: { min: 1, max: 128 } },
     branch,
-    pool: [
-      { value: null, weight: 0.1 },
-      { value: { type: 'avg', size: 2 }, weight: 0.3 },
-      { value: { type: 'max', size: 4 }, weight: 0.3 },
-      { value: { type: 'avg', size: 6 }, weight: 0.3 },
-    ],
     dense: { min: 1, max: 3 },
     units: { min: 10, max: 256 },
     dropout: 0,
-  };
+  });
 }
 
 function boundsMs(space: SearchSpace, convention: 'unas' | 'tflm'): number {

@@ -8,7 +8,7 @@ import type { Resources } from '../protocol/src/run-events.js';
 import { elementCount, type ArchGraph, type Shape } from '../server/src/engine/arch/graph.js';
 import type { SearchSpace } from '../server/src/engine/arch/space.js';
 import { MUNAS_SPACE } from '../server/src/engine/config/resolve-search.js';
-import { AgingEvolution } from '../server/src/engine/search/aging-evolution.js';
+import { AgingEvolution, type AgingEvolutionOptions } from '../server/src/engine/search/aging-evolution.js';
 import { genotypeToGraph, type Genotype } from '../server/src/engine/search/genotype.js';
 import { legalMorphs, morphEdits, mutate } from '../server/src/engine/search/morphisms.js';
 import type { Constraint } from '../server/src/engine/search/objectives.js';
@@ -50,15 +50,15 @@ function proposalsPerSecond(profiler: Profiler | undefined, evaluations: number)
     { metric: 'flash', limit: 64 * 1024, mode: 'hard' },
     { metric: 'macs', limit: 30e6, mode: 'soft' },
   ];
-  const s = new AgingEvolution({
+  const options: AgingEvolutionOptions = {
     space: paperSpace([28, 28, 1], 10),
     seed: 1,
     objectives: ['error', 'ram', 'flash', 'macs'],
     constraints,
     population: 100,
     sample: 25,
-    ...(profiler ? { profiler } : {}),
-  });
+  };
+  const s = new AgingEvolution({ ...options, ...(profiler ? { profiler } : {}) });
   let asking = 0;
   for (let i = 0; i < evaluations; i++) {
     const t0 = performance.now();
@@ -68,14 +68,7 @@ function proposalsPerSecond(profiler: Profiler | undefined, evaluations: number)
   }
   const t0 = performance.now();
   const json = JSON.stringify(s.snapshot());
-  const fresh = new AgingEvolution({
-    space: paperSpace([28, 28, 1], 10),
-    seed: 1,
-    objectives: ['error', 'ram', 'flash', 'macs'],
-    constraints,
-    population: 100,
-    sample: 25,
-  });
+  const fresh = new AgingEvolution(options);
   fresh.restore(JSON.parse(json));
   const snapshotMs = performance.now() - t0;
   return {

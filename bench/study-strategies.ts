@@ -1,12 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { resolveSearch } from '../server/src/engine/config/resolve-search.js';
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
-import { analyze } from '../server/src/engine/language/analyze.js';
-import { RunStore } from '../server/src/engine/runs/run-store.js';
-import { runSearch } from '../server/src/engine/runs/search-runner.js';
-import { WorkerPool } from '../server/src/engine/training/worker-pool.js';
+import { round, runStudyVariants, studyConfig, studyMeans, studySearch } from './study-runner.js';
 
 /**
  * `npm run study:strategies`: μNAS's three search modes on one small search, same seeds, same
@@ -18,21 +11,15 @@ import { WorkerPool } from '../server/src/engine/training/worker-pool.js';
  * Reported per variant and seed: hypervolume (same normalisers and reference for all), feasible
  * candidates trained, the best feasible error, wall time.
  */
-const SEARCH = (strategy: string, pruning: string, subset: number): string => `
-search strategies {
-  dataset mnist { validation 5%  subset ${subset} }
-  target nucleo-f746zg
-  constraints { ram <= 4 KB  flash <= 3 KB  macs <= 200 K  error <= 10% soft }
-  objectives error, ram, flash, macs
-  space {
-    blocks 1..3 { layers 1..2 { op conv2d | conv1x1 | dwconv2d  kernel 3 | 5  stride 1 | 2  channels 2..24 } }
-    pool none | avg 2 | max 2
-    dense 0..1 { units 10..32 }
-  }
-  ${strategy}
+const SEARCH = (strategy: string, pruning: string, subset: number): string =>
+  studySearch(
+    'strategies',
+    subset,
+    '3 KB',
+    `${strategy}
   ${pruning}
-  train { epochs 2  batch 64  optimizer adam  lr 0.005 }
-}`;
+  train { epochs 2  batch 64  optimizer adam  lr 0.005 }`,
+  );
 
 interface Variant {
   readonly name: string;
@@ -55,75 +42,34 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 function configFor(v: Variant, seed: number, budget: number, subset: number): SearchConfig {
-  const a = analyze(SEARCH(v.strategy(budget), v.pruning, subset));
-  const errors = a.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) throw new Error(errors.map((d) => d.message).join('; '));
-  const r = resolveSearch(a.document, a.document.searches[0]!, join(process.cwd(), 'study.unas'));
-  if (!r.ok) throw new Error(r.errors.join('; '));
-  return { ...r.config, strategy: { ...r.config.strategy, seed } };
+  const config = studyConfig(SEARCH(v.strategy(budget), v.pruning, subset));
+  return { ...config, strategy: { ...config.strategy, seed } };
 }
 
 export async function runStrategyStudy(
   options: { seeds?: readonly number[]; budget?: number; subset?: number } = {},
 ): Promise<Record<string, unknown>> {
-  const seeds = options.seeds ?? [1, 2];
   const budget = options.budget ?? 24;
   const subset = options.subset ?? 8000;
-  const root = mkdtempSync(join(tmpdir(), 'unas-study-'));
-  const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: 2, backend: 'wasm' });
-  const rows: Record<string, unknown>[] = [];
-  try {
-    for (const seed of seeds) {
-      for (const v of VARIANTS) {
-        const config = configFor(v, seed, budget, subset);
-        const store = await RunStore.create(root, { ...config, name: `${v.name}-${seed}` });
-        const t0 = performance.now();
-        const s = await runSearch({
-          config,
-          store,
-          evaluator: pool,
-          baseDir: process.cwd(),
-          finalRetrain: false,
-        });
-        const seconds = (performance.now() - t0) / 1000;
-        store.close();
-        const best = Math.min(...s.front.map((c) => c.error ?? 1));
-        rows.push({
-          variant: v.name,
-          seed,
-          hypervolume: round(s.hypervolume),
-          front: s.front.length,
-          evaluated: s.evaluated,
-          feasibleTrained: s.feasibleTrained,
-          bestFeasibleError: Number.isFinite(best) ? round(best) : null,
-          seconds: round(seconds),
-        });
-      }
-    }
-  } finally {
-    await pool.close();
-    rmSync(root, { recursive: true, force: true });
-  }
-  const mean = (name: string, key: string) =>
-    round(
-      avg(rows.filter((r) => r.variant === name && typeof r[key] === 'number').map((r) => r[key] as number)),
-    );
+  const rows = await runStudyVariants({
+    seeds: options.seeds ?? [1, 2],
+    variants: VARIANTS,
+    config: (v, seed) => configFor(v, seed, budget, subset),
+    row: (s, seconds) => {
+      const best = Math.min(...s.front.map((c) => c.error ?? 1));
+      return {
+        hypervolume: round(s.hypervolume),
+        front: s.front.length,
+        evaluated: s.evaluated,
+        feasibleTrained: s.feasibleTrained,
+        bestFeasibleError: Number.isFinite(best) ? round(best) : null,
+        seconds: round(seconds),
+      };
+    },
+  });
   return {
     setup: `MNIST subset ${subset}, ${budget} candidates per run, 2 epochs, 2 workers, wasm, pre-screen on; hypervolume of (error, ram, flash, macs) normalised by the limits, reference 2× the limits`,
     runs: rows,
-    mean: Object.fromEntries(
-      VARIANTS.map((v) => [
-        v.name,
-        {
-          hypervolume: mean(v.name, 'hypervolume'),
-          feasibleTrained: mean(v.name, 'feasibleTrained'),
-          bestFeasibleError: mean(v.name, 'bestFeasibleError'),
-          seconds: mean(v.name, 'seconds'),
-        },
-      ]),
-    ),
+    mean: studyMeans(VARIANTS, rows, ['hypervolume', 'feasibleTrained', 'bestFeasibleError', 'seconds']),
   };
 }
-
-const avg = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../server/src/engine/data/load-dataset.js';
-import { analyze } from '../server/src/engine/language/analyze.js';
 import { initTrainingBackend } from '../server/src/engine/training/backend/index.js';
 import { trainCandidate } from '../server/src/engine/training/trainer.js';
+import { graphOfModel, trainConfig } from '../test/harness/training-fixtures.js';
 
 /** A reference CNN trained on the full MNIST training split (goal: ≥ 98.5 % test accuracy), with its wall time. */
 const REFERENCE = `model reference {
@@ -18,8 +18,7 @@ const REFERENCE = `model reference {
 
 export async function benchTrainingReference(): Promise<Record<string, unknown>> {
   const backend = await initTrainingBackend('auto');
-  const a = analyze(REFERENCE);
-  const graph = a.graphs.get(a.document.models[0]!)!;
+  const graph = graphOfModel(REFERENCE);
   const data = await loadDataset({ kind: 'mnist', validation: 0.1, seed: 1 }, { baseDir: process.cwd() });
   const epochs = 2;
   const before = tf.memory().numTensors;
@@ -27,17 +26,7 @@ export async function benchTrainingReference(): Promise<Record<string, unknown>>
   const r = await trainCandidate(
     graph,
     data,
-    {
-      epochs,
-      batch: 128,
-      optimizer: 'adam',
-      lr: 0.003,
-      momentum: 0.9,
-      weightDecay: 0,
-      schedule: { kind: 'cosine' },
-      earlyStop: 0,
-      labelSmoothing: 0,
-    },
+    trainConfig({ epochs, batch: 128, lr: 0.003, schedule: { kind: 'cosine' } }),
     { seed: 1, test: true },
   );
   const seconds = (performance.now() - t0) / 1000;

@@ -9,13 +9,13 @@ import { exportInt8, type Int8Export } from '../../server/src/engine/export/int8
 import { estimateTflite } from '../../server/src/engine/export/tflite-graph.js';
 import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
 import { estimatedPayload, payloadBytes } from '../../server/src/engine/export/tflite-size.js';
-import { analyze } from '../../server/src/engine/language/analyze.js';
 import { estimate } from '../../server/src/engine/resources/estimate.js';
 import { initTrainingBackend } from '../../server/src/engine/training/backend/index.js';
 import { layerShapes } from '../../server/src/engine/training/model-builder.js';
 import { graphWithChannels } from '../../server/src/engine/training/pruning/shrink-graph.js';
 import { trainCandidate } from '../../server/src/engine/training/trainer.js';
 import { openTflitePage, type TflitePage } from '../support/tflite-browser.js';
+import { graphOfModel, trainConfig } from '../harness/training-fixtures.js';
 
 /**
  * A network trained with structured pruning exports as the smaller network, and that `.tflite`
@@ -44,28 +44,12 @@ describe('a structurally pruned network in TFLite', () => {
   beforeAll(async () => {
     await initTrainingBackend('wasm');
     data = await loadDataset({ kind: 'mnist', subset: 3000, validation: 0.1, seed: 1 }, { baseDir: '.' });
-    const a = analyze(TEXT);
-    full = a.graphs.get(a.document.models[0]!)!;
-    const r = await trainCandidate(
-      full,
-      data,
-      {
-        epochs: 2,
-        batch: 32,
-        optimizer: 'adam',
-        lr: 0.005,
-        momentum: 0.9,
-        weightDecay: 0,
-        schedule: { kind: 'constant' },
-        earlyStop: 0,
-        labelSmoothing: 0,
-      },
-      {
-        seed: 3,
-        keepModel: true,
-        pruning: { kind: 'structured', sparsity: 0.5, start: 1, end: 1, every: 16 },
-      },
-    );
+    full = graphOfModel(TEXT);
+    const r = await trainCandidate(full, data, trainConfig({ epochs: 2, batch: 32, lr: 0.005 }), {
+      seed: 3,
+      keepModel: true,
+      pruning: { kind: 'structured', sparsity: 0.5, start: 1, end: 1, every: 16 },
+    });
     if (r.status !== 'trained' || !r.model || !r.pruning?.channels) throw new Error(JSON.stringify(r));
     model = r.model;
     small = graphWithChannels(full, r.pruning.channels);

@@ -1,10 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchGraph } from '../../server/src/engine/arch/graph.js';
-import type { TrainConfig } from '../../server/src/engine/config/search-config.js';
 import { allocateBatch, createBatchIterator } from '../../server/src/engine/data/batches.js';
 import type { Dataset } from '../../server/src/engine/data/dataset.js';
 import { loadDataset } from '../../server/src/engine/data/load-dataset.js';
@@ -14,10 +13,11 @@ import { estimateTflite } from '../../server/src/engine/export/tflite-graph.js';
 import { readTflite } from '../../server/src/engine/export/tflite-reader.js';
 import { tflmProblems } from '../../server/src/engine/export/tflm-ops.js';
 import { estimatedPayload, payloadBytes } from '../../server/src/engine/export/tflite-size.js';
-import { analyze } from '../../server/src/engine/language/analyze.js';
 import { initTrainingBackend } from '../../server/src/engine/training/backend/index.js';
 import { buildModel } from '../../server/src/engine/training/model-builder.js';
 import { trainCandidate } from '../../server/src/engine/training/trainer.js';
+import { openTfliteBrowser } from '../support/tflite-browser.js';
+import { graphOfModel, trainConfig } from '../harness/training-fixtures.js';
 
 /**
  * The exported int8 `.tflite` runs in a TFLite interpreter this project did not write: TensorFlow
@@ -27,7 +27,6 @@ import { trainCandidate } from '../../server/src/engine/training/trainer.js';
  */
 const root = join(__dirname, '../..');
 const out = join(root, 'test-results/export');
-const ORIGIN = 'https://tflite.test';
 const TEST_IMAGES = 1000;
 
 /**
@@ -138,40 +137,7 @@ const UNTRAINED = {
   dense 10
 }`,
 };
-const CFG: TrainConfig = {
-  epochs: 2,
-  batch: 32,
-  optimizer: 'adam',
-  lr: 0.01,
-  momentum: 0.9,
-  weightDecay: 0,
-  schedule: { kind: 'constant' },
-  earlyStop: 0,
-  labelSmoothing: 0,
-};
-
-function graphOf(text: string): ArchGraph {
-  const a = analyze(text);
-  if (a.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(a.diagnostics.map((d) => d.message).join('; '));
-  return a.graphs.get(a.document.models[0]!)!;
-}
-
-const FILES: Record<string, string> = {
-  '/tf-core.js': require.resolve('@tensorflow/tfjs-core/dist/tf-core.min.js'),
-  '/tf-backend-cpu.js': require.resolve('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
-  '/tf-tflite.js': join(
-    dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')),
-    'dist/tf-tflite.min.js',
-  ),
-};
-const WASM_DIR = join(dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'wasm');
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.html': 'text/html',
-  '.tflite': 'application/octet-stream',
-};
+const CFG = trainConfig({ epochs: 2, batch: 32, lr: 0.01 });
 
 interface PageResult {
   readonly inputs: { name: string; shape: number[]; dtype: string }[];
@@ -262,20 +228,11 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
 
   beforeAll(async () => {
     mkdirSync(out, { recursive: true });
-    const launching = chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    const opening = openTfliteBrowser((name) => trained.get(name)?.exported.bytes);
     await initTrainingBackend('wasm');
     data = await loadDataset({ kind: 'mnist', subset: 4000, validation: 0.1, seed: 1 }, { baseDir: '.' });
     for (const m of MODELS) {
-      const graph = graphOf(m.text);
+      const graph = graphOfModel(m.text);
       const t0 = performance.now();
       const r = await trainCandidate(graph, data, { ...CFG, lr: m.lr }, { seed: 3, keepModel: true });
       if (r.status !== 'trained' || !r.model)
@@ -289,7 +246,7 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       metrics[m.name] = { trainSeconds: Number(((performance.now() - t0) / 1000).toFixed(1)) };
     }
     {
-      const graph = graphOf(UNTRAINED.text);
+      const graph = graphOfModel(UNTRAINED.text);
       const model = buildModel(graph, { seed: 11 });
       const bn = graph.nodes.find((n) => n.op.kind === 'batchnorm')!;
       const layer = model.getLayer(bn.name);
@@ -304,35 +261,7 @@ describe('exported int8 models in TFLite (WebAssembly, Chromium)', () => {
       trained.set(UNTRAINED.name, { graph, model, exported });
       metrics[UNTRAINED.name] = {};
     }
-    browser = await launching;
-    const context = await browser.newContext();
-    await context.route(`${ORIGIN}/**`, async (route) => {
-      const path = new URL(route.request().url()).pathname;
-      if (path === '/')
-        return route.fulfill({
-          status: 200,
-          contentType: TYPES['.html'],
-          body: '<!doctype html><html><head><script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script><script src="/tf-tflite.js"></script></head><body></body></html>',
-        });
-      const model = /^\/models\/(\w+)\.tflite$/.exec(path);
-      const bytes = model ? trained.get(model[1]!)?.exported.bytes : undefined;
-      if (bytes)
-        return route.fulfill({ status: 200, contentType: TYPES['.tflite'], body: Buffer.from(bytes) });
-      const file =
-        FILES[path] ?? (path.startsWith('/wasm/') ? join(WASM_DIR, path.slice('/wasm/'.length)) : undefined);
-      if (!file) return route.fulfill({ status: 404, body: 'not found' });
-      try {
-        return await route.fulfill({
-          status: 200,
-          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
-          body: readFileSync(file),
-        });
-      } catch {
-        return route.fulfill({ status: 404, body: 'not found' });
-      }
-    });
-    page = await context.newPage();
-    await page.goto(`${ORIGIN}/`);
+    ({ browser, page } = await opening);
   });
 
   afterAll(async () => {

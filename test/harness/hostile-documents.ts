@@ -18,6 +18,10 @@ export const HOSTILE_KINDS = [
 ] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
+/** Runs of tokens the fuzz vocabularies share (in this order: the fuzzers' draws depend on it). */
+export const FUZZ_PUNCTUATION = ['{', '}', '..', '|', ',', ';', '%', '<='] as const;
+export const FUZZ_VALUES = ['x', '0', '-1', '1e999', '28x28x1', 'KB'] as const;
+
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)]!;
 const digits = (rng: Rng, n: number): string =>
   String(1 + rng.int(9)) + Array.from({ length: n - 1 }, () => rng.int(10)).join('');
@@ -106,25 +110,7 @@ export function hostileDocument(rng: Rng, kind: HostileKind, scale = 1): string 
         .join('');
     }
     case 'junk': {
-      const vocab = [
-        '{',
-        '}',
-        '..',
-        '|',
-        ',',
-        ';',
-        '%',
-        '<=',
-        '"',
-        '/*',
-        '*/',
-        'x',
-        '-',
-        '.',
-        '#',
-        'μ',
-        '\t',
-      ];
+      const vocab = [...FUZZ_PUNCTUATION, '"', '/*', '*/', 'x', '-', '.', '#', 'μ', '\t'];
       return Array.from({ length: 100 + rng.int(20_000 * scale) }, () => pick(rng, vocab)).join(
         rng.int(2) ? ' ' : '',
       );

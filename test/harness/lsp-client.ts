@@ -469,3 +469,7 @@ export function slice(text: string, range: Range): string {
   const d = TextDocument.create('x', 'unas', 0, text);
   return text.slice(d.offsetAt(range.start), d.offsetAt(range.end));
 }
+
+/** An inlay hint's text, whether one string or label parts. */
+export const hintLabel = (h: InlayHint): string =>
+  typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('');

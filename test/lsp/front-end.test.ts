@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InlayHint, MarkupContent } from 'vscode-languageserver-protocol';
+import type { MarkupContent } from 'vscode-languageserver-protocol';
 import { frontEndEstimate } from '../../server/src/engine/features/front-end-cost.js';
 import { frontEndLine } from '../../server/src/engine/features/front-end-text.js';
 import { MFCC_DEFAULTS } from '../../server/src/engine/features/mfcc.js';
 import { CORES } from '../../server/src/engine/resources/cores.js';
 import { formatBytes } from '../../server/src/engine/language/units.js';
 import { example } from './support/engine.js';
-import { LspClient } from '../harness/lsp-client.js';
+import { hintLabel, LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {
@@ -15,9 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client.stop();
 });
-
-const label = (h: InlayHint) =>
-  typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('');
 
 describe('the MFCC front end in the editor', () => {
   const text = example('keyword-spotting.unas');
@@ -30,7 +27,7 @@ describe('the MFCC front end in the editor', () => {
   it('an inlay hint on the features line gives its RAM, flash, MACs and time on the target', async () => {
     const uri = await client.open(text);
     const hints = (await client.inlayHints(uri)) ?? [];
-    const mine = hints.filter((h) => h.position.line === featuresLine).map(label);
+    const mine = hints.filter((h) => h.position.line === featuresLine).map(hintLabel);
     expect(mine).toEqual([frontEndLine(settings, expected)]);
     expect(mine[0]).toMatch(/^MFCC 49×10: RAM [\d.]+ KB · flash [\d.]+ KB · [\d.]+ K MACs · [\d.]+ ms$/);
   });

@@ -7,6 +7,7 @@ import { renderDiagnostics } from '../support/render-diagnostics.js';
 import { boardLookup } from '../../server/src/engine/language/board-lookup.js';
 import { EXAMPLES } from './support/engine.js';
 import { LspClient, render } from '../harness/lsp-client.js';
+import { FUZZ_VALUES } from '../harness/hostile-documents.js';
 
 /**
  * Random incremental edits to the examples, interleaved with requests, through the protocol: the
@@ -34,12 +35,7 @@ const VOCAB = [
   '\r\n',
   ' ',
   '  ',
-  'x',
-  '0',
-  '-1',
-  '1e999',
-  '28x28x1',
-  'KB',
+  ...FUZZ_VALUES,
   'kb',
   'M',
   'search s {',

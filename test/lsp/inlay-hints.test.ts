@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InlayHint } from 'vscode-languageserver-protocol';
 import { formatBytes, formatCount, formatSeconds } from '../../server/src/engine/language/units.js';
 import { engineEstimate, example } from './support/engine.js';
-import { LspClient } from '../harness/lsp-client.js';
+import { hintLabel, LspClient } from '../harness/lsp-client.js';
 
 let client: LspClient;
 beforeAll(async () => {
@@ -12,10 +12,9 @@ afterAll(async () => {
   await client.stop();
 });
 
-const label = (h: InlayHint) =>
-  typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('');
 /** Hints as `line: label` (1-based lines). */
-const lines = (hints: InlayHint[] | null) => (hints ?? []).map((h) => `${h.position.line + 1}: ${label(h)}`);
+const lines = (hints: InlayHint[] | null) =>
+  (hints ?? []).map((h) => `${h.position.line + 1}: ${hintLabel(h)}`);
 
 describe('inlay hints on a model', () => {
   const text = example('mnist.unas');

@@ -1,5 +1,5 @@
 import { GraphBuilder } from '../../server/src/engine/arch/builder.js';
-import type { ArchGraph } from '../../server/src/engine/arch/graph.js';
+import { conv1x1, type ArchGraph } from '../../server/src/engine/arch/graph.js';
 import type { Rng } from '../../server/src/engine/rng/seeded-rng.js';
 
 /**
@@ -43,18 +43,7 @@ export function randomGraph(rng: Rng): ArchGraph {
       b.add({ kind: 'pool', type: pick(['max', 'avg'] as const), size: [2, 2], stride: [2, 2], padding });
     else if (kind === 3) {
       const c = b.shapeOf(from)[2]!;
-      const left = b.add(
-        {
-          kind: 'conv2d',
-          filters: c,
-          kernel: [1, 1],
-          stride: [1, 1],
-          padding: 'same',
-          activation: 'relu',
-          batchnorm: false,
-        },
-        [from],
-      );
+      const left = b.add(conv1x1(c, 'same', 'relu'), [from]);
       const right = b.add(
         {
           kind: 'dwconv2d',

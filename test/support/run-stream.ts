@@ -477,3 +477,17 @@ function hypervolumeSampler(
     value: () => count / n,
   };
 }
+
+/** A trained, feasible candidate with unit resources and error 0.1 (`o` overrides), for tests that need one. */
+export const trainedCandidate = (o: Partial<CandidateSummary> = {}): CandidateSummary => ({
+  id: 1,
+  origin: 'random',
+  status: 'trained',
+  resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
+  error: 0.1,
+  feasible: true,
+  violations: [],
+  model: '',
+  layers: [],
+  ...o,
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../harness/chromium.js';
 
 /**
  * TensorFlow Lite compiled to WebAssembly (`@tensorflow/tfjs-tflite`) in headless Chromium: an
@@ -19,23 +20,11 @@ const FILES: Record<string, string> = {
 const WASM_DIR = join(dirname(require.resolve('@tensorflow/tfjs-tflite/package.json')), 'wasm');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-export interface TflitePage {
-  /** Runs `count` int8 inputs (concatenated) one by one; the raw int8 outputs of each. */
-  run(name: string, inputs: Int8Array, count: number): Promise<{ outputs: number[][]; outputType: string }>;
-  close(): Promise<void>;
-}
-
-export async function openTflitePage(models: ReadonlyMap<string, Uint8Array>): Promise<TflitePage> {
-  const browser: Browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+/** Headless Chromium with the TFLite page loaded; `model(name)` serves `/models/NAME.tflite` when asked. */
+export async function openTfliteBrowser(
+  model: (name: string) => Uint8Array | undefined,
+): Promise<{ readonly browser: Browser; readonly page: Page }> {
+  const browser: Browser = await launchChromium();
   const context = await browser.newContext();
   await context.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
@@ -45,8 +34,8 @@ export async function openTflitePage(models: ReadonlyMap<string, Uint8Array>): P
         contentType: 'text/html',
         body: '<!doctype html><html><head><script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script><script src="/tf-tflite.js"></script></head><body></body></html>',
       });
-    const model = /^\/models\/(\w+)\.tflite$/.exec(path);
-    const bytes = model ? models.get(model[1]!) : undefined;
+    const name = /^\/models\/(\w+)\.tflite$/.exec(path);
+    const bytes = name ? model(name[1]!) : undefined;
     if (bytes)
       return route.fulfill({
         status: 200,
@@ -56,14 +45,29 @@ export async function openTflitePage(models: ReadonlyMap<string, Uint8Array>): P
     const file =
       FILES[path] ?? (path.startsWith('/wasm/') ? join(WASM_DIR, path.slice('/wasm/'.length)) : undefined);
     if (!file) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({
-      status: 200,
-      contentType: TYPES[extname(file)] ?? 'application/octet-stream',
-      body: readFileSync(file),
-    });
+    try {
+      return await route.fulfill({
+        status: 200,
+        contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+        body: readFileSync(file),
+      });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
   });
   const page: Page = await context.newPage();
   await page.goto(`${ORIGIN}/`);
+  return { browser, page };
+}
+
+export interface TflitePage {
+  /** Runs `count` int8 inputs (concatenated) one by one; the raw int8 outputs of each. */
+  run(name: string, inputs: Int8Array, count: number): Promise<{ outputs: number[][]; outputType: string }>;
+  close(): Promise<void>;
+}
+
+export async function openTflitePage(models: ReadonlyMap<string, Uint8Array>): Promise<TflitePage> {
+  const { browser, page } = await openTfliteBrowser((name) => models.get(name));
   return {
     run: (name, inputs, count) =>
       page.evaluate(

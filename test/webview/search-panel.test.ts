@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostToPanel } from '../../protocol/src/panel-messages.js';
 import type { CandidateSummary, RunEvent } from '../../protocol/src/run-events.js';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../webview/src/format.js';
 import { kneeIds, kneeOf } from '../../webview/src/selectors.js';
+import { launchChromium } from '../harness/chromium.js';
 import { generateRunStream } from '../support/run-stream.js';
 import {
   buildWebview,
@@ -57,19 +58,7 @@ const metrics: Record<string, number> = {};
 
 beforeAll(async () => {
   mkdirSync(out, { recursive: true });
-  const [built, launched] = await Promise.all([
-    buildWebview(),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    }),
-  ]);
+  const [built, launched] = await Promise.all([buildWebview(), launchChromium()]);
   browser = launched;
   metrics.bundleJsBytes = built.jsBytes;
   metrics.bundleCssBytes = built.cssBytes;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../support/cli.js';
+import { trainedCandidate } from '../../support/run-stream.js';
 import type { CandidateSummary, RunEvent } from '../../../protocol/src/run-events.js';
 import { exportCommand, tfliteEstimateCommand } from '../../../server/src/cli/export.js';
 import { resolveSearch } from '../../../server/src/engine/config/resolve-search.js';
@@ -34,19 +35,7 @@ const MODEL =
 
 const io = captureIo;
 
-function summary(id: number, model: string): CandidateSummary {
-  return {
-    id,
-    origin: 'random',
-    status: 'trained',
-    resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
-    error: 0.1,
-    feasible: true,
-    violations: [],
-    model,
-    layers: [],
-  };
-}
+const summary = (id: number, model: string): CandidateSummary => trainedCandidate({ id, model });
 
 describe('unas export / unas estimate model.tflite', () => {
   let dir: string;

@@ -28,6 +28,20 @@ export interface Conv2DOp {
   readonly activation: Activation;
   readonly batchnorm: boolean;
 }
+/** A 1×1 convolution, stride 1, without batch norm: how a path is brought to a channel count. */
+export const conv1x1 = (
+  filters: number,
+  padding: Padding = 'valid',
+  activation: Activation = 'none',
+): Conv2DOp => ({
+  kind: 'conv2d',
+  filters,
+  kernel: [1, 1],
+  stride: [1, 1],
+  padding,
+  activation,
+  batchnorm: false,
+});
 export interface DepthwiseConv2DOp {
   readonly kind: 'dwconv2d';
   readonly kernel: Pair;

@@ -65,44 +65,22 @@ export function renderSample(
   dst: Float32Array,
   dstOffset: number,
 ): void {
-  if (t.angle === 0) renderShifted(src, srcOffset, shape, t, table, dst, dstOffset);
-  else renderRotated(src, srcOffset, shape, t, interpolation, table, dst, dstOffset);
-}
-
-/** Integer shifts and flips: an exact pixel copy, row by row. */
-function renderShifted(
-  src: Uint8Array,
-  srcOffset: number,
-  shape: InputShape,
-  t: SampleTransform,
-  table: Float32Array,
-  dst: Float32Array,
-  dstOffset: number,
-): void {
   const [h, w, ch] = shape;
-  for (let y = 0; y < h; y++) {
-    const sy = y - t.dy;
-    for (let x = 0; x < w; x++) {
-      const sx = (t.flip ? w - 1 - x : x) - t.dx;
-      const out = dstOffset + (y * w + x) * ch;
-      const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-      const at = srcOffset + (sy * w + sx) * ch;
-      for (let c = 0; c < ch; c++) dst[out + c] = table[c * 256 + (inside ? src[at + c]! : 0)]!;
+  if (t.angle === 0) {
+    // Integer shifts and flips: an exact pixel copy, row by row.
+    for (let y = 0; y < h; y++) {
+      const sy = y - t.dy;
+      for (let x = 0; x < w; x++) {
+        const sx = (t.flip ? w - 1 - x : x) - t.dx;
+        const out = dstOffset + (y * w + x) * ch;
+        const inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+        const at = srcOffset + (sy * w + sx) * ch;
+        for (let c = 0; c < ch; c++) dst[out + c] = table[c * 256 + (inside ? src[at + c]! : 0)]!;
+      }
     }
+    return;
   }
-}
-
-function renderRotated(
-  src: Uint8Array,
-  srcOffset: number,
-  shape: InputShape,
-  t: SampleTransform,
-  interpolation: Interpolation,
-  table: Float32Array,
-  dst: Float32Array,
-  dstOffset: number,
-): void {
-  const [h, w, ch] = shape;
+  // Rotations: nearest or bilinear resampling about the centre.
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
   const cos = Math.cos(t.angle);

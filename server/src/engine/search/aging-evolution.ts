@@ -1,16 +1,9 @@
+import { MemberStrategy } from './member-strategy.js';
 import { mutate } from './morphisms.js';
-import { drawLambdas, objectiveValues, resolveNormalisers, scalarise } from './objectives.js';
-import { checkSnapshot, ProposalLedger, type Draft } from './proposal-ledger.js';
+import { scalarise } from './objectives.js';
+import type { Draft } from './proposal-ledger.js';
 import { sampleGenotype } from './sample.js';
-import type {
-  EvaluationResult,
-  Member,
-  Proposal,
-  SearchStrategy,
-  StrategyOptions,
-  StrategySnapshot,
-  StrategyStats,
-} from './strategy.js';
+import type { EvaluationResult, Member, StrategyOptions, StrategySnapshot } from './strategy.js';
 
 export interface AgingEvolutionOptions extends StrategyOptions {
   /** Population size P (μNAS: 100). */
@@ -29,64 +22,29 @@ export interface AgingEvolutionOptions extends StrategyOptions {
  * A trained member over a hard limit (an error limit, or resources without a profiler) stays in
  * the population: the scalarisation already ranks it low, and a child of it may fit.
  */
-export class AgingEvolution implements SearchStrategy {
+export class AgingEvolution extends MemberStrategy<AgingEvolutionOptions> {
   readonly kind = 'evolution' as const;
-  private readonly ledger: ProposalLedger;
-  private population: Member[] = [];
 
-  constructor(private readonly options: AgingEvolutionOptions) {
+  constructor(options: AgingEvolutionOptions) {
     if (!(Number.isInteger(options.population) && options.population >= 1))
       throw new RangeError(`population must be a positive integer, not ${options.population}`);
     if (!(Number.isInteger(options.sample) && options.sample >= 1))
       throw new RangeError(`sample must be a positive integer, not ${options.sample}`);
     if (!options.objectives.length) throw new RangeError('aging evolution needs at least one objective');
-    this.ledger = new ProposalLedger(options);
+    super(options, 'population', 'aging-evolution');
   }
 
-  ask(): Proposal {
-    return this.ledger.ask(() => this.draft());
+  override tell(id: number, result: EvaluationResult): void {
+    super.tell(id, result);
+    while (this.learnt.length > this.options.population) this.learnt.shift();
   }
 
-  tell(id: number, result: EvaluationResult): void {
-    const p = this.ledger.settle(id, result);
-    if (result.status !== 'trained') return;
-    this.population.push({
-      id,
-      genotype: p.genotype,
-      values: objectiveValues(this.options.objectives, result.error, result.resources),
-    });
-    while (this.population.length > this.options.population) this.population.shift();
-  }
-
-  outstanding(): readonly Proposal[] {
-    return this.ledger.outstanding();
-  }
-  stats(): StrategyStats {
-    return this.ledger.stats();
-  }
   /** The current population, oldest first. */
   members(): readonly Member[] {
-    return this.population;
+    return this.learnt;
   }
 
-  snapshot(): StrategySnapshot {
-    return {
-      kind: this.kind,
-      version: 1,
-      settings: this.settings(),
-      ledger: this.ledger.snapshot(),
-      population: this.population.slice(),
-    };
-  }
-
-  restore(s: StrategySnapshot): void {
-    checkSnapshot(s, this.kind, this.settings());
-    if (!Array.isArray(s.population)) throw new Error('aging-evolution snapshot has no population');
-    this.ledger.restore(s.ledger);
-    this.population = s.population.slice();
-  }
-
-  private settings(): StrategySnapshot['settings'] {
+  protected settings(): StrategySnapshot['settings'] {
     return {
       population: this.options.population,
       sample: this.options.sample,
@@ -94,11 +52,11 @@ export class AgingEvolution implements SearchStrategy {
     };
   }
 
-  private draft(): Draft {
+  protected draft(): Draft {
     const rng = this.ledger.rng;
     const { space } = this.options;
-    const initial = this.population.length + this.ledger.outstandingCount < this.options.population;
-    if (initial || this.population.length === 0)
+    const initial = this.learnt.length + this.ledger.outstandingCount < this.options.population;
+    if (initial || this.learnt.length === 0)
       return { genotype: sampleGenotype(space, rng), origin: 'random' };
     const parent = this.select();
     const morph = mutate(parent.genotype, space, rng);
@@ -110,17 +68,11 @@ export class AgingEvolution implements SearchStrategy {
   /** Tournament: S members with replacement, the best under one freshly drawn scalarisation (first drawn wins ties). */
   private select(): Member {
     const rng = this.ledger.rng;
-    const { objectives, constraints = [] } = this.options;
-    const normalisers = resolveNormalisers(
-      objectives,
-      constraints,
-      this.population.map((m) => m.values),
-    );
-    const lambdas = drawLambdas(objectives.length, rng);
+    const { normalisers, lambdas } = this.scalarisation();
     let best: Member | undefined;
     let bestFitness = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.options.sample; i++) {
-      const m = this.population[rng.int(this.population.length)]!;
+      const m = this.learnt[rng.int(this.learnt.length)]!;
       const f = scalarise(m.values, normalisers, lambdas);
       if (!best || f > bestFitness) {
         best = m;

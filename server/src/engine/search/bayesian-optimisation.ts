@@ -3,19 +3,11 @@ import { archFeatures } from './bayesian/arch-features.js';
 import { thompsonSample, type GpOptions } from './bayesian/thompson-sample.js';
 import { genotypeToGraph, type Genotype } from './genotype.js';
 import { candidateKey as key, mutate } from './morphisms.js';
-import { drawLambdas, excess, objectiveValues, resolveNormalisers, scalarise } from './objectives.js';
-import { checkSnapshot, ProposalLedger, type Draft } from './proposal-ledger.js';
+import { MemberStrategy } from './member-strategy.js';
+import { excess, scalarise } from './objectives.js';
+import type { Draft } from './proposal-ledger.js';
 import { sampleGenotype } from './sample.js';
-import type {
-  EvaluationResult,
-  Member,
-  Profiler,
-  Proposal,
-  SearchStrategy,
-  StrategyOptions,
-  StrategySnapshot,
-  StrategyStats,
-} from './strategy.js';
+import type { Profiler, StrategyOptions, StrategySnapshot } from './strategy.js';
 
 export interface BayesianOptions extends StrategyOptions {
   /** Random proposals before the GP takes over (trained or in flight; μNAS-style warm-up). */
@@ -51,59 +43,19 @@ interface Scored {
  * All state is the ledger plus the observations: the GP is refitted from them on every ask, so a
  * snapshot is small and a resumed search proposes exactly what the uninterrupted one would.
  */
-export class BayesianOptimisation implements SearchStrategy {
+export class BayesianOptimisation extends MemberStrategy<BayesianOptions> {
   readonly kind = 'bayesian' as const;
-  private readonly ledger: ProposalLedger;
-  private observations: Member[] = [];
   private readonly featureCache = new Map<string, number[]>();
 
-  constructor(private readonly options: BayesianOptions) {
+  constructor(options: BayesianOptions) {
     if (!(Number.isInteger(options.initial) && options.initial >= 2))
       throw new RangeError(`initial must be an integer of at least 2, not ${options.initial}`);
     if (!options.objectives.length)
       throw new RangeError('bayesian optimisation needs at least one objective');
-    this.ledger = new ProposalLedger(options);
+    super(options, 'observations', 'bayesian');
   }
 
-  ask(): Proposal {
-    return this.ledger.ask(() => this.draft());
-  }
-
-  tell(id: number, result: EvaluationResult): void {
-    const p = this.ledger.settle(id, result);
-    if (result.status !== 'trained') return;
-    this.observations.push({
-      id,
-      genotype: p.genotype,
-      values: objectiveValues(this.options.objectives, result.error, result.resources),
-    });
-  }
-
-  outstanding(): readonly Proposal[] {
-    return this.ledger.outstanding();
-  }
-  stats(): StrategyStats {
-    return this.ledger.stats();
-  }
-
-  snapshot(): StrategySnapshot {
-    return {
-      kind: this.kind,
-      version: 1,
-      settings: this.settings(),
-      ledger: this.ledger.snapshot(),
-      observations: this.observations.slice(),
-    };
-  }
-
-  restore(s: StrategySnapshot): void {
-    checkSnapshot(s, this.kind, this.settings());
-    if (!Array.isArray(s.observations)) throw new Error('bayesian snapshot has no observations');
-    this.ledger.restore(s.ledger);
-    this.observations = s.observations.slice();
-  }
-
-  private settings(): StrategySnapshot['settings'] {
+  protected settings(): StrategySnapshot['settings'] {
     const o = this.options;
     return {
       initial: o.initial,
@@ -125,10 +77,10 @@ export class BayesianOptimisation implements SearchStrategy {
     return f;
   }
 
-  private draft(): Draft {
+  protected draft(): Draft {
     const rng = this.ledger.rng;
     const { space, objectives, constraints = [] } = this.options;
-    const obs = this.observations;
+    const obs = this.learnt;
     const warmUp = obs.length + this.ledger.outstandingCount < this.options.initial;
     if (warmUp || obs.length < 2) return { genotype: sampleGenotype(space, rng), origin: 'random' };
 
@@ -142,12 +94,7 @@ export class BayesianOptimisation implements SearchStrategy {
             this.options.gp,
           )
         : undefined;
-    const lambdas = drawLambdas(objectives.length, rng);
-    const normalisers = resolveNormalisers(
-      objectives,
-      constraints,
-      obs.map((m) => m.values),
-    );
+    const { normalisers, lambdas } = this.scalarisation();
     const estimate = this.options.estimate ?? this.options.profiler;
     const hasHard = constraints.some((c) => c.mode === 'hard' && c.metric !== 'error');
 

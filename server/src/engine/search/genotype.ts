@@ -1,4 +1,12 @@
-import type { ArchGraph, GraphNode, Op, Padding, PoolType, Shape } from '../arch/graph.js';
+import {
+  conv1x1,
+  type ArchGraph,
+  type GraphNode,
+  type Op,
+  type Padding,
+  type PoolType,
+  type Shape,
+} from '../arch/graph.js';
 import type { FinalPool } from '../arch/space.js';
 import { graphFromLayers } from '../arch/from-layers.js';
 import type { Layer } from '../arch/layers.js';
@@ -167,20 +175,7 @@ export function lowerGenotype(g: Genotype): LoweredGenotype {
     });
     const last = genes[genes.length - 1];
     if (forceTo !== undefined && last?.type === 'dwconv2d') {
-      out.push(
-        op(
-          {
-            kind: 'conv2d',
-            filters: forceTo,
-            kernel: [1, 1],
-            stride: [1, 1],
-            padding: 'valid',
-            activation: 'none',
-            batchnorm: false,
-          },
-          `${blockLabel(b)} 1x1 to ${forceTo} channels`,
-        ),
-      );
+      out.push(op(conv1x1(forceTo), `${blockLabel(b)} 1x1 to ${forceTo} channels`));
     }
     return out;
   };

@@ -3,7 +3,7 @@ import { GraphBuilder, sumOrder } from '../../../../server/src/engine/arch/build
 import type { ArchGraph, Op } from '../../../../server/src/engine/arch/graph.js';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
-import { mulberry32 } from '../resources/random-archs.js';
+import { mulberry32 } from '../../../harness/random-archs.js';
 import * as reference from '../resources/reference-nets.js';
 
 const conv = (filters: number, k: number): Op => reference.conv(filters, k, 1, 'same', 'relu');

@@ -8,6 +8,7 @@ import {
   type QueueJobData,
 } from '../../../../server/src/engine/distributed/queue-job.js';
 import { parseQueueUrl } from '../../../../server/src/engine/distributed/queue-url.js';
+import { trainConfig } from '../../../harness/training-fixtures.js';
 
 const job: QueueJobData = {
   v: 1,
@@ -16,17 +17,7 @@ const job: QueueJobData = {
   model: 'model c {\n input 28x28x1\n flatten\n dense 10\n softmax\n}',
   dataset: { spec: { kind: 'mnist', subset: 300 }, input: [28, 28, 1], classes: 10, augment: {} },
   baseDir: '/data',
-  train: {
-    epochs: 1,
-    batch: 64,
-    optimizer: 'adam',
-    lr: 0.01,
-    momentum: 0.9,
-    weightDecay: 0,
-    schedule: { kind: 'constant' },
-    earlyStop: 0,
-    labelSmoothing: 0,
-  },
+  train: trainConfig({ epochs: 1, batch: 64, lr: 0.01 }),
   seed: 3,
   fingerprint: 'a'.repeat(64),
   weights: 'inline',

@@ -21,7 +21,7 @@ import {
   transposeLastToFirst,
 } from '../../../../server/src/engine/export/quantize-graph.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
-import { mulberry32 } from '../resources/random-archs.js';
+import { mulberry32 } from '../../../harness/random-archs.js';
 import { randomBatchNorm, randomCalibration, randomGraph, randomParams } from './support.js';
 
 /**

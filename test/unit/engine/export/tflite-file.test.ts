@@ -18,7 +18,7 @@ import { tflmProblems } from '../../../../server/src/engine/export/tflm-ops.js';
 import { TFLITE_FLATBUFFER, TFLM } from '../../../../server/src/engine/resources/conventions.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { graphOfModelText } from '../../../../server/src/engine/search/model-text.js';
-import { mulberry32, muNasSpace, sampleArch } from '../resources/random-archs.js';
+import { mulberry32, muNasSpace, sampleArch } from '../../../harness/random-archs.js';
 import { t1, t4 } from '../resources/reference-nets.js';
 import { randomCalibration, randomGraph, randomParams } from './support.js';
 

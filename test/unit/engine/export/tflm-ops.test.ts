@@ -10,7 +10,7 @@ import { writeTflite } from '../../../../server/src/engine/export/tflite-writer.
 import { tableRow, TFLM_OPS, tflmProblems } from '../../../../server/src/engine/export/tflm-ops.js';
 import { checkDocument } from '../../../../server/src/engine/checks/check-document.js';
 import { defaultEnvironment } from '../../../../server/src/engine/checks/environment.js';
-import { mulberry32 } from '../resources/random-archs.js';
+import { mulberry32 } from '../../../harness/random-archs.js';
 import { conv } from '../resources/reference-nets.js';
 import { randomCalibration, randomParams } from './support.js';
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { parseSyntax } from '../../../../server/src/engine/language/parser.js';
 import { mulberry32, type Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
+import { FUZZ_PUNCTUATION, FUZZ_VALUES } from '../../../harness/hostile-documents.js';
 
 const dir = join(__dirname, '../../../../examples');
 const examples = readdirSync(dir)
@@ -11,25 +12,13 @@ const examples = readdirSync(dir)
   .map((f) => readFileSync(join(dir, f), 'utf8'));
 
 const VOCAB = [
-  '{',
-  '}',
-  '..',
-  '|',
-  ',',
-  ';',
-  '%',
-  '<=',
+  ...FUZZ_PUNCTUATION,
   '>=',
   '"',
   '/*',
   '//',
   '\n',
-  'x',
-  '0',
-  '-1',
-  '1e999',
-  '28x28x1',
-  'KB',
+  ...FUZZ_VALUES,
   'search',
   'model',
   'add',

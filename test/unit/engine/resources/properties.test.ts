@@ -6,7 +6,13 @@ import { buildMemoryGraph } from '../../../../server/src/engine/resources/memory
 import { operatorFloor, optimalOrder } from '../../../../server/src/engine/resources/peak-ram.js';
 import { simulateOrder } from '../../../../server/src/engine/resources/working-set.js';
 import { nodeMacs } from '../../../../server/src/engine/resources/macs.js';
-import { mulberry32, muNasSpace, randomDag, sampleArch, topologicalOrders } from './random-archs.js';
+import {
+  mulberry32,
+  muNasSpace,
+  randomDag,
+  sampleArch,
+  topologicalOrders,
+} from '../../../harness/random-archs.js';
 
 const conventions = [UNAS, TFLM] as const;
 

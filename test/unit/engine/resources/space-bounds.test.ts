@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchSpace } from '../../../../server/src/engine/arch/space.js';
 import { estimate } from '../../../../server/src/engine/resources/estimate.js';
 import { spaceBounds } from '../../../../server/src/engine/resources/space-bounds.js';
-import { mulberry32, muNasSpace, sampleArch } from './random-archs.js';
+import { mulberry32, muNasSpace, sampleArch } from '../../../harness/random-archs.js';
 
 const only = <T>(value: T) => [{ value, weight: 1 }];
 

@@ -8,6 +8,7 @@ import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { emptyRun, foldEvent } from '../../../../protocol/src/run-state.js';
 import { progress } from '../../../../webview/src/selectors.js';
 import { runTiny, stubEvaluator, tinyConfig, tinyMnist } from './runner-support.js';
+import { trainedCandidate } from '../../../support/run-stream.js';
 
 const subsetOf = (j: { dataset: { spec: unknown } }) => (j.dataset.spec as { subset?: number }).subset;
 
@@ -170,17 +171,7 @@ describe('time budget', () => {
       time: at(0),
       deadline: at(600_000),
     });
-    const c = {
-      id: 1,
-      origin: 'random',
-      status: 'trained',
-      resources: { ram: 1, arena: 1, flash: 1, macs: 1, latency: 1 },
-      error: 0.1,
-      feasible: true,
-      violations: [],
-      model: '',
-      layers: [],
-    } as const;
+    const c = trainedCandidate();
     run = foldEvent(run, { type: 'candidate-finished', candidate: c, time: at(60_000) });
     // 1 per minute would take 999 more minutes; the deadline is 9 minutes away.
     expect(progress(run).eta).toBe(540_000);

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArchGraph } from '../../../../server/src/engine/arch/graph.js';
-import type { TrainConfig } from '../../../../server/src/engine/config/search-config.js';
 import type { Dataset } from '../../../../server/src/engine/data/dataset.js';
 import { loadDataset } from '../../../../server/src/engine/data/load-dataset.js';
-import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { mulberry32 } from '../../../../server/src/engine/rng/seeded-rng.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
@@ -23,16 +21,10 @@ import {
   unstructuredMasks,
 } from '../../../../server/src/engine/training/pruning/threshold.js';
 import { trainCandidate } from '../../../../server/src/engine/training/trainer.js';
-
-function graphOf(text: string): ArchGraph {
-  const a = analyze(text);
-  if (a.diagnostics.some((d) => d.severity === 'error'))
-    throw new Error(a.diagnostics.map((d) => d.message).join('; '));
-  return a.graphs.get(a.document.models[0]!)!;
-}
+import { graphOfModel, trainConfig } from '../../../harness/training-fixtures.js';
 
 /** conv → conv(bn) → dw → 1x1 → (add of two paths) → pool → dense → classifier. */
-const NET = graphOf(`model m {
+const NET = graphOfModel(`model m {
   input 12x12x2
   conv2d 6 k3 relu
   conv2d 12 k3 bn relu
@@ -59,11 +51,13 @@ describe('which layers each pruning may touch', () => {
     expect(names(NET, structuredPrunable(NET))).toEqual(['conv2d_1', 'conv2d_2', 'conv2d_5', 'dense_0']);
   });
   it('structured: only a layer reading the input (through pooling at most) counts as the first', () => {
-    const g = graphOf(
+    const g = graphOfModel(
       'model m {\n input 12x12x1\n maxpool 2\n dwconv2d k3\n conv1x1 4 relu\n flatten\n dense 8 relu\n dense 3\n softmax\n}',
     );
     expect(names(g, structuredPrunable(g))).toEqual(['conv2d_0', 'dense_0']);
-    const first = graphOf('model m {\n input 12x12x1\n maxpool 2\n conv1x1 4 relu\n flatten\n dense 3\n}');
+    const first = graphOfModel(
+      'model m {\n input 12x12x1\n maxpool 2\n conv1x1 4 relu\n flatten\n dense 3\n}',
+    );
     expect(structuredPrunable(first)).toEqual([]);
   });
 
@@ -281,18 +275,8 @@ describe('training with pruning (MNIST subset)', () => {
     await initTrainingBackend('wasm');
     data = await loadDataset({ kind: 'mnist', subset: 600, validation: 0.2, seed: 1 }, { baseDir: '.' });
   });
-  const CFG: TrainConfig = {
-    epochs: 3,
-    batch: 32,
-    optimizer: 'adam',
-    lr: 0.003,
-    momentum: 0.9,
-    weightDecay: 0,
-    schedule: { kind: 'constant' },
-    earlyStop: 0,
-    labelSmoothing: 0,
-  };
-  const MNIST = graphOf(
+  const CFG = trainConfig({ epochs: 3, batch: 32, lr: 0.003 });
+  const MNIST = graphOfModel(
     'model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n conv2d 16 k3 bn relu\n maxpool 2\n flatten\n dense 24 relu\n dense 10\n softmax\n}',
   );
 

@@ -2,35 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
 import type { ArchGraph } from '../../../../server/src/engine/arch/graph.js';
-import type { TrainConfig } from '../../../../server/src/engine/config/search-config.js';
 import type { Dataset } from '../../../../server/src/engine/data/dataset.js';
 import { loadDataset } from '../../../../server/src/engine/data/load-dataset.js';
-import { analyze } from '../../../../server/src/engine/language/analyze.js';
 import { mulberry32 } from '../../../../server/src/engine/rng/seeded-rng.js';
 import { randomGraph } from '../../../support/random-graph.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel, layerShapes } from '../../../../server/src/engine/training/model-builder.js';
 import { learningRate, trainCandidate } from '../../../../server/src/engine/training/trainer.js';
+import { graphOfModel, trainConfig } from '../../../harness/training-fixtures.js';
 
-const CFG: TrainConfig = {
-  epochs: 1,
-  batch: 64,
-  optimizer: 'adam',
-  lr: 0.003,
-  momentum: 0.9,
-  weightDecay: 0,
-  schedule: { kind: 'constant' },
-  earlyStop: 0,
-  labelSmoothing: 0,
-};
+const CFG = trainConfig({ epochs: 1, batch: 64, lr: 0.003 });
 
-function graphOf(text: string): ArchGraph {
-  const a = analyze(text);
-  if (a.diagnostics.length) throw new Error(a.diagnostics.map((d) => d.message).join('; '));
-  return a.graphs.get(a.document.models[0]!)!;
-}
-
-const SMALL = graphOf(
+const SMALL = graphOfModel(
   'model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n dwconv2d k3 bn relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}',
 );
 
@@ -91,7 +74,7 @@ describe('trainer (wasm)', () => {
 
   it('marks a diverging candidate failed instead of crashing', async () => {
     // lr 1e39 overflows float32: the weights go to Inf on the first step, as a real divergence ends.
-    const g = graphOf('model m { input 28x28x1; flatten; dense 10; softmax }');
+    const g = graphOfModel('model m { input 28x28x1; flatten; dense 10; softmax }');
     const r = await trainCandidate(g, data, { ...CFG, optimizer: 'sgd', lr: 1e39, momentum: 0 }, { seed: 1 });
     expect(r.status).toBe('failed');
     if (r.status === 'failed')

@@ -1,35 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetConfig, TrainConfig } from '../../../../server/src/engine/config/search-config.js';
-import { analyze } from '../../../../server/src/engine/language/analyze.js';
+import type { DatasetConfig } from '../../../../server/src/engine/config/search-config.js';
 import { WorkerPool } from '../../../../server/src/engine/training/worker-pool.js';
 import type { TrainJob } from '../../../../server/src/engine/training/worker-protocol.js';
 import { buildOnce } from '../../../support/build.js';
+import { graphOfModel, trainConfig } from '../../../harness/training-fixtures.js';
 
 const root = join(__dirname, '../../../..');
 const script = join(root, 'dist/worker.js');
-const a = analyze(
+const graph = graphOfModel(
   'model m {\n input 28x28x1\n conv2d 8 k3 s2 relu\n conv1x1 16 relu\n maxpool 2\n flatten\n dense 10\n softmax\n}',
 );
-const graph = a.graphs.get(a.document.models[0]!)!;
 const dataset: DatasetConfig = {
   spec: { kind: 'mnist', subset: 1500, validation: 0.05, seed: 1 },
   input: [28, 28, 1],
   classes: 10,
   augment: {},
 };
-const train: TrainConfig = {
-  epochs: 3,
-  batch: 64,
-  optimizer: 'adam',
-  lr: 0.003,
-  momentum: 0.9,
-  weightDecay: 0,
-  schedule: { kind: 'constant' },
-  earlyStop: 0,
-  labelSmoothing: 0,
-};
+const train = trainConfig({ epochs: 3, batch: 64, lr: 0.003 });
 const job = (id: number): TrainJob => ({ id, graph, dataset, baseDir: root, train, seed: id });
 
 let pool: WorkerPool | undefined;

@@ -4,12 +4,13 @@
  * (kernels and pools clipped to the map, pre-pool skipped on 1×1, branch blocks tied up by
  * max-pooling to the smallest map and adding).
  */
-import type { ArchGraph, Pair, Shape } from '../../../../server/src/engine/arch/graph.js';
-import { GraphBuilder } from '../../../../server/src/engine/arch/builder.js';
-import type { LayerType, SearchSpace, Weighted } from '../../../../server/src/engine/arch/space.js';
+import { conv1x1, type ArchGraph, type Pair, type Shape } from '../../server/src/engine/arch/graph.js';
+import { GraphBuilder } from '../../server/src/engine/arch/builder.js';
+import type { SearchSpace, Weighted } from '../../server/src/engine/arch/space.js';
+import { MUNAS_SPACE } from '../../server/src/engine/config/resolve-search.js';
 
-export { mulberry32, type Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
-import type { Rng } from '../../../../server/src/engine/rng/seeded-rng.js';
+export { mulberry32, type Rng } from '../../server/src/engine/rng/seeded-rng.js';
+import type { Rng } from '../../server/src/engine/rng/seeded-rng.js';
 
 const between = (rng: Rng, min: number, max: number): number => min + rng.int(max - min + 1);
 function draw<T>(rng: Rng, xs: readonly Weighted<T>[]): T {
@@ -89,25 +90,14 @@ export function* topologicalOrders(inputs: readonly (readonly number[])[]): Gene
   yield* go();
 }
 
-const w = <T>(...v: T[]): Weighted<T>[] => v.map((value) => ({ value, weight: 1 / v.length }));
-
-/** A μNAS-like space (CIFAR-style unless overridden). */
+/** A μNAS-like space (CIFAR-style unless overridden): μNAS's layers, smaller, without branches. */
 export function muNasSpace(over: Partial<SearchSpace> = {}): SearchSpace {
   return {
+    ...MUNAS_SPACE,
     input: [32, 32, 3],
     classes: 10,
     blocks: { min: 1, max: 4 },
-    layers: { min: 1, max: 3 },
-    layer: {
-      types: w<LayerType>('conv2d', 'conv1x1', 'dwconv2d'),
-      kernels: w(3, 5, 7),
-      strides: w(1, 2),
-      channels: { min: 1, max: 32 },
-      padding: w('valid'),
-      prepool: { probability: 0.25, size: 2 },
-      batchnorm: 0.5,
-      relu: 0.9,
-    },
+    layer: { ...MUNAS_SPACE.layer, channels: { min: 1, max: 32 } },
     branch: 0,
     pool: [
       { value: null, weight: 0.1 },
@@ -160,21 +150,7 @@ export function sampleArch(space: SearchSpace, rng: Rng): ArchGraph {
           [x],
         ),
       );
-      if (forced !== undefined)
-        x = must(
-          b.add(
-            {
-              kind: 'conv2d',
-              filters: forced,
-              kernel: [1, 1],
-              stride: [1, 1],
-              padding: 'valid',
-              activation: 'none',
-              batchnorm: false,
-            },
-            [x],
-          ),
-        );
+      if (forced !== undefined) x = must(b.add(conv1x1(forced), [x]));
       return x;
     }
     const filters = forced ?? between(rng, L.channels.min, L.channels.max);
