@@ -24,7 +24,7 @@ const config = (() => {
   pruning { structured 20%..60%  epochs 1..2 }
   train { epochs 3 }
 }`);
-  const r = resolveSearch(a.document, a.document.searches[0]!, '/work/x/a.unas');
+  const r = resolveSearch(a.document, a.document.searches[0]!, '/data/x/a.unas');
   if (!r.ok) throw new Error(r.errors.join());
   return r.config;
 })();

@@ -19,7 +19,7 @@ const SEARCH = `search s {
 
 function resolved(text: string) {
   const a = analyze(text);
-  const r = resolveSearch(a.document, a.document.searches[0]!, '/work/x/a.unas');
+  const r = resolveSearch(a.document, a.document.searches[0]!, '/data/x/a.unas');
   if (!r.ok) throw new Error(r.errors.join());
   return r.config;
 }
