@@ -60,7 +60,8 @@ const exists = (file: string): Promise<boolean> =>
  * `train-images.idx3-ubyte` spelling; a missing one is reported under its standard name.
  */
 export async function findIdxFiles(dir: string): Promise<IdxFileSet> {
-  const entries = await Promise.all(
+  // allSettled, then the first failure in IDX_NAMES order: the error names the same file every time.
+  const settled = await Promise.allSettled(
     Object.entries(IDX_NAMES).map(async ([key, base]) => {
       const dotted = base.replace(/-(idx\d)/, '.$1');
       const candidates = [base, `${base}.gz`, dotted, `${dotted}.gz`].map((name) => path.join(dir, name));
@@ -71,7 +72,11 @@ export async function findIdxFiles(dir: string): Promise<IdxFileSet> {
       );
     }),
   );
-  return Object.fromEntries(entries) as IdxFileSet;
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return Object.fromEntries(
+    settled.map((r) => (r as PromiseFulfilledResult<readonly [string, string]>).value),
+  ) as IdxFileSet;
 }
 
 export interface IdxSourceOptions {
