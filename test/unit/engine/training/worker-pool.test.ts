@@ -20,6 +20,8 @@ const dataset: DatasetConfig = {
 };
 const train = trainConfig({ epochs: 3, batch: 64, lr: 0.003 });
 const job = (id: number): TrainJob => ({ id, graph, dataset, baseDir: root, train, seed: id });
+// Long enough that a start-up or scheduling delay of one worker cannot let the other finish first.
+const longTrain = trainConfig({ epochs: 8, batch: 64, lr: 0.003 });
 
 let pool: WorkerPool | undefined;
 afterEach(async () => {
@@ -41,7 +43,7 @@ describe('worker pool', () => {
     const log: string[] = [];
     const run = (id: number) =>
       pool!
-        .train(job(id), (e) => {
+        .train({ ...job(id), train: longTrain }, (e) => {
           if (e.epoch === 1) log.push(`epoch1:${id}`);
         })
         .then((r) => {
