@@ -69,24 +69,42 @@ function logToStderr(message: string): void {
   console.error(message);
 }
 
-/** A bounded map that forgets the least recently used entry. */
+/**
+ * A map bounded by total weight (e.g. the layers an entry holds) that forgets the least recently
+ * used entries: a few huge estimates must not stay resident after their documents are closed.
+ */
 class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly capacity: number) {}
+  private readonly map = new Map<string, { readonly value: V; readonly weight: number }>();
+  private total = 0;
+  constructor(
+    private readonly capacity: number,
+    private readonly weigh: (value: V) => number = () => 1,
+  ) {}
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(key, e);
+    return e.value;
   }
   set(key: string, value: V): void {
+    this.delete(key);
+    const weight = this.weigh(value);
+    this.map.set(key, { value, weight });
+    this.total += weight;
+    while (this.total > this.capacity && this.map.size > 1)
+      this.delete(this.map.keys().next().value as string);
+  }
+  private delete(key: string): void {
+    const e = this.map.get(key);
+    if (e === undefined) return;
     this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
+    this.total -= e.weight;
   }
 }
+
+/** Estimates kept, counted in layers (a few hundred bytes each): a few MB whatever the documents. */
+const ESTIMATE_CACHE_LAYERS = 16_384;
 
 /**
  * The resource models behind an LRU keyed by structure. A model that throws on some graph gives
@@ -96,7 +114,7 @@ class Lru<V> {
 const digest = (key: string): string => createHash('sha1').update(key).digest('base64');
 
 export function memoisedResources(log: (message: string) => void): ResourceService {
-  const estimates = new Lru<Estimate | null>(512);
+  const estimates = new Lru<Estimate | null>(ESTIMATE_CACHE_LAYERS, (e) => 1 + (e?.layers.length ?? 0));
   const bounds = new Lru<SpaceBounds | null>(128);
   const failed = (what: string, e: unknown) =>
     log(`unas: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -236,6 +236,8 @@ export function parseSyntax(text: string): SyntaxTree {
   const statements = p.document() ?? [];
   // concat, not push(...): a junk document has more errors than the stack has room for arguments.
   const all = errors.concat(p.syntaxErrors, recognitionErrors(p));
+  // The shared parser would otherwise hold this document's tokens (and through them its text) until the next parse.
+  p.load([]);
   const comments = (lexed.groups['comments'] ?? []).map((t) => ({ start: t.startOffset, end: endOf(t) }));
   return { text, statements, errors: dedupe(all, text.length), comments };
 }
