@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runStudy } from './study.js';
 import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } from './study-power.js';
@@ -5,9 +6,10 @@ import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } f
 /**
  * `npm run study [-- OPTIONS]`: prints a comparison as JSON (progress on stderr).
  *   (default)   search power at equal wall time (bench/study-power.ts):
- *               --minutes M (per search, default 60)  --seeds 1,2  --variants munas,all
+ *               --minutes M (per search, default 42)  --seeds 1,2  --variants munas,all
  *               --correlation N (default 20; 0 = skip)  --final-top N  --final-epochs N  --subset N
  *               --population N  --sample N (aging evolution; default 40 and 10)
+ *               --inherit-epochs N (default 2)  --keep DIR (keep the run folders there)
  *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
  */
 async function main(): Promise<unknown> {
@@ -20,6 +22,8 @@ async function main(): Promise<unknown> {
       correlation: { type: 'string' },
       'final-top': { type: 'string' },
       'final-epochs': { type: 'string' },
+      'inherit-epochs': { type: 'string' },
+      keep: { type: 'string' },
       subset: { type: 'string' },
       population: { type: 'string' },
       sample: { type: 'string' },
@@ -45,6 +49,8 @@ async function main(): Promise<unknown> {
     correlation: num('correlation', values.correlation, d.correlation, 0),
     finalTop: num('final-top', values['final-top'], d.finalTop, 0),
     finalEpochs: num('final-epochs', values['final-epochs'], d.finalEpochs, 1),
+    inheritEpochs: num('inherit-epochs', values['inherit-epochs'], d.inheritEpochs, 1),
+    ...(values.keep ? { keep: resolve(values.keep) } : {}),
     subset: num('subset', values.subset, d.subset, 100),
     population: num('population', values.population, d.population, 2),
     sample: num('sample', values.sample, d.sample, 1),

@@ -78,6 +78,42 @@ describe('search over a Redis queue (real redis-server, real worker processes)',
     for (const id of front.ids) expect(shown.stdout).toContain(trained.find((c) => c.id === id)!.trainedBy!);
   });
 
+  it('inheritance, three ASHA rungs and the final phase work over the queue', async () => {
+    // Weights go both ways through Redis: the parent's with the child's job, the result's back.
+    const { url, runs } = await cluster.start(2, { args: ['--backend', 'wasm'] });
+    const fixture = join(__dirname, '../fixtures/search/tiny-mnist-power.unas');
+    const s = startSearch([fixture, '--queue', url, '--runs', runs, '--workers', '2']);
+    const r = await s.done;
+    expect(r.code, r.stderr).toBe(0);
+    const { run, finished } = await expectComplete(s.events, 10);
+    const started = run.events.find((e) => e.type === 'run-started');
+    if (started?.type !== 'run-started') throw new Error('no run-started');
+    expect(started.convention).toBe('unas');
+    const latest = new Map(finished.map((c) => [c.id, c]));
+    const evaluated = [...latest.values()];
+    // Children of trained parents started from their weights, carried inline by the job.
+    const inherited = evaluated.filter((c) => c.inheritedFrom !== undefined);
+    expect(inherited.length).toBeGreaterThan(0);
+    for (const c of inherited) expect(c.id).toBeGreaterThan(c.inheritedFrom!);
+    // Every candidate climbed the rungs: one error per rung trained, some stopped early, some reached the top.
+    for (const c of evaluated) expect(c.rungErrors?.length ?? 0).toBeGreaterThan(0);
+    expect(evaluated.some((c) => c.fidelity === 'low')).toBe(true);
+    expect(evaluated.some((c) => c.fidelity === 'full' && c.rungErrors!.length === 3)).toBe(true);
+    // The final phase: the best two, on both workers at once, each measured once on the test set.
+    const at = run.events.findIndex((e) => e.type === 'final-started');
+    const final = run.events[at];
+    if (final?.type !== 'final-started') throw new Error('no final-started');
+    expect(final.ids).toHaveLength(2);
+    const after = run.events.slice(at);
+    const firstMeasured = after.findIndex((e) => e.type === 'candidate-finished');
+    const startedBefore = after.slice(0, firstMeasured).filter((e) => e.type === 'candidate-started');
+    expect(startedBefore).toHaveLength(2);
+    const measured = after.flatMap((e) =>
+      e.type === 'candidate-finished' && e.candidate.testError !== undefined ? [e.candidate.id] : [],
+    );
+    expect(measured.sort()).toEqual([...final.ids].sort());
+  });
+
   it('a worker killed mid-job: its job is retried on another, nothing lost or counted twice', async () => {
     const { url, runs } = await cluster.start(3, { stubMs: 300, args: ['--lock-ms', '1000'] });
     let victim: WorkerProcess | undefined;

@@ -15,7 +15,8 @@ describe('the search-power study', () => {
       expect(c.convention).toBe('unas');
       expect(c.strategy.time).toBe(150);
       expect(c.strategy.seed).toBe(7);
-      expect(c.final).toEqual({ top: 3, epochs: 15 });
+      expect(c.final).toEqual({ top: 4, epochs: 20 });
+      expect(c.train.schedule).toEqual({ kind: 'cosine' });
       expect(c.constraints.filter((k) => k.from === 'file').map((k) => [k.metric, k.limit])).toEqual([
         ['ram', 2500],
         ['flash', 4500],
@@ -29,7 +30,7 @@ describe('the search-power study', () => {
     expect(modes('all')).toEqual(['hard']);
     expect(configs['munas']!.inherit).toBeUndefined();
     expect(configs['munas']!.strategy.halving).toBeUndefined();
-    expect(configs['+inherit']!.inherit).toEqual({ epochs: 1 });
+    expect(configs['+inherit']!.inherit).toEqual({ epochs: 2 });
     expect(configs['+halving']!.strategy.halving).toEqual({ epochs: 1, subset: 2500, keep: 0.33, rungs: 3 });
     expect(configs['all']!.inherit).toBeDefined();
     expect(configs['all']!.strategy.halving).toBeDefined();
