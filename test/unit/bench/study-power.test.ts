@@ -34,6 +34,9 @@ describe('the search-power study', () => {
     expect(configs['+halving']!.strategy.halving).toEqual({ epochs: 1, subset: 2500, keep: 0.33, rungs: 3 });
     expect(configs['all']!.inherit).toBeDefined();
     expect(configs['all']!.strategy.halving).toBeDefined();
+    expect(configs['all-but-inherit']!.inherit).toBeUndefined();
+    expect(configs['all-but-inherit']!.strategy.halving).toBeDefined();
+    expect(modes('all-but-inherit')).toEqual(['hard']);
   });
 
   it('measures hypervolume within the bounds only', () => {
