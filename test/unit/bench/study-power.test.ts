@@ -37,6 +37,8 @@ describe('the search-power study', () => {
     expect(configs['all-but-inherit']!.inherit).toBeUndefined();
     expect(configs['all-but-inherit']!.strategy.halving).toBeDefined();
     expect(modes('all-but-inherit')).toEqual(['hard']);
+    expect(configs['all-error-only']!.objectives).toEqual(['error']);
+    expect(configs['all']!.objectives).toEqual(['error', 'ram', 'flash', 'macs']);
   });
 
   it('measures hypervolume within the bounds only', () => {
