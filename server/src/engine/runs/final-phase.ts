@@ -7,13 +7,18 @@ import { graphOfModelText } from '../search/model-text.js';
 
 /**
  * The front members the final phase re-trains, best validation accuracy first: the `top` best, and
- * with `knees` the knee of the front in each of `resources` (error against that resource).
+ * with `knees` the knee of the front in each of `resources` (error against that resource). With
+ * `within`, only the members it accepts when there are any: a member over a soft limit (μNAS's
+ * bounds are soft) is not what the user asked for, and may take hours to re-train.
  */
 export function finalSelection(
-  front: readonly CandidateSummary[],
+  all: readonly CandidateSummary[],
   top: number,
   knees?: readonly ResourceMetric[],
+  within?: (c: CandidateSummary) => boolean,
 ): number[] {
+  const accepted = within ? all.filter((c) => c.error !== undefined && within(c)) : [];
+  const front = accepted.length ? accepted : all;
   const ranked = [...front]
     .filter((c) => c.error !== undefined)
     .sort((a, b) => a.error! - b.error! || a.id - b.id);

@@ -12,7 +12,7 @@ import { genotypeToGraph, type Genotype } from '../search/genotype.js';
 import { genotypeFromLayers } from '../search/genotype-from-model.js';
 import { genotypeToModelText } from '../search/model-text.js';
 import { formatSeconds } from '../language/units.js';
-import type { Constraint } from '../search/objectives.js';
+import { withinAllLimits, type Constraint } from '../search/objectives.js';
 import { RandomSearch } from '../search/random-search.js';
 import type { Proposal, SearchStrategy } from '../search/strategy.js';
 import { BayesianOptimisation } from '../search/bayesian-optimisation.js';
@@ -389,7 +389,12 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const finalConfig = config.final ?? { top: Number.MAX_SAFE_INTEGER, epochs: config.train.epochs };
   if ((o.finalRetrain ?? true) && (finalConfig.top > 0 || finalConfig.knees) && front.ids().length) {
     const resources = config.objectives.filter((m): m is ResourceMetric => m !== 'error');
-    const ids = finalSelection(front.members(), finalConfig.top, finalConfig.knees ? resources : undefined);
+    const ids = finalSelection(
+      front.members(),
+      finalConfig.top,
+      finalConfig.knees ? resources : undefined,
+      (c) => withinAllLimits(c.resources, c.error, constraints),
+    );
     emit({
       type: 'log',
       level: 'info',

@@ -106,6 +106,18 @@ export function feasible(
   return hard(constraints, error).every((c) => !over(metricValue(c.metric, error, resources)!, c));
 }
 
+/** Within every limit, soft ones included (an error limit counts once the error is known). */
+export function withinAllLimits(
+  resources: Resources,
+  error: number | undefined,
+  constraints: readonly Constraint[],
+): boolean {
+  return constraints.every((c) => {
+    const v = metricValue(c.metric, error, resources);
+    return v === undefined || !over(v, c);
+  });
+}
+
 /** How far past its hard limits a candidate is: max value / limit (≤ 1 when feasible, up to strictness). */
 export function excess(
   resources: Resources,

@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../../protocol/src/run-events.js';
+import type { Resources, RunEvent } from '../../../../protocol/src/run-events.js';
 import { finalSelection } from '../../../../server/src/engine/runs/final-phase.js';
+import { withinAllLimits } from '../../../../server/src/engine/search/objectives.js';
 import { loadRun, RunStore } from '../../../../server/src/engine/runs/run-store.js';
 import { runTiny, tinyConfig } from './runner-support.js';
 
@@ -64,6 +65,19 @@ describe('final phase', () => {
     const c = (id: number, error: number) => ({ id, error }) as never;
     expect(finalSelection([c(1, 0.2), c(2, 0.1), c(3, 0.1), c(4, 0.3)], 3)).toEqual([2, 3, 1]);
     expect(finalSelection([c(1, 0.2)], 0)).toEqual([]);
+  });
+
+  it('prefers members within every limit, soft ones included, when there are any', () => {
+    const soft = [{ metric: 'ram' as const, limit: 1000, mode: 'soft' as const }];
+    const c = (id: number, error: number, ram: number) =>
+      ({ id, error, resources: { ram, arena: ram, flash: 1000, macs: 1000, latency: 1 } }) as never;
+    const within = (x: { error?: number; resources: Resources }) =>
+      withinAllLimits(x.resources, x.error, soft);
+    // The most accurate member is over the soft RAM limit: the best two within it are re-trained.
+    const front = [c(1, 0.01, 5000), c(2, 0.05, 900), c(3, 0.04, 1000), c(4, 0.2, 10)];
+    expect(finalSelection(front, 2, undefined, within)).toEqual([3, 2]);
+    // None within: as before, the best by validation error.
+    expect(finalSelection([c(1, 0.01, 5000), c(2, 0.05, 2000)], 1, undefined, within)).toEqual([1]);
   });
 
   it('with `knees`, adds the knee of the front in each resource', () => {
