@@ -8,8 +8,8 @@ import { graphOfModelText } from '../search/model-text.js';
 /**
  * The front members the final phase re-trains, best validation accuracy first: the `top` best, and
  * with `knees` the knee of the front in each of `resources` (error against that resource). With
- * `within`, only the members it accepts when there are any: a member over a soft limit (μNAS's
- * bounds are soft) is not what the user asked for, and may take hours to re-train.
+ * `within`, only the members it accepts when there are any: a member over a soft resource limit
+ * (μNAS's bounds are soft) is not what the user asked for, and may take hours to re-train.
  */
 export function finalSelection(
   all: readonly CandidateSummary[],

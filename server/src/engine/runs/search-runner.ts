@@ -389,11 +389,13 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
   const finalConfig = config.final ?? { top: Number.MAX_SAFE_INTEGER, epochs: config.train.epochs };
   if ((o.finalRetrain ?? true) && (finalConfig.top > 0 || finalConfig.knees) && front.ids().length) {
     const resources = config.objectives.filter((m): m is ResourceMetric => m !== 'error');
+    const resourceLimits = constraints.filter((k) => k.metric !== 'error');
     const ids = finalSelection(
       front.members(),
       finalConfig.top,
       finalConfig.knees ? resources : undefined,
-      (c) => withinAllLimits(c.resources, c.error, constraints),
+      // Deployable first: every resource limit met, soft ones too (full training may still lower the error).
+      (c) => withinAllLimits(c.resources, c.error, resourceLimits),
     );
     emit({
       type: 'log',
