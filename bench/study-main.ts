@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runStudy } from './study.js';
-import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } from './study-power.js';
+import {
+  correlationOfRun,
+  DEFAULT_POWER_STUDY,
+  runPowerStudy,
+  VARIANT_NAMES,
+  type VariantName,
+} from './study-power.js';
 
 /**
  * `npm run study [-- OPTIONS]`: prints a comparison as JSON (progress on stderr).
@@ -11,6 +17,8 @@ import { DEFAULT_POWER_STUDY, runPowerStudy, VARIANT_NAMES, type VariantName } f
  *               --population N  --sample N (aging evolution; default 40 and 10)
  *               --inherit-epochs N (default 2)  --keep DIR (keep the run folders there)
  *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
+ *   correlation RUN_DIR   the rank correlation of a kept run (--keep): --correlation N inherited
+ *               candidates re-trained from scratch
  */
 async function main(): Promise<unknown> {
   const { values, positionals } = parseArgs({
@@ -31,7 +39,8 @@ async function main(): Promise<unknown> {
     },
   });
   if (positionals[0] === 'prescreen') return runStudy();
-  if (positionals.length) throw new Error(`unknown study '${positionals[0]}' (prescreen, or none)`);
+  if (positionals.length && positionals[0] !== 'correlation')
+    throw new Error(`unknown study '${positionals.join(' ')}' (prescreen, correlation RUN_DIR, or none)`);
   const num = (name: string, v: string | undefined, fallback: number, min: number) => {
     if (v === undefined) return fallback;
     const n = Number(v);
@@ -39,6 +48,14 @@ async function main(): Promise<unknown> {
     return n;
   };
   const d = DEFAULT_POWER_STUDY;
+  if (positionals[0] === 'correlation') {
+    if (positionals.length !== 2) throw new Error('usage: study correlation RUN_DIR [--correlation N]');
+    return correlationOfRun(
+      resolve(positionals[1]!),
+      num('correlation', values.correlation, d.correlation, 1),
+      num('workers', values.workers, d.workers, 1),
+    );
+  }
   const variants = values.variants?.split(',') ?? [...d.variants];
   const unknown = variants.filter((v) => !(VARIANT_NAMES as readonly string[]).includes(v));
   if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')} (${VARIANT_NAMES.join(', ')})`);

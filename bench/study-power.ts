@@ -5,7 +5,7 @@ import type { CandidateSummary, RunEvent } from '../protocol/src/run-events.js';
 import { resolveSearch } from '../server/src/engine/config/resolve-search.js';
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
 import { analyze } from '../server/src/engine/language/analyze.js';
-import { RunStore } from '../server/src/engine/runs/run-store.js';
+import { loadRun, RunStore } from '../server/src/engine/runs/run-store.js';
 import { runSearch } from '../server/src/engine/runs/search-runner.js';
 import { graphOfModelText } from '../server/src/engine/search/model-text.js';
 import { hypervolume } from '../server/src/engine/search/pareto.js';
@@ -275,6 +275,28 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
     ),
     ...(correlation ? { inheritedVsScratch: correlation } : {}),
   };
+}
+
+/**
+ * The rank correlation of a kept run folder (`npm run study -- correlation DIR`): the same
+ * measurement as the study's, for a run made by it or by `unas search`.
+ */
+export async function correlationOfRun(
+  dir: string,
+  n: number,
+  workers: number,
+): Promise<Record<string, unknown>> {
+  const run = await loadRun(dir);
+  const latest = new Map<number, CandidateSummary>();
+  for (const e of run.events)
+    if (e.type === 'candidate-finished' && e.candidate.testError === undefined)
+      latest.set(e.candidate.id, e.candidate);
+  const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: 'wasm' });
+  try {
+    return { run: run.config.name, ...(await inheritedVsScratch(pool, run.config, [...latest.values()], n)) };
+  } finally {
+    await pool.close();
+  }
 }
 
 /** Re-trains up to `n` inherited candidates from scratch with the full schedule; Spearman of the two errors. */
