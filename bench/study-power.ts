@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toArray } from '../protocol/src/append-log.js';
 import type { CandidateSummary, RunEvent } from '../protocol/src/run-events.js';
+import { foldRunEvents } from '../protocol/src/run-state.js';
 import { resolveSearch } from '../server/src/engine/config/resolve-search.js';
 import type { SearchConfig } from '../server/src/engine/config/search-config.js';
 import { analyze } from '../server/src/engine/language/analyze.js';
@@ -191,9 +193,7 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
         });
         const t1 = Date.now();
         store.close();
-        const latest = new Map<number, CandidateSummary>();
-        for (const e of events) if (e.type === 'candidate-finished') latest.set(e.candidate.id, e.candidate);
-        const cands = [...latest.values()];
+        const cands = candidatesOf(events);
         const searchSeconds = ((finalAt ?? t1) - t0) / 1000;
         const inBounds = cands.filter((c) => c.status === 'trained' && within(c));
         const bestVal = inBounds.reduce<CandidateSummary | undefined>(
@@ -287,17 +287,19 @@ export async function correlationOfRun(
   workers: number,
 ): Promise<Record<string, unknown>> {
   const run = await loadRun(dir);
-  const latest = new Map<number, CandidateSummary>();
-  for (const e of run.events)
-    if (e.type === 'candidate-finished' && e.candidate.testError === undefined)
-      latest.set(e.candidate.id, e.candidate);
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers, backend: 'wasm' });
   try {
-    return { run: run.config.name, ...(await inheritedVsScratch(pool, run.config, [...latest.values()], n)) };
+    return {
+      run: run.config.name,
+      ...(await inheritedVsScratch(pool, run.config, candidatesOf(run.events), n)),
+    };
   } finally {
     await pool.close();
   }
 }
+
+/** Every finished candidate once, as its latest event says (the run's one fold). */
+const candidatesOf = (events: readonly RunEvent[]) => [...toArray(foldRunEvents(events).candidates)];
 
 /** Re-trains up to `n` inherited candidates from scratch with the full schedule; Spearman of the two errors. */
 async function inheritedVsScratch(

@@ -103,7 +103,7 @@ export function feasible(
   error: number | undefined,
   constraints: readonly Constraint[],
 ): boolean {
-  return hard(constraints, error).every((c) => !over(metricValue(c.metric, error, resources)!, c));
+  return withinAllLimits(resources, error, hard(constraints, error));
 }
 
 /** Within every limit, soft ones included (an error limit counts once the error is known). */
