@@ -91,8 +91,11 @@ export function jobAtRung(job: TrainJob, rung: Rung): TrainJob {
 
 /**
  * Trains a candidate up the rungs until it is not promoted, fails, or completes the full training.
- * Each rung trains from scratch (its own seed), so the result at a rung never depends on how the
- * candidate got there.
+ * A promoted candidate resumes from the weights its previous rung saved (ASHA's promotion continues
+ * training rather than restarting it): a rung costs what it did from scratch, and the error at the
+ * top describes a network trained through every rung, closer to the final phase's long training.
+ * Without saved weights (none kept, or pruning, whose saved network is the smaller one) a rung
+ * trains from scratch.
  */
 export async function trainThroughRungs(
   evaluator: Evaluator,
@@ -102,14 +105,25 @@ export async function trainThroughRungs(
   onEpoch: (r: EpochReport) => void,
 ): Promise<{ result: WireResult; extra: HalvingExtra }> {
   const errors: number[] = [];
+  let resumeFrom: string | undefined;
   for (let k = 0; ; k++) {
     const last = k === rungs.length - 1;
-    const result = await evaluator.train(last ? job : jobAtRung(job, rungs[k]!), onEpoch);
+    const rungJob = last ? job : jobAtRung(job, rungs[k]!);
+    const result = await evaluator.train(resumeFrom ? resumedJob(rungJob, resumeFrom) : rungJob, onEpoch);
     if (result.status !== 'trained') return { result, extra: errors.length ? extraOf(errors, 'low') : {} };
     errors.push(1 - result.accuracy);
     if (last) return { result, extra: extraOf(errors, 'full') };
     if (!ladder.promote(k, errors[k]!)) return { result, extra: extraOf(errors, 'low') };
+    resumeFrom = result.saved !== undefined && !job.pruning ? result.saved : undefined;
   }
+}
+
+/** A rung's job that starts from the candidate's own weights, saved by its previous rung. */
+export function resumedJob(job: TrainJob, from: string): TrainJob {
+  const pairs = job.graph.nodes
+    .filter((n) => ['conv2d', 'dwconv2d', 'dense', 'batchnorm'].includes(n.op.kind))
+    .map((n) => ({ child: n.name, parent: n.name }));
+  return { ...job, inherit: { from, pairs } };
 }
 
 function extraOf(errors: readonly number[], fidelity: 'low' | 'full'): HalvingExtra {

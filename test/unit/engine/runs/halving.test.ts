@@ -77,6 +77,41 @@ describe('successive halving (ASHA)', () => {
     expect(firstUp).toBeLessThan(lastZero);
   });
 
+  it('resumes a promoted candidate from the weights its previous rung saved', async () => {
+    const stub = stubEvaluator();
+    // Weights are "kept" for every training, as the worker pool reports it.
+    const evaluator: Evaluator & { jobs: typeof stub.jobs } = {
+      ...stub,
+      train: async (job, onEpoch) => ({ ...(await stub.train(job, onEpoch)), saved: job.saveTo! }),
+    };
+    const r = await runTiny(
+      tinyConfig({ strategy: 'halving epochs 1 subset 50 keep 50% rungs 3', epochs: 8 }),
+      {
+        evaluator,
+      },
+    );
+    const climbed = r.finished.filter((c) => (c.rungErrors?.length ?? 0) > 1);
+    expect(climbed.length).toBeGreaterThan(0);
+    for (const c of climbed) {
+      const [first, ...later] = r.jobs.filter((j) => j.id === c.id);
+      expect(first!.inherit).toBeUndefined();
+      for (const j of later) {
+        expect(j.saveTo).toEqual(expect.any(String));
+        expect(j.inherit?.from).toBe(j.saveTo);
+        // Every weight-bearing layer resumes as itself.
+        const weighted = j.graph.nodes.filter((n) => ['conv2d', 'dwconv2d', 'dense'].includes(n.op.kind));
+        expect(j.inherit?.pairs).toEqual(
+          expect.arrayContaining(weighted.map((n) => ({ child: n.name, parent: n.name }))),
+        );
+      }
+    }
+    // Without kept weights every rung trains from scratch.
+    const plain = await runTiny(
+      tinyConfig({ strategy: 'halving epochs 1 subset 50 keep 50% rungs 3', epochs: 8 }),
+    );
+    expect(plain.jobs.every((j) => j.inherit === undefined)).toBe(true);
+  });
+
   it('reads `rungs` and reports a bad one with its location', () => {
     expect(tinyConfig({ strategy: 'halving rungs 4' }).strategy.halving).toEqual({
       epochs: 1,

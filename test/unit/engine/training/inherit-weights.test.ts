@@ -12,6 +12,8 @@ import {
   transferTensor,
 } from '../../../../server/src/engine/training/inherit-weights.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
+import { resumedJob } from '../../../../server/src/engine/runs/halving.js';
+import type { TrainJob } from '../../../../server/src/engine/training/worker-protocol.js';
 
 const conv = (filters: number, kernel = 3) =>
   ({
@@ -114,6 +116,21 @@ describe('weight inheritance', () => {
     expect(k(c, 'conv2d_1')).toEqual(k(p.model, 'conv2d_1'));
     expect(k(c, 'dense_0')).not.toEqual(k(p.model, 'dense_1'));
     expect(k(c, 'dense_1')).toEqual(k(p.model, 'dense_2'));
+  });
+
+  it('a promoted candidate resumes as itself: every weight, batch norm and branch restored', async () => {
+    const g = genotype([
+      { branch: false, layers: [conv(4), dw] },
+      { branch: true, layers: [conv(3, 5)] },
+    ]);
+    const graph = genotypeToGraph(g).graph;
+    const p = await saved(g, 3);
+    const c = buildModel(graph, { seed: 42 });
+    const job = resumedJob({ id: 1, graph } as TrainJob, '/unused');
+    const copied = inheritWeights(c, p.weights, job.inherit!.pairs);
+    expect(copied).toBe(c.getWeights().length);
+    const want = predict(p.model, x);
+    predict(c, x).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
   });
 
   it('slices a narrowed layer and centres a grown kernel', () => {
