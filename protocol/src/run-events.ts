@@ -50,6 +50,11 @@ export interface CandidateSummary {
   readonly error?: number;
   /** Test error, measured only for the final front. */
   readonly testError?: number;
+  /**
+   * Validation error of the final re-training (whole training set, the final epochs): the figure to
+   * choose among final members by; the test error only reports the choice.
+   */
+  readonly finalError?: number;
   readonly feasible: boolean;
   /** Hard limits it breaks, e.g. `ram 9.1 KB > 8 KB`. */
   readonly violations: readonly string[];

@@ -77,7 +77,8 @@ export function checkRunEvent(x: unknown): Checked<RunEvent> {
       if (!isStr(c.status)) return bad('candidate.status');
       if (!isObj(c.resources) || !RESOURCE_KEYS.every((k) => isNum((c.resources as Obj)[k])))
         return bad('candidate.resources');
-      if (c.error !== undefined && !isNum(c.error)) return bad('candidate.error');
+      for (const k of ['error', 'testError', 'finalError'] as const)
+        if (c[k] !== undefined && !isNum(c[k])) return bad(`candidate.${k}`);
       if (typeof c.feasible !== 'boolean') return bad('candidate.feasible');
       if (!isStr(c.model) || !Array.isArray(c.layers)) return bad('candidate.model');
       if (c.trainedBy !== undefined && !isStr(c.trainedBy)) return bad('candidate.trainedBy');

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -103,5 +103,55 @@ model larger { input 12x12x1  conv2d 8 k3 s2 relu  conv2d 8 k3 s2 relu  flatten 
       type: 'run-finished',
       reason: 'done',
     });
+  });
+
+  it('`retrain --warm` starts from the weights the search kept; without it, from scratch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unas-warm-'));
+    learnableIdx(dir, 'train', 400);
+    learnableIdx(dir, 't10k', 100);
+    const file = join(dir, 'warm.unas');
+    writeFileSync(
+      file,
+      `search warm {
+  dataset idx { path "."  input 12x12x1  classes 10  validation 10% }
+  constraints { ram <= 8 KB  flash <= 16 KB }
+  space { blocks 1 { layers 1 { op conv2d  kernel 3  stride 2  channels 8 } }  pool none  dense 0..0 }
+  strategy random { rounds 1  workers 1  seed 3 }
+  baseline larger
+  train { epochs 6  batch 32  optimizer adam  lr 0.01 }
+}
+model larger { input 12x12x1  conv2d 8 k3 s2 relu  flatten  dense 10  softmax }
+`,
+    );
+    const search = await unasProcess(['search', file, '--json', '--runs', join(dir, 'runs'), '--no-final']);
+    expect(search.code, search.stderr).toBe(0);
+    const started = search.events.find((e) => e.type === 'run-started');
+    if (started?.type !== 'run-started') throw new Error('no run-started event');
+    const trained = search.events.flatMap((e) => (e.type === 'candidate-finished' ? [e.candidate] : []))[0]!;
+    expect(1 - trained.error!).toBeGreaterThan(0.6);
+    // A step far too small to move any weight: the first epoch shows where training started.
+    const settings = join(started.run, 'settings.json');
+    const config = JSON.parse(readFileSync(settings, 'utf8')) as { train: { lr: number } };
+    writeFileSync(settings, JSON.stringify({ ...config, train: { ...config.train, lr: 1e-9 } }));
+    const firstEpoch = async (extra: string[]) => {
+      const r = await unasProcess([
+        'retrain',
+        started.run,
+        '--candidate',
+        String(trained.id),
+        '--epochs',
+        '1',
+        '--json',
+        ...extra,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const done = r.events.find((e) => e.type === 'candidate-finished');
+      if (done?.type !== 'candidate-finished') throw new Error('no result');
+      return 1 - done.candidate.finalError!;
+    };
+    const warm = await firstEpoch(['--warm']);
+    const scratch = await firstEpoch([]);
+    expect(warm).toBeGreaterThan(0.6);
+    expect(scratch).toBeLessThan(0.35);
   });
 });

@@ -70,7 +70,7 @@ function tidyCandidate(c: CandidateSummary): CandidateSummary {
   const tidy: Record<string, unknown> = { ...c, layers, violations };
   if (curve) tidy.curve = curve;
   else delete tidy.curve;
-  for (const k of ['parent', 'testError', 'trainSeconds'] as const)
+  for (const k of ['parent', 'testError', 'finalError', 'trainSeconds'] as const)
     if (tidy[k] !== undefined && !isNum(tidy[k])) delete tidy[k];
   if (typeof tidy.origin !== 'string') tidy.origin = '';
   if (tidy.failure !== undefined && typeof tidy.failure !== 'string') delete tidy.failure;

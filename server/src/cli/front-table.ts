@@ -20,11 +20,13 @@ function prunedText(c: CandidateSummary): string {
 export function frontTable(front: readonly CandidateSummary[]): string {
   const byWorker = front.some((c) => c.trainedBy !== undefined);
   const pruned = front.some((c) => c.pruning);
+  const final = front.some((c) => c.finalError !== undefined);
   const rows = [...front]
     .sort((a, b) => (a.error ?? 1) - (b.error ?? 1))
     .map((c) => [
       String(c.id),
       pct(c.error),
+      ...(final ? [pct(c.finalError)] : []),
       pct(c.testError),
       formatBytes(c.resources.ram),
       formatBytes(c.resources.arena),
@@ -37,6 +39,7 @@ export function frontTable(front: readonly CandidateSummary[]): string {
   const head = [
     'id',
     'val acc',
+    ...(final ? ['final val'] : []),
     'test acc',
     'ram',
     'arena',
@@ -57,6 +60,7 @@ export function frontJson(front: readonly CandidateSummary[]): unknown[] {
     id: c.id,
     error: c.error,
     testError: c.testError,
+    ...(c.finalError !== undefined ? { finalError: c.finalError } : {}),
     resources: c.resources,
     ...(c.pruning ? { pruning: c.pruning } : {}),
     model: c.model,

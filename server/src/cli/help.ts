@@ -33,7 +33,7 @@ export const COMMAND_HELP: Readonly<Record<string, string>> = {
 `,
   lsp: `  lsp --stdio            the language server, for any LSP client (docs/editors.md)
 `,
-  retrain: `  retrain DIR --candidate ID [--epochs N] [--json] [--backend B]
+  retrain: `  retrain DIR --candidate ID [--epochs N] [--warm] [--json] [--backend B]
                          train one candidate again on the whole training set; test accuracy, weights kept
 `,
   front: `  front DIR              the Pareto front of a run folder (--json for JSON)

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { CandidateSummary } from '../../../protocol/src/run-events.js';
 import { loadRun, RunError, RunStore } from '../engine/runs/run-store.js';
-import { graphOfModelText } from '../engine/search/model-text.js';
+import { finalJob } from '../engine/runs/final-phase.js';
 import type { BackendRequest } from '../engine/training/backend/index.js';
 import { WorkerPool } from '../engine/training/worker-pool.js';
 import { findCandidate, foldRunEvents } from '../../../protocol/src/run-state.js';
@@ -12,6 +12,8 @@ export interface RetrainArgs {
   readonly candidate?: number;
   readonly epochs?: number;
   readonly json: boolean;
+  /** Start from the candidate's kept weights (a fine-tuning), not from scratch. */
+  readonly warm?: boolean;
   readonly backend: BackendRequest;
 }
 
@@ -37,48 +39,41 @@ export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: Abor
     io.stderr.write(`unas retrain: run ${run.config.name} has no candidate ${args.candidate}\n`);
     return EXIT.usage;
   }
-  const graph = graphOfModelText(c.model);
-  if (!graph) {
+  const store = RunStore.reopen(run.dir);
+  const epochs = args.epochs ?? run.config.train.epochs;
+  const job = finalJob(run.config, c, epochs, run.dir, store.weightsDir(c.id), args.warm ?? false);
+  if (!job) {
+    store.close();
     io.stderr.write(`unas retrain: candidate ${c.id}'s model does not parse\n`);
     return EXIT.input;
   }
-  const { subset: _subset, ...full } = run.config.dataset.spec;
-  const train = { ...run.config.train, epochs: args.epochs ?? run.config.train.epochs };
-  const store = RunStore.reopen(run.dir);
+  if (args.warm && !job.inherit) {
+    store.close();
+    io.stderr.write(`unas retrain: candidate ${c.id} has no kept weights to start from (--warm)\n`);
+    return EXIT.input;
+  }
   const pool = new WorkerPool({ script: join(__dirname, 'worker.js'), workers: 1, backend: args.backend });
   signal?.addEventListener('abort', () => pool.cancel(c.id), { once: true });
   try {
     if (!args.json)
       io.stdout.write(
-        `re-training candidate ${c.id} for ${train.epochs} epochs on the whole training set…\n`,
+        `re-training candidate ${c.id} for ${epochs} epochs on the whole training set${job.inherit ? ', from its kept weights' : ''}…\n`,
       );
-    const r = await pool.train(
-      {
+    const r = await pool.train(job, (e) => {
+      const ev = {
+        type: 'epoch' as const,
         id: c.id,
-        graph,
-        dataset: { ...run.config.dataset, spec: full },
-        baseDir: run.dir,
-        train,
-        seed: run.config.strategy.seed * 100_003 + c.id,
-        test: true,
-        saveTo: store.weightsDir(c.id),
-      },
-      (e) => {
-        const ev = {
-          type: 'epoch' as const,
-          id: c.id,
-          epoch: e.epoch,
-          epochs: e.epochs,
-          loss: e.loss,
-          accuracy: e.accuracy,
-        };
-        if (args.json) io.stdout.write(`${JSON.stringify(ev)}\n`);
-        else
-          io.stdout.write(
-            `  epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * e.accuracy).toFixed(2)}%\n`,
-          );
-      },
-    );
+        epoch: e.epoch,
+        epochs: e.epochs,
+        loss: e.loss,
+        accuracy: e.accuracy,
+      };
+      if (args.json) io.stdout.write(`${JSON.stringify(ev)}\n`);
+      else
+        io.stdout.write(
+          `  epoch ${e.epoch}/${e.epochs}: loss ${e.loss.toFixed(4)}, validation accuracy ${(100 * e.accuracy).toFixed(2)}%\n`,
+        );
+    });
     if (r.status !== 'trained' || r.testAccuracy === undefined) {
       io.stderr.write(`unas retrain: ${r.status === 'failed' ? r.reason : r.status}\n`);
       return r.status === 'cancelled' ? EXIT.interrupted : EXIT.failed;
@@ -86,6 +81,7 @@ export async function retrainCommand(args: RetrainArgs, io: CliIo, signal?: Abor
     const updated: CandidateSummary = {
       ...c,
       testError: 1 - r.testAccuracy,
+      finalError: 1 - r.accuracy,
       curve: r.curve,
       trainSeconds: r.seconds,
     };

@@ -148,6 +148,7 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             candidate: { type: 'string' },
             epochs: { type: 'string' },
             json: { type: 'boolean', default: false },
+            warm: { type: 'boolean', default: false },
             backend: { type: 'string', default: 'auto' },
           },
         });
@@ -171,6 +172,7 @@ export async function runCli(argv: readonly string[], io: CliIo, signal?: AbortS
             candidate,
             ...(epochs ? { epochs } : {}),
             json: values.json ?? false,
+            warm: values.warm ?? false,
             backend: values.backend as BackendRequest,
           },
           io,

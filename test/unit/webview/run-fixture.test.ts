@@ -35,3 +35,22 @@ describe('fixture runs/mnist-300.jsonl', () => {
     expect(events.filter((e) => e.type === 'front').length).toBeGreaterThan(20);
   });
 });
+
+describe('checkRunEvent', () => {
+  it('names a candidate’s error field that is not a finite number', () => {
+    const finished = generateRunStream({ candidates: 5 }).find(
+      (e) => e.type === 'candidate-finished' && e.candidate.status === 'trained',
+    )!;
+    if (finished.type !== 'candidate-finished') throw new Error('no trained candidate');
+    expect(
+      checkRunEvent({ ...finished, candidate: { ...finished.candidate, finalError: 0.01 } }),
+    ).toMatchObject({
+      ok: true,
+    });
+    for (const k of ['error', 'testError', 'finalError'])
+      expect(checkRunEvent({ ...finished, candidate: { ...finished.candidate, [k]: 'x' } })).toEqual({
+        ok: false,
+        error: `candidate-finished: bad or missing 'candidate.${k}'`,
+      });
+  });
+});

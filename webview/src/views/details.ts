@@ -205,6 +205,8 @@ export class DetailsView {
     const facts: [string, string][] = [];
     if (c.error !== undefined) facts.push(['Validation error', formatPercent(c.error)]);
     // Measured after re-training on the whole training set (the search's own training may be cheaper).
+    if (c.finalError !== undefined)
+      facts.push(['Validation error (full training)', formatPercent(c.finalError)]);
     if (c.testError !== undefined) facts.push(['Test error (full training)', formatPercent(c.testError)]);
     for (const m of ['ram', 'arena', 'flash', 'macs', 'latency'] as const)
       facts.push([

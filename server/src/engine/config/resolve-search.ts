@@ -193,6 +193,7 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       top: search.final?.top?.value ?? DEFAULT_FINAL_TOP,
       epochs: search.final?.epochs?.value ?? epochs,
       ...(search.final?.knees ? { knees: true } : {}),
+      ...(search.final?.warm ? { warm: true } : {}),
     },
     ...(search.inherit
       ? { inherit: { epochs: search.inherit.epochs?.value ?? Math.max(1, Math.round(epochs / 3)) } }

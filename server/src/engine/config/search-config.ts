@@ -40,6 +40,8 @@ export interface FinalConfig {
   readonly epochs: number;
   /** Also the front's knees, one per resource objective. */
   readonly knees?: boolean;
+  /** Each member starts from the weights the search trained (when kept), not from scratch. */
+  readonly warm?: boolean;
 }
 
 export interface DatasetConfig {

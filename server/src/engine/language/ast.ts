@@ -185,6 +185,8 @@ export interface FinalDecl {
   readonly epochs?: Located<number>;
   /** Also re-train the front's knees (one per resource objective). */
   readonly knees?: boolean;
+  /** Start from the weights the search trained, not from scratch. */
+  readonly warm?: boolean;
 }
 
 /**

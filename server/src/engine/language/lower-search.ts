@@ -507,7 +507,7 @@ function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undef
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
 }
 
-/** `final { top 4  knees  epochs 15 }`: the front members re-trained at the end, and for how long. */
+/** `final { top 4  knees  epochs 15  warm }`: the front members re-trained at the end, how long, from what. */
 export function lowerFinal(st: Statement, report: Report): FinalDecl {
   Args.of(st, report).done();
   const block = requireBlock(st, report, 'final { top 4  epochs 15 }');
@@ -525,6 +525,10 @@ export function lowerFinal(st: Statement, report: Report): FinalDecl {
     knees: (x) => {
       Args.of(x, report).done();
       f.knees = true;
+    },
+    warm: (x) => {
+      Args.of(x, report).done();
+      f.warm = true;
     },
   });
   return f;

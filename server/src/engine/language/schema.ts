@@ -311,6 +311,11 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'knees',
       'Also re-train the knees of the front (one per resource objective: where more of that resource stops buying much accuracy).',
     ),
+    s(
+      'warm',
+      'warm',
+      'Start each member from the weights the search trained (kept for the front) instead of from scratch: a fine-tuning on the whole training set.',
+    ),
   ],
   pruning: [
     s(

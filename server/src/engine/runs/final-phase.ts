@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { kneeIds, type ResourceMetric } from '../../../../protocol/src/front-knees.js';
 import type { CandidateSummary, RunEvent } from '../../../../protocol/src/run-events.js';
 import type { SearchConfig } from '../config/search-config.js';
 import type { TrainJob } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
+import { continuedJob } from './inheritance-plan.js';
 import { graphOfModelText } from '../search/model-text.js';
 
 /**
@@ -30,8 +33,9 @@ export function finalSelection(
 }
 
 /**
- * The final re-training of a front member: from scratch, `epochs` long, on the whole training set
- * (no `subset`), measured on the test set; undefined when its model text no longer parses.
+ * The final re-training of a front member: `epochs` long, on the whole training set (no `subset`),
+ * measured on the test set; undefined when its model text no longer parses. From scratch, or with
+ * `warm` from the weights the search kept in `saveTo` (when they are there).
  */
 export function finalJob(
   config: SearchConfig,
@@ -39,13 +43,14 @@ export function finalJob(
   epochs: number,
   baseDir: string,
   saveTo: string,
+  warm = config.final?.warm ?? false,
 ): TrainJob | undefined {
   const graph = graphOfModelText(c.model);
   if (!graph) return undefined;
   const { subset: _subset, ...spec } = config.dataset.spec as typeof config.dataset.spec & {
     subset?: number;
   };
-  return {
+  const job: TrainJob = {
     id: c.id,
     graph,
     dataset: { ...config.dataset, spec },
@@ -56,6 +61,7 @@ export function finalJob(
     saveTo,
     model: c.model,
   };
+  return warm && existsSync(join(saveTo, 'model.json')) ? continuedJob(job, saveTo) : job;
 }
 
 export interface FinalPhaseOptions {
@@ -93,7 +99,7 @@ export async function runFinalPhase(o: FinalPhaseOptions): Promise<number> {
         o.emit({ type: 'epoch', id, epoch: e.epoch, epochs: e.epochs, loss: e.loss, accuracy: e.accuracy }),
       );
       if (r.status === 'trained' && r.testAccuracy !== undefined) {
-        const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy };
+        const updated: CandidateSummary = { ...c, testError: 1 - r.testAccuracy, finalError: 1 - r.accuracy };
         measured++;
         o.onMeasured(updated);
         o.emit({ type: 'candidate-finished', candidate: updated, time: time() });

@@ -3,6 +3,7 @@ import type { HalvingConfig } from '../config/search-config.js';
 import type { EpochReport } from '../training/trainer.js';
 import type { TrainJob, WireResult } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
+import { continuedJob } from './inheritance-plan.js';
 
 /** How long and on how many images one rung trains (`subset` absent = the dataset's own). */
 export interface Rung {
@@ -109,21 +110,13 @@ export async function trainThroughRungs(
   for (let k = 0; ; k++) {
     const last = k === rungs.length - 1;
     const rungJob = last ? job : jobAtRung(job, rungs[k]!);
-    const result = await evaluator.train(resumeFrom ? resumedJob(rungJob, resumeFrom) : rungJob, onEpoch);
+    const result = await evaluator.train(resumeFrom ? continuedJob(rungJob, resumeFrom) : rungJob, onEpoch);
     if (result.status !== 'trained') return { result, extra: errors.length ? extraOf(errors, 'low') : {} };
     errors.push(1 - result.accuracy);
     if (last) return { result, extra: extraOf(errors, 'full') };
     if (!ladder.promote(k, errors[k]!)) return { result, extra: extraOf(errors, 'low') };
     resumeFrom = result.saved !== undefined && !job.pruning ? result.saved : undefined;
   }
-}
-
-/** A rung's job that starts from the candidate's own weights, saved by its previous rung. */
-export function resumedJob(job: TrainJob, from: string): TrainJob {
-  const pairs = job.graph.nodes
-    .filter((n) => ['conv2d', 'dwconv2d', 'dense', 'batchnorm'].includes(n.op.kind))
-    .map((n) => ({ child: n.name, parent: n.name }));
-  return { ...job, inherit: { from, pairs } };
 }
 
 function extraOf(errors: readonly number[], fidelity: 'low' | 'full'): HalvingExtra {

@@ -36,6 +36,17 @@ export function inheritedJob(
 }
 
 /**
+ * A job that starts from the same network's saved weights (its weights folder `from`): every
+ * weight-bearing layer resumes as itself. A promoted rung, and a `warm` final phase, train on.
+ */
+export function continuedJob(job: TrainJob, from: string): TrainJob {
+  const pairs = job.graph.nodes
+    .filter((n) => ['conv2d', 'dwconv2d', 'dense', 'batchnorm'].includes(n.op.kind))
+    .map((n) => ({ child: n.name, parent: n.name }));
+  return { ...job, inherit: { from, pairs } };
+}
+
+/**
  * Whose weights must stay on disk besides the front's: candidates in training (their worker may be
  * writing them), and with inheritance the population (any member may become a parent) and the
  * parents of candidates in training (a resumed run re-trains them from the same weights).

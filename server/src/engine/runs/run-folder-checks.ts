@@ -86,9 +86,10 @@ export function settingsProblem(x: unknown): string | undefined {
     (!isObj(f) ||
       !isCount(f.top) ||
       !isPositive(f.epochs) ||
-      (f.knees !== undefined && typeof f.knees !== 'boolean'))
+      (f.knees !== undefined && typeof f.knees !== 'boolean') ||
+      (f.warm !== undefined && typeof f.warm !== 'boolean'))
   )
-    return 'final: not a final-phase setting (top, epochs, knees)';
+    return 'final: not a final-phase setting (top, epochs, knees, warm)';
   if (x.inherit !== undefined && (!isObj(x.inherit) || !isPositive(x.inherit.epochs)))
     return 'inherit: not an inheritance setting (epochs)';
   if (!Array.isArray(x.baselines)) return 'baselines: not a list';

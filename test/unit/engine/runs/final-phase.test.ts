@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,9 @@ import type { Resources, RunEvent } from '../../../../protocol/src/run-events.js
 import { finalSelection } from '../../../../server/src/engine/runs/final-phase.js';
 import { withinAllLimits } from '../../../../server/src/engine/search/objectives.js';
 import { loadRun, RunStore } from '../../../../server/src/engine/runs/run-store.js';
-import { runTiny, tinyConfig } from './runner-support.js';
+import type { Evaluator } from '../../../../server/src/engine/runs/evaluator.js';
+import type { TrainJob } from '../../../../server/src/engine/training/worker-protocol.js';
+import { runTiny, stubEvaluator, tinyConfig } from './runner-support.js';
 
 const measured = (events: readonly RunEvent[]) =>
   events.flatMap((e) =>
@@ -36,12 +38,45 @@ describe('final phase', () => {
     expect(order).toHaveLength(4);
     // Stops at its bound: exactly two measured, with the final settings.
     expect(measured(r.events)).toHaveLength(2);
+    // The final training's own validation error is kept beside the test error (the stub's test
+    // accuracy is its validation accuracy − 0.01).
+    for (const e of r.events)
+      if (e.type === 'candidate-finished' && e.candidate.testError !== undefined)
+        expect(e.candidate.testError).toBeCloseTo(e.candidate.finalError! + 0.01, 12);
     const jobs = r.jobs.filter((j) => j.test);
     expect(jobs.map((j) => j.id)).toEqual(best.map((c) => c.id));
     expect(
       jobs.every((j) => j.train.epochs === 4 && (j.dataset.spec as { subset?: number }).subset === undefined),
     ).toBe(true);
     expect(r.events.at(-1)).toMatchObject({ type: 'run-finished', reason: 'done' });
+  });
+
+  it('with `warm`, starts each member from the weights the search kept', async () => {
+    const warm = tinyConfig({ search: 'final { top 2  epochs 4  warm }' });
+    expect(warm.final).toEqual({ top: 2, epochs: 4, warm: true });
+    // A training "keeps" its weights as the worker does: a model.json in its folder.
+    const keeping = (): Evaluator & { jobs: TrainJob[] } => {
+      const stub = stubEvaluator();
+      return {
+        ...stub,
+        train: async (job, onEpoch) => {
+          mkdirSync(job.saveTo!, { recursive: true });
+          writeFileSync(join(job.saveTo!, 'model.json'), '{}');
+          return { ...(await stub.train(job, onEpoch)), saved: job.saveTo! };
+        },
+      };
+    };
+    const r = await runTiny(warm, { finalRetrain: true, evaluator: keeping() });
+    const finals = r.jobs.filter((j) => j.test);
+    expect(finals).toHaveLength(2);
+    for (const j of finals) {
+      expect(j.inherit?.from).toBe(j.saveTo);
+      expect(j.inherit?.pairs.length).toBeGreaterThan(0);
+    }
+    // The default trains from scratch.
+    const cold = await runTiny(config, { finalRetrain: true, evaluator: keeping() });
+    expect(cold.jobs.filter((j) => j.test)).toHaveLength(2);
+    expect(cold.jobs.filter((j) => j.test).every((j) => j.inherit === undefined)).toBe(true);
   });
 
   it('resumes: members measured before the kill are not trained again', async () => {

@@ -12,7 +12,7 @@ import {
   transferTensor,
 } from '../../../../server/src/engine/training/inherit-weights.js';
 import { buildModel } from '../../../../server/src/engine/training/model-builder.js';
-import { resumedJob } from '../../../../server/src/engine/runs/halving.js';
+import { continuedJob } from '../../../../server/src/engine/runs/inheritance-plan.js';
 import type { TrainJob } from '../../../../server/src/engine/training/worker-protocol.js';
 
 const conv = (filters: number, kernel = 3) =>
@@ -126,7 +126,7 @@ describe('weight inheritance', () => {
     const graph = genotypeToGraph(g).graph;
     const p = await saved(g, 3);
     const c = buildModel(graph, { seed: 42 });
-    const job = resumedJob({ id: 1, graph } as TrainJob, '/unused');
+    const job = continuedJob({ id: 1, graph } as TrainJob, '/unused');
     const copied = inheritWeights(c, p.weights, job.inherit!.pairs);
     expect(copied).toBe(c.getWeights().length);
     const want = predict(p.model, x);
