@@ -14,6 +14,7 @@ import {
  *   (default)   search power at equal wall time (bench/study-power.ts):
  *               --minutes M (per search, default 42)  --seeds 1,2  --variants munas,all
  *               --correlation N (default 20; 0 = skip)  --final-top N  --final-epochs N  --subset N
+ *               --final-warm (fine-tune the searched weights)  --rotate DEG (augmentation; default 0)
  *               --population N  --sample N (aging evolution; default 40 and 10)
  *               --inherit-epochs N (default 2)  --keep DIR (keep the run folders there)
  *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
@@ -30,6 +31,8 @@ async function main(): Promise<unknown> {
       correlation: { type: 'string' },
       'final-top': { type: 'string' },
       'final-epochs': { type: 'string' },
+      'final-warm': { type: 'boolean' },
+      rotate: { type: 'string' },
       'inherit-epochs': { type: 'string' },
       keep: { type: 'string' },
       subset: { type: 'string' },
@@ -66,6 +69,8 @@ async function main(): Promise<unknown> {
     correlation: num('correlation', values.correlation, d.correlation, 0),
     finalTop: num('final-top', values['final-top'], d.finalTop, 0),
     finalEpochs: num('final-epochs', values['final-epochs'], d.finalEpochs, 1),
+    finalWarm: values['final-warm'] ?? d.finalWarm,
+    rotate: num('rotate', values.rotate, d.rotate, 0),
     inheritEpochs: num('inherit-epochs', values['inherit-epochs'], d.inheritEpochs, 1),
     ...(values.keep ? { keep: resolve(values.keep) } : {}),
     subset: num('subset', values.subset, d.subset, 100),

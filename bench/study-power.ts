@@ -42,6 +42,10 @@ export interface PowerStudyOptions {
   readonly correlation: number;
   readonly finalTop: number;
   readonly finalEpochs: number;
+  /** The final phase fine-tunes the weights the search trained (`final { warm }`), not from scratch. */
+  readonly finalWarm: boolean;
+  /** Random rotations of up to ± this many degrees besides the ±2 px shifts (μNAS's MNIST recipe); 0 = none. */
+  readonly rotate: number;
   /** Epochs an inherited child trains (its parent's weights are the head start). */
   readonly inheritEpochs: number;
   /** Keep the run folders here (default: a temporary folder, removed at the end). */
@@ -89,6 +93,8 @@ export const DEFAULT_POWER_STUDY: PowerStudyOptions = {
   correlation: 20,
   finalTop: 4,
   finalEpochs: 20,
+  finalWarm: false,
+  rotate: 0,
   inheritEpochs: 2,
   subset: 10000,
   population: 40,
@@ -106,7 +112,7 @@ function studyText(v: VariantName, o: PowerStudyOptions, seed: number): string {
   const inherit = has(v, 'inherit') ? `inherit { epochs ${o.inheritEpochs} }` : '';
   return `
 search study {
-  dataset mnist { validation 10%  subset ${o.subset}  augment { shift 2 } }
+  dataset mnist { validation 10%  subset ${o.subset}  augment { shift 2${o.rotate ? `  rotate ${o.rotate}` : ''} } }
   target nucleo-f746zg
   convention unas
   constraints { ram <= ${BOUNDS.ram} B ${mode}  flash <= ${BOUNDS.flash} B ${mode}  macs <= 30 M ${mode}  error <= 3.5% soft }
@@ -118,7 +124,7 @@ search study {
   }
   strategy evolution { population ${o.population}  sample ${o.sample}  rounds 1000000  time ${o.minutes * 60} s  seed ${seed}  ${halving} }
   train { epochs 4  batch 128  optimizer adam  lr 0.003  schedule cosine }
-  final { top ${o.finalTop}  epochs ${o.finalEpochs} }
+  final { top ${o.finalTop}  epochs ${o.finalEpochs}${o.finalWarm ? '  warm' : ''} }
   ${inherit}
 }`;
 }
@@ -267,7 +273,8 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
       workers: o.workers,
       backend: 'wasm',
       searchTraining: `${o.subset} images (10% validation), 4 epochs from scratch (Adam 0.003, cosine); inherit ${o.inheritEpochs} epoch(s); halving 1 epoch on 2500 images, 3 rungs, keep 33%, a promoted candidate continuing from its previous rung`,
-      finalPhase: `top ${o.finalTop} front members within the bounds, ${o.finalEpochs} epochs (cosine) on the whole training set`,
+      finalPhase: `top ${o.finalTop} front members within the bounds, ${o.finalEpochs} epochs (cosine) on the whole training set, ${o.finalWarm ? 'from the weights the search trained' : 'from scratch'}; the member with the best final validation error is the one chosen`,
+      augmentation: `shifts of ±2 px${o.rotate ? `, rotations of ±${o.rotate}°` : ''}`,
       hypervolume:
         'of (error/0.2, ram/2500, flash/4500, macs/30M) over trained candidates within the bounds, reference 1',
     },
