@@ -18,6 +18,14 @@ function learnableIdx(dir: string, prefix: string, count: number): void {
   writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), idxBytes(0x801, [count], labels));
 }
 
+/** A fresh folder with 400 training and 100 test images of {@link learnableIdx}. */
+function learnableDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  learnableIdx(dir, 'train', 400);
+  learnableIdx(dir, 't10k', 100);
+  return dir;
+}
+
 /** Ids measured on the test set, in the order they were. */
 const measured = (events: readonly RunEvent[]) =>
   events.flatMap((e) =>
@@ -30,9 +38,7 @@ describe('final phase with two real workers', () => {
   }, 120_000);
 
   it('re-trains the best two on both workers at once, resumes after kill -9, measures each once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unas-final-'));
-    learnableIdx(dir, 'train', 400);
-    learnableIdx(dir, 't10k', 100);
+    const dir = learnableDir('unas-final-');
     const file = join(dir, 'final.unas');
     writeFileSync(
       file,
@@ -106,9 +112,7 @@ model larger { input 12x12x1  conv2d 8 k3 s2 relu  conv2d 8 k3 s2 relu  flatten 
   });
 
   it('`retrain --warm` starts from the weights the search kept; without it, from scratch', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unas-warm-'));
-    learnableIdx(dir, 'train', 400);
-    learnableIdx(dir, 't10k', 100);
+    const dir = learnableDir('unas-warm-');
     const file = join(dir, 'warm.unas');
     writeFileSync(
       file,
