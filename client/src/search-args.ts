@@ -19,6 +19,20 @@ export function searchArgs(o: {
   return args;
 }
 
+/** Command-line arguments of `unas retrain` for a candidate the panel asks to re-train. */
+export function retrainArgs(o: {
+  run: string;
+  id: number;
+  epochs: number;
+  warm: boolean;
+  settings: ClientSettings;
+}): string[] {
+  const args = ['retrain', o.run, '--candidate', String(o.id), '--epochs', String(o.epochs)];
+  if (o.warm) args.push('--warm');
+  args.push('--json', '--backend', o.settings.backend);
+  return args;
+}
+
 export function runsRoot(workspaceFolder: string, settings: ClientSettings): string {
   return join(workspaceFolder, settings.runsFolder);
 }

@@ -34,7 +34,12 @@ export function checkPanelMessage(x: unknown): Checked<PanelToHost> {
       if (!id()) return { ok: false, error: 'retrain: id must be a candidate number' };
       if (!isInt(x.epochs) || (x.epochs as number) < 1 || (x.epochs as number) > 10000)
         return { ok: false, error: 'retrain: epochs must be 1..10000' };
-      return { ok: true, value: { type: 'retrain', id: x.id as number, epochs: x.epochs as number } };
+      if (x.warm !== undefined && typeof x.warm !== 'boolean')
+        return { ok: false, error: 'retrain: warm must be true or false' };
+      return {
+        ok: true,
+        value: { type: 'retrain', id: x.id as number, epochs: x.epochs as number, warm: x.warm ?? false },
+      };
     default:
       return { ok: false, error: `unknown message type '${String(x.type)}'` };
   }

@@ -256,11 +256,19 @@ describe('search panel (Chromium, strict CSP)', () => {
     await page.locator('vscode-button', { hasText: 'Export' }).click();
     await page.locator('vscode-button', { hasText: 'Re-train longer' }).click();
     const c = byId.get(chosen) as CandidateSummary;
+    const epochs = Math.max(10, 2 * (c.curve?.length ?? 0));
     expect((await posted(page)).slice(-3)).toEqual([
       { type: 'open-as-model', id: chosen },
       { type: 'export', id: chosen, format: 'tflite' },
-      { type: 'retrain', id: chosen, epochs: Math.max(10, 2 * (c.curve?.length ?? 0)) },
+      { type: 'retrain', id: chosen, epochs, warm: false },
     ]);
+    // "from searched weights" asks for a fine-tune of the weights the search kept.
+    const warm = page.locator('vscode-checkbox.warm-checkbox');
+    expect(await warm.getAttribute('title')).toMatch(/^Fine-tune the weights the search trained/);
+    await warm.click();
+    await page.locator('vscode-button', { hasText: 'Re-train longer' }).click();
+    expect((await posted(page)).at(-1)).toEqual({ type: 'retrain', id: chosen, epochs, warm: true });
+    await warm.click();
   });
 
   it('switches the resource axis from the dropdown', async () => {

@@ -1,6 +1,7 @@
 import './styles.css';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
@@ -64,7 +65,7 @@ const intents: Intents = {
   compare: (id) => dispatch({ type: 'ui/compare', id }),
   openAsModel: (id) => vscode.postMessage({ type: 'open-as-model', id }),
   exportModel: (id, format) => vscode.postMessage({ type: 'export', id, format }),
-  retrain: (id, epochs) => vscode.postMessage({ type: 'retrain', id, epochs }),
+  retrain: (id, epochs, warm) => vscode.postMessage({ type: 'retrain', id, epochs, warm }),
 };
 
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { PanelToHost } from '../../../protocol/src/panel-messages.js';
 import { findCandidate, foldRunEvents } from '../../../protocol/src/run-state.js';
 import { SearchPanel } from '../panel/search-panel.js';
+import { retrainArgs } from '../search-args.js';
 import { SearchProcess } from '../search-process.js';
 import type { Ctx } from './context.js';
 import { exportCandidate } from './export.js';
@@ -26,28 +27,20 @@ export async function onPanelMessage(
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   } else if (m.type === 'retrain') {
     if (!requireTrust()) return;
-    ctx.output.appendLine(`$ unas retrain ${dir} --candidate ${c.id} --epochs ${m.epochs}`);
+    const warm = m.warm ?? false;
+    const args = retrainArgs({ run: dir, id: c.id, epochs: m.epochs, warm, settings: ctx.settings() });
+    ctx.output.appendLine(`$ unas ${args.join(' ')}`);
     const p = new SearchProcess({
       cli: ctx.cli,
       cwd: dirname(dir),
-      args: [
-        'retrain',
-        dir,
-        '--candidate',
-        String(c.id),
-        '--epochs',
-        String(m.epochs),
-        '--json',
-        '--backend',
-        ctx.settings().backend,
-      ],
+      args,
       onEvent: (e) => SearchPanel.active?.push(dir, e),
       onLog: (l) => ctx.output.appendLine(l),
     });
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `μNAS: re-training candidate ${c.id} for ${m.epochs} epochs`,
+        title: `μNAS: re-training candidate ${c.id} for ${m.epochs} epochs${warm ? ' from its searched weights' : ''}`,
         cancellable: true,
       },
       async (_p, token) => {

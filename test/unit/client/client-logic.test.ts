@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, manifestCommands, manifestPaletteMenus } from '../../../client/src/commands.js';
 import { readClientSettings } from '../../../protocol/src/settings.js';
 import { discoverRuns, isInside, readRunEvents } from '../../../client/src/runs.js';
-import { searchArgs, searchNames } from '../../../client/src/search-args.js';
+import { retrainArgs, searchArgs, searchNames } from '../../../client/src/search-args.js';
 import { parseEventLine } from '../../../client/src/search-process.js';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
@@ -118,6 +118,28 @@ describe('search arguments', () => {
   });
   it('finds the searches of a file', () => {
     expect(searchNames('search a {\n}\n  search b-2 { }\nmodel search { }')).toEqual(['a', 'b-2']);
+  });
+  it("builds the CLI call for the panel's re-train, with --warm only when asked", () => {
+    const call = (warm: boolean) =>
+      retrainArgs({ run: '/w/.unas/runs/x', id: 7, epochs: 40, warm, settings });
+    expect(call(false)).toEqual([
+      'retrain',
+      '/w/.unas/runs/x',
+      '--candidate',
+      '7',
+      '--epochs',
+      '40',
+      '--json',
+      '--backend',
+      'wasm',
+    ]);
+    expect(call(true).filter((a) => a.startsWith('--'))).toEqual([
+      '--candidate',
+      '--epochs',
+      '--warm',
+      '--json',
+      '--backend',
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { confinedRun, discoverRuns, isInside, readRunEvents } from '../../../client/src/runs.js';
+import { checkPanelMessage } from '../../../protocol/src/validate.js';
 import { LENS_COMMANDS } from '../../../server/src/lsp/code-lens.js';
 
 /** The extension's untrusted inputs: run folders from webview state or messages, and workspace settings. */
@@ -36,6 +37,27 @@ describe('run folders named by a restored panel or a message', () => {
       { run: runs },
     ])
       expect(confinedRun([runs], bad)).toBeUndefined();
+  });
+});
+
+describe('messages from the search panel', () => {
+  it('retrain: warm is false when absent, kept when a boolean', () => {
+    expect(checkPanelMessage({ type: 'retrain', id: 3, epochs: 40 })).toEqual({
+      ok: true,
+      value: { type: 'retrain', id: 3, epochs: 40, warm: false },
+    });
+    expect(checkPanelMessage({ type: 'retrain', id: 3, epochs: 40, warm: true })).toEqual({
+      ok: true,
+      value: { type: 'retrain', id: 3, epochs: 40, warm: true },
+    });
+  });
+
+  it('retrain: a bad id, epochs or warm is refused with the field named', () => {
+    const retrain = (m: object) => checkPanelMessage({ type: 'retrain', id: 3, epochs: 40, ...m });
+    expect(retrain({ id: -1 })).toEqual({ ok: false, error: 'retrain: id must be a candidate number' });
+    expect(retrain({ epochs: 0 })).toEqual({ ok: false, error: 'retrain: epochs must be 1..10000' });
+    for (const warm of ['true', 1, null, {}])
+      expect(retrain({ warm })).toEqual({ ok: false, error: 'retrain: warm must be true or false' });
   });
 });
 

@@ -29,6 +29,7 @@ export class DetailsView {
   private readonly model: HTMLElement;
   private readonly format: HTMLElement & { value: string };
   private readonly epochs: HTMLElement & { value: string };
+  private readonly warm: HTMLElement & { checked: boolean };
   private readonly openButton: HTMLElement;
   private readonly exportButton: HTMLElement;
   private readonly retrainButton: HTMLElement;
@@ -72,6 +73,13 @@ export class DetailsView {
     this.epochs = h('vscode-textfield', {
       attrs: { type: 'number', min: 1, max: 10000, value: 20, 'aria-label': 'Epochs', class: 'epochs-field' },
     }) as HTMLElement & { value: string };
+    this.warm = h('vscode-checkbox', {
+      attrs: {
+        label: 'from searched weights',
+        title: 'Fine-tune the weights the search trained instead of starting from random weights',
+        class: 'warm-checkbox',
+      },
+    }) as HTMLElement & { checked: boolean };
     this.retrainButton = button('Re-train longer', { icon: 'debug-restart', secondary: true });
     this.pinButton = button('Pin to compare', { icon: 'pin', secondary: true, class: 'pin' });
 
@@ -98,6 +106,7 @@ export class DetailsView {
         h('span', { class: 'action-group' }, [
           this.epochs,
           h('span', { class: 'unit', text: 'epochs' }),
+          this.warm,
           this.retrainButton,
         ]),
       ]),
@@ -125,7 +134,7 @@ export class DetailsView {
       if (!this.shown || this.retrainButton.hasAttribute('disabled')) return;
       const epochs = Math.round(Number(this.epochs.value));
       if (Number.isInteger(epochs) && epochs >= 1 && epochs <= 10000)
-        this.intents.retrain(this.shown.id, epochs);
+        this.intents.retrain(this.shown.id, epochs, this.warm.checked);
     });
     this.pinButton.addEventListener('click', () => this.shown && this.intents.compare(this.shown.id));
     this.origin.addEventListener('click', (e) => {
@@ -245,7 +254,7 @@ export class DetailsView {
     this.curve.update('none');
     setText(this.model, c.model);
     setAttrs(this.exportButton, { disabled: c.status !== 'trained' });
-    setAttrs(this.retrainButton, { disabled: c.status === 'rejected' });
+    for (const el of [this.warm, this.retrainButton]) setAttrs(el, { disabled: c.status === 'rejected' });
     const suggested = String(Math.max(10, 2 * curve.length));
     if (this.epochs.value !== suggested) this.epochs.value = suggested;
   }

@@ -11,5 +11,6 @@ export interface Intents {
   compare(id: number | undefined): void;
   openAsModel(id: number): void;
   exportModel(id: number, format: 'tflite' | 'c' | 'tfjs'): void;
-  retrain(id: number, epochs: number): void;
+  /** `warm`: fine-tune the weights the search kept for it instead of starting from random weights. */
+  retrain(id: number, epochs: number, warm: boolean): void;
 }
