@@ -13,8 +13,9 @@ import {
  * `npm run study [-- OPTIONS]`: prints a comparison as JSON (progress on stderr).
  *   (default)   search power at equal wall time (bench/study-power.ts):
  *               --minutes M (per search, default 42)  --seeds 1,2  --variants munas,all
- *               --correlation N (default 20; 0 = skip)  --final-top N  --final-epochs N  --subset N
- *               --final-warm (fine-tune the searched weights)  --rotate DEG (augmentation; default 0)
+ *               --correlation N (default 20; 0 = skip)  --subset N
+ *               --final-top N  --final-epochs N (the final phase; default 2 and 100)
+ *               --final-warm (fine-tune the searched weights)  --rotate DEG (augmentation; default 10)
  *               --population N  --sample N (aging evolution; default 40 and 10)
  *               --inherit-epochs N (default 2)  --keep DIR (keep the run folders there)
  *   prescreen   the earlier study on a budget of candidates (bench/study.ts)
