@@ -262,9 +262,9 @@ describe('search panel (Chromium, strict CSP)', () => {
       { type: 'export', id: chosen, format: 'tflite' },
       { type: 'retrain', id: chosen, epochs, warm: false },
     ]);
-    // "from searched weights" asks for a fine-tune of the weights the search kept.
+    // "from kept weights" asks for a fine-tune of the weights kept for the candidate.
     const warm = page.locator('vscode-checkbox.warm-checkbox');
-    expect(await warm.getAttribute('title')).toMatch(/^Fine-tune the weights the search trained/);
+    expect(await warm.getAttribute('title')).toMatch(/^Fine-tune the weights kept for this candidate/);
     await warm.click();
     await page.locator('vscode-button', { hasText: 'Re-train longer' }).click();
     expect((await posted(page)).at(-1)).toEqual({ type: 'retrain', id: chosen, epochs, warm: true });

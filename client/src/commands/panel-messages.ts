@@ -40,7 +40,7 @@ export async function onPanelMessage(
     await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `μNAS: re-training candidate ${c.id} for ${m.epochs} epochs${warm ? ' from its searched weights' : ''}`,
+        title: `μNAS: re-training candidate ${c.id} for ${m.epochs} epochs${warm ? ' from its kept weights' : ''}`,
         cancellable: true,
       },
       async (_p, token) => {

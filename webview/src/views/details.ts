@@ -75,8 +75,9 @@ export class DetailsView {
     }) as HTMLElement & { value: string };
     this.warm = h('vscode-checkbox', {
       attrs: {
-        label: 'from searched weights',
-        title: 'Fine-tune the weights the search trained instead of starting from random weights',
+        label: 'from kept weights',
+        title:
+          'Fine-tune the weights kept for this candidate (the search’s, or those of its last re-training) instead of starting from random weights',
         class: 'warm-checkbox',
       },
     }) as HTMLElement & { checked: boolean };
