@@ -16,5 +16,5 @@ export type PanelToHost =
   | { readonly type: 'select'; readonly id: number }
   | { readonly type: 'open-as-model'; readonly id: number }
   | { readonly type: 'export'; readonly id: number; readonly format: ExportFormat }
-  /** `warm`: fine-tune the weights the search kept for it (`unas retrain --warm`); absent = from scratch. */
-  | { readonly type: 'retrain'; readonly id: number; readonly epochs: number; readonly warm?: boolean };
+  /** `warm`: fine-tune the weights kept for it (`unas retrain --warm`); the validator reads absent as false. */
+  | { readonly type: 'retrain'; readonly id: number; readonly epochs: number; readonly warm: boolean };

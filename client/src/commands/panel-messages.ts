@@ -27,7 +27,7 @@ export async function onPanelMessage(
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   } else if (m.type === 'retrain') {
     if (!requireTrust()) return;
-    const warm = m.warm ?? false;
+    const { warm } = m;
     const args = retrainArgs({ run: dir, id: c.id, epochs: m.epochs, warm, settings: ctx.settings() });
     ctx.output.appendLine(`$ unas ${args.join(' ')}`);
     const p = new SearchProcess({

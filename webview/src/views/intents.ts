@@ -11,6 +11,6 @@ export interface Intents {
   compare(id: number | undefined): void;
   openAsModel(id: number): void;
   exportModel(id: number, format: 'tflite' | 'c' | 'tfjs'): void;
-  /** `warm`: fine-tune the weights the search kept for it instead of starting from random weights. */
+  /** `warm`: fine-tune the weights kept for it (the search's or a re-training's), not random ones. */
   retrain(id: number, epochs: number, warm: boolean): void;
 }

@@ -35,7 +35,8 @@ export function finalSelection(
 /**
  * The final re-training of a front member: `epochs` long, on the whole training set (no `subset`),
  * measured on the test set; undefined when its model text no longer parses. From scratch, or with
- * `warm` from the weights the search kept in `saveTo` (when they are there).
+ * `warm` from the weights kept in `saveTo` (when they are there): the search's, until a final phase
+ * or a re-training saves its own there.
  */
 export function finalJob(
   config: SearchConfig,
