@@ -15,6 +15,8 @@ import {
  *               --minutes M (per search, default 42)  --seeds 1,2  --variants munas,all
  *               --correlation N (default 20; 0 = skip)  --subset N
  *               --final-top N  --final-epochs N (the final phase; default 2 and 100)
+ *               --final-minutes M (bound of the final phase; default 17, 0 = none)
+ *               --final-distinct on|off (one finalist per topology; default on)
  *               --final-warm (fine-tune the searched weights)  --rotate DEG (augmentation; default 10)
  *               --population N  --sample N (aging evolution; default 40 and 10)
  *               --inherit-epochs N (default 2)  --keep DIR (keep the run folders there)
@@ -33,6 +35,8 @@ async function main(): Promise<unknown> {
       'final-top': { type: 'string' },
       'final-epochs': { type: 'string' },
       'final-warm': { type: 'boolean' },
+      'final-minutes': { type: 'string' },
+      'final-distinct': { type: 'string' },
       rotate: { type: 'string' },
       'inherit-epochs': { type: 'string' },
       keep: { type: 'string' },
@@ -50,6 +54,11 @@ async function main(): Promise<unknown> {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) throw new Error(`--${name} takes a number ≥ ${min}, not '${v}'`);
     return n;
+  };
+  const onOff = (name: string, v: string | undefined, fallback: boolean) => {
+    if (v === undefined) return fallback;
+    if (v !== 'on' && v !== 'off') throw new Error(`--${name} takes on or off, not '${v}'`);
+    return v === 'on';
   };
   const d = DEFAULT_POWER_STUDY;
   if (positionals[0] === 'correlation') {
@@ -71,6 +80,8 @@ async function main(): Promise<unknown> {
     finalTop: num('final-top', values['final-top'], d.finalTop, 0),
     finalEpochs: num('final-epochs', values['final-epochs'], d.finalEpochs, 1),
     finalWarm: values['final-warm'] ?? d.finalWarm,
+    finalMinutes: num('final-minutes', values['final-minutes'], d.finalMinutes, 0),
+    finalDistinct: onOff('final-distinct', values['final-distinct'], d.finalDistinct),
     rotate: num('rotate', values.rotate, d.rotate, 0),
     inheritEpochs: num('inherit-epochs', values['inherit-epochs'], d.inheritEpochs, 1),
     ...(values.keep ? { keep: resolve(values.keep) } : {}),

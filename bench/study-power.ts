@@ -44,6 +44,10 @@ export interface PowerStudyOptions {
   readonly finalEpochs: number;
   /** The final phase fine-tunes the weights the search trained (`final { warm }`), not from scratch. */
   readonly finalWarm: boolean;
+  /** Wall-time bound of the final phase in minutes (`final { time }`); 0 = `finalEpochs` only. */
+  readonly finalMinutes: number;
+  /** One finalist per topology (`final { distinct }`), not near-twins. */
+  readonly finalDistinct: boolean;
   /** Random rotations of up to ± this many degrees besides the ±2 px shifts (μNAS's MNIST recipe); 0 = none. */
   readonly rotate: number;
   /** Epochs an inherited child trains (its parent's weights are the head start). */
@@ -95,6 +99,8 @@ export const DEFAULT_POWER_STUDY: PowerStudyOptions = {
   finalTop: 2,
   finalEpochs: 100,
   finalWarm: false,
+  finalMinutes: 17,
+  finalDistinct: true,
   rotate: 10,
   inheritEpochs: 2,
   subset: 10000,
@@ -125,7 +131,7 @@ search study {
   }
   strategy evolution { population ${o.population}  sample ${o.sample}  rounds 1000000  time ${o.minutes * 60} s  seed ${seed}  ${halving} }
   train { epochs 4  batch 128  optimizer adam  lr 0.003  schedule cosine }
-  final { top ${o.finalTop}  epochs ${o.finalEpochs}${o.finalWarm ? '  warm' : ''} }
+  final { top ${o.finalTop}  epochs ${o.finalEpochs}${o.finalMinutes ? `  time ${o.finalMinutes * 60} s` : ''}${o.finalDistinct ? '  distinct' : ''}${o.finalWarm ? '  warm' : ''} }
   ${inherit}
 }`;
 }
@@ -274,7 +280,7 @@ export async function runPowerStudy(o: PowerStudyOptions): Promise<Record<string
       workers: o.workers,
       backend: 'wasm',
       searchTraining: `${o.subset} images (10% validation), 4 epochs from scratch (Adam 0.003, cosine); inherit ${o.inheritEpochs} epoch(s); halving 1 epoch on 2500 images, 3 rungs, keep 33%, a promoted candidate continuing from its previous rung`,
-      finalPhase: `top ${o.finalTop} front members within the bounds, ${o.finalEpochs} epochs (cosine) on the whole training set, ${o.finalWarm ? 'from the weights the search trained' : 'from scratch'}; the member with the best final validation error is the one chosen`,
+      finalPhase: `top ${o.finalTop} front members within the bounds${o.finalDistinct ? ' (one per topology)' : ''}, ${o.finalEpochs} epochs (cosine)${o.finalMinutes ? ` or as many as fit in ${o.finalMinutes} min` : ''} on the whole training set, ${o.finalWarm ? 'from the weights the search trained' : 'from scratch'}; the member with the best final validation error is the one chosen`,
       augmentation: `shifts of ±2 px${o.rotate ? `, rotations of ±${o.rotate}°` : ''}`,
       hypervolume:
         'of (error/0.2, ram/2500, flash/4500, macs/30M) over trained candidates within the bounds, reference 1',

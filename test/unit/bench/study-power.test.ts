@@ -15,7 +15,7 @@ describe('the search-power study', () => {
       expect(c.convention).toBe('unas');
       expect(c.strategy.time).toBe(150);
       expect(c.strategy.seed).toBe(7);
-      expect(c.final).toEqual({ top: 2, epochs: 100 });
+      expect(c.final).toEqual({ top: 2, epochs: 100, time: 1020, distinct: true });
       expect(c.dataset.augment).toEqual({ shift: 2, rotation: 10 });
       expect(c.train.schedule).toEqual({ kind: 'cosine' });
       expect(c.constraints.filter((k) => k.from === 'file').map((k) => [k.metric, k.limit])).toEqual([

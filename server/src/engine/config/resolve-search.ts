@@ -194,6 +194,8 @@ export function resolveSearch(doc: UnasDocument, search: SearchDecl, file?: stri
       epochs: search.final?.epochs?.value ?? epochs,
       ...(search.final?.knees ? { knees: true } : {}),
       ...(search.final?.warm ? { warm: true } : {}),
+      ...(search.final?.time ? { time: search.final.time.value } : {}),
+      ...(search.final?.distinct ? { distinct: true } : {}),
     },
     ...(search.inherit
       ? { inherit: { epochs: search.inherit.epochs?.value ?? Math.max(1, Math.round(epochs / 3)) } }

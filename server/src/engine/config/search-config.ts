@@ -42,6 +42,10 @@ export interface FinalConfig {
   readonly knees?: boolean;
   /** Each member starts from the weights the search trained (when kept), not from scratch. */
   readonly warm?: boolean;
+  /** Wall-time bound of the whole phase, in seconds (each member's training gets its share). */
+  readonly time?: number;
+  /** Finalists differ in topology (layers, kernels, strides, pooling), not only in widths or activations. */
+  readonly distinct?: boolean;
 }
 
 export interface DatasetConfig {
@@ -110,4 +114,9 @@ export interface TrainConfig {
   /** Patience in epochs; 0 = off. */
   readonly earlyStop: number;
   readonly labelSmoothing: number;
+  /**
+   * Wall-time bound of one training (the final phase's share of `final { time }`): the schedule's
+   * length becomes the epochs that fit, from the mean epoch time so far, at most `epochs`.
+   */
+  readonly seconds?: number;
 }

@@ -122,6 +122,7 @@ function checkTrain(t: unknown): string | undefined {
   for (const k of ['lr', 'momentum', 'weightDecay', 'labelSmoothing'] as const)
     if (!isNum(t[k]) || (t[k] as number) < 0) return `train.${k}`;
   if (!isInt(t.earlyStop)) return 'train.earlyStop';
+  if (t.seconds !== undefined && !(isNum(t.seconds) && t.seconds > 0)) return 'train.seconds';
   const s = t.schedule;
   if (!isObj(s) || !['constant', 'cosine', 'step'].includes(s.kind as string)) return 'train.schedule';
   if (

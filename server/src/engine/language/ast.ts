@@ -178,7 +178,7 @@ export interface InheritDecl {
   readonly epochs?: Located<number>;
 }
 
-/** `final { top 4  knees  epochs 15 }`. */
+/** `final { top 4  knees  epochs 15  time 15 min  distinct }`. */
 export interface FinalDecl {
   readonly span: Span;
   readonly top?: Located<number>;
@@ -187,6 +187,10 @@ export interface FinalDecl {
   readonly knees?: boolean;
   /** Start from the weights the search trained, not from scratch. */
   readonly warm?: boolean;
+  /** Wall-time bound of the phase, in seconds. */
+  readonly time?: Located<number>;
+  /** Finalists differ in topology, not only in widths or activations. */
+  readonly distinct?: boolean;
 }
 
 /**

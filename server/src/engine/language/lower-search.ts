@@ -385,12 +385,8 @@ export function lowerStrategy(st: Statement, report: Report): StrategyDecl | und
         if (v) s.halving = v;
       },
       time: (x) => {
-        const r = Args.of(x, report);
-        const v = r.quantity('time');
-        r.done();
-        if (!v) return;
-        if (v.value < 1) report(diag(v.span, 'out-of-range', 'a time budget must be at least 1 s'));
-        else s.time = v;
+        const v = lowerTimeBudget(x, report);
+        if (v) s.time = v;
       },
     });
   }
@@ -507,7 +503,10 @@ function lowerSchedule(st: Statement, report: Report): Located<Schedule> | undef
   return { value: { kind: 'step', steps }, span: spanOf(st.args, st.head) };
 }
 
-/** `final { top 4  knees  epochs 15  warm }`: the front members re-trained at the end, how long, from what. */
+/**
+ * `final { top 4  knees  distinct  epochs 15  time 15 min  warm }`: the front members re-trained at
+ * the end, how long, from what.
+ */
 export function lowerFinal(st: Statement, report: Report): FinalDecl {
   Args.of(st, report).done();
   const block = requireBlock(st, report, 'final { top 4  epochs 15 }');
@@ -530,8 +529,28 @@ export function lowerFinal(st: Statement, report: Report): FinalDecl {
       Args.of(x, report).done();
       f.warm = true;
     },
+    distinct: (x) => {
+      Args.of(x, report).done();
+      f.distinct = true;
+    },
+    time: (x) => {
+      const v = lowerTimeBudget(x, report);
+      if (v) f.time = v;
+    },
   });
   return f;
+}
+
+/** `time 45 min`: a wall-time budget (of a search, of its final phase), at least 1 s. */
+function lowerTimeBudget(x: Statement, report: Report): Located<number> | undefined {
+  const r = Args.of(x, report);
+  const v = r.quantity('time');
+  r.done();
+  if (v && v.value < 1) {
+    report(diag(v.span, 'out-of-range', 'a time budget must be at least 1 s'));
+    return undefined;
+  }
+  return v;
 }
 
 /** `inherit { epochs 3 }`: children start from their parent's trained weights and train this long. */

@@ -316,6 +316,16 @@ export const SCHEMA: Readonly<Record<ContextId, readonly StatementSpec[]>> = {
       'warm',
       'Start each member from the weights the search trained (kept for the front) instead of from scratch: a fine-tuning on the whole training set.',
     ),
+    s(
+      'distinct',
+      'distinct',
+      'Re-train at most one member per topology (layers, kernels, strides, pooling): the best of each, not two near-twins that differ only in widths or activations.',
+    ),
+    s(
+      'time',
+      'time 15 min',
+      'Wall-time budget of the phase: each member gets its share, and its schedule is as many epochs as fit (at most `epochs`), from its measured epoch time.',
+    ),
   ],
   pruning: [
     s(

@@ -7,26 +7,40 @@ import type { TrainJob } from '../training/worker-protocol.js';
 import type { Evaluator } from './evaluator.js';
 import { continuedJob } from './inheritance-plan.js';
 import { graphOfModelText } from '../search/model-text.js';
+import { topologyKey } from '../arch/topology.js';
 
 /**
  * The front members the final phase re-trains, best validation accuracy first: the `top` best, and
  * with `knees` the knee of the front in each of `resources` (error against that resource). With
  * `within`, only the members it accepts when there are any: a member over a soft resource limit
- * (μNAS's bounds are soft) is not what the user asked for, and may take hours to re-train.
+ * (μNAS's bounds are soft) is not what the user asked for, and may take hours to re-train. With
+ * `topology`, the `top` best are the best of distinct keys (undefined: a key of its own): the
+ * phase's hours go to different networks, not to near-twins that one morphism separates.
  */
 export function finalSelection(
   all: readonly CandidateSummary[],
   top: number,
   knees?: readonly ResourceMetric[],
   within?: (c: CandidateSummary) => boolean,
+  topology?: (c: CandidateSummary) => string | undefined,
 ): number[] {
   const accepted = within ? all.filter((c) => c.error !== undefined && within(c)) : [];
   const front = accepted.length ? accepted : all;
   const ranked = [...front]
     .filter((c) => c.error !== undefined)
     .sort((a, b) => a.error! - b.error! || a.id - b.id);
+  const seen = new Set<string>();
+  const best = topology
+    ? ranked.filter((c) => {
+        const key = topology(c);
+        if (key === undefined) return true;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+    : ranked;
   const chosen = new Set([
-    ...ranked.slice(0, Math.max(0, top)).map((c) => c.id),
+    ...best.slice(0, Math.max(0, top)).map((c) => c.id),
     ...(knees ? kneeIds(front, knees) : []),
   ]);
   return ranked.filter((c) => chosen.has(c.id)).map((c) => c.id);
@@ -36,7 +50,8 @@ export function finalSelection(
  * The final re-training of a front member: `epochs` long, on the whole training set (no `subset`),
  * measured on the test set; undefined when its model text no longer parses. From scratch, or with
  * `warm` from the weights kept in `saveTo` (when they are there): the search's, until a final phase
- * or a re-training saves its own there.
+ * or a re-training saves its own there. With `seconds`, the training stops within that much wall time
+ * (its schedule shortened to the epochs that fit).
  */
 export function finalJob(
   config: SearchConfig,
@@ -45,6 +60,7 @@ export function finalJob(
   baseDir: string,
   saveTo: string,
   warm = config.final?.warm ?? false,
+  seconds?: number,
 ): TrainJob | undefined {
   const graph = graphOfModelText(c.model);
   if (!graph) return undefined;
@@ -56,7 +72,7 @@ export function finalJob(
     graph,
     dataset: { ...config.dataset, spec },
     baseDir,
-    train: { ...config.train, epochs },
+    train: { ...config.train, epochs, ...(seconds !== undefined ? { seconds } : {}) },
     seed: config.strategy.seed * 100_003 + c.id,
     test: true,
     saveTo,
@@ -111,4 +127,18 @@ export async function runFinalPhase(o: FinalPhaseOptions): Promise<number> {
   };
   await Promise.all(Array.from({ length: Math.max(1, o.evaluator.size) }, (_, w) => lane(w)));
   return measured;
+}
+
+/** A member's topology key (see {@link topologyKey}); undefined when its model text no longer parses. */
+export function memberTopology(c: CandidateSummary): string | undefined {
+  const g = graphOfModelText(c.model);
+  return g && topologyKey(g);
+}
+
+/**
+ * Each member's share of a final phase bounded to `time` seconds: `members` trainings on `workers`
+ * lanes run in ⌈members / workers⌉ waves, each wave gets an equal part.
+ */
+export function finalShare(time: number, members: number, workers: number): number {
+  return time / Math.max(1, Math.ceil(members / Math.max(1, workers)));
 }

@@ -87,9 +87,11 @@ export function settingsProblem(x: unknown): string | undefined {
       !isCount(f.top) ||
       !isPositive(f.epochs) ||
       (f.knees !== undefined && typeof f.knees !== 'boolean') ||
-      (f.warm !== undefined && typeof f.warm !== 'boolean'))
+      (f.warm !== undefined && typeof f.warm !== 'boolean') ||
+      (f.distinct !== undefined && typeof f.distinct !== 'boolean') ||
+      (f.time !== undefined && !(isNum(f.time) && f.time > 0)))
   )
-    return 'final: not a final-phase setting (top, epochs, knees, warm)';
+    return 'final: not a final-phase setting (top, epochs, knees, warm, distinct, time)';
   if (x.inherit !== undefined && (!isObj(x.inherit) || !isPositive(x.inherit.epochs)))
     return 'inherit: not an inheritance setting (epochs)';
   if (!Array.isArray(x.baselines)) return 'baselines: not a list';

@@ -21,7 +21,7 @@ import type { EpochReport } from '../training/trainer.js';
 import type { TrainJob, WireResult } from '../training/worker-protocol.js';
 import { outcomeOf } from './candidate-outcome.js';
 import type { Evaluator } from './evaluator.js';
-import { finalJob, finalSelection, runFinalPhase } from './final-phase.js';
+import { finalJob, finalSelection, finalShare, memberTopology, runFinalPhase } from './final-phase.js';
 import { FrontKeeper } from './front-keeper.js';
 import { inheritedJob, populationOf, weightsInUse } from './inheritance-plan.js';
 import { PromotionLadder, rungPlan, trainThroughRungs, type HalvingExtra } from './halving.js';
@@ -396,18 +396,23 @@ export async function runSearch(o: RunSearchOptions): Promise<RunSummary> {
       finalConfig.knees ? resources : undefined,
       // Deployable first: every resource limit met, soft ones too (full training may still lower the error).
       (c) => withinAllLimits(c.resources, c.error, resourceLimits),
+      finalConfig.distinct ? memberTopology : undefined,
     );
+    const toTrain = ids.filter((id) => candidates.get(id)?.testError === undefined).length;
+    const share =
+      finalConfig.time !== undefined ? finalShare(finalConfig.time, toTrain, evaluator.size) : undefined;
     emit({
       type: 'log',
       level: 'info',
-      message: `re-training ${ids.length} of the ${front.ids().length} front members (best validation accuracy first, ${finalConfig.epochs} epochs, ${evaluator.size} at a time) on the whole training set and measuring test accuracy`,
+      message: `re-training ${ids.length} of the ${front.ids().length} front members (best validation accuracy first${finalConfig.distinct ? ', one per topology' : ''}, ${finalConfig.epochs} epochs${share !== undefined ? ` or as many as fit in ${formatSeconds(share)} each` : ''}, ${evaluator.size} at a time) on the whole training set and measuring test accuracy`,
     });
     await runFinalPhase({
       ids,
       epochs: finalConfig.epochs,
       evaluator,
       lookup: (id) => candidates.get(id),
-      job: (c) => finalJob(config, c, finalConfig.epochs, o.baseDir, store.weightsDir(c.id)),
+      job: (c) =>
+        finalJob(config, c, finalConfig.epochs, o.baseDir, store.weightsDir(c.id), undefined, share),
       emit,
       now,
       stopped,

@@ -69,6 +69,16 @@ export function learningRate(base: number, schedule: Schedule, epoch: number, ep
   }
 }
 
+/**
+ * The epochs that fit in `bound` seconds when `done` epochs took `elapsed` (validation included):
+ * at least `done` (the schedule cannot end in the past), at most `max`.
+ */
+export function epochsWithin(bound: number, elapsed: number, done: number, max: number): number {
+  const perEpoch = elapsed / Math.max(1, done);
+  const fit = perEpoch > 0 ? Math.floor(bound / perEpoch) : max;
+  return Math.min(max, Math.max(done, fit));
+}
+
 function makeOptimizer(cfg: TrainConfig, lr: number): tf.Optimizer {
   return cfg.optimizer === 'adam' ? tf.train.adam(lr) : tf.train.momentum(lr, cfg.momentum);
 }
@@ -117,9 +127,14 @@ export async function trainCandidate(
     return r;
   };
 
+  // A time bound sets the schedule's length from the mean epoch time so far (not with pruning: its
+  // sparsity ramp is laid out over `cfg.epochs`).
+  let epochs = cfg.epochs;
+  const bound = cfg.seconds !== undefined && !pruner ? cfg.seconds : undefined;
+  const loopStart = performance.now();
   try {
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      setLearningRate(optimizer, learningRate(cfg.lr, cfg.schedule, epoch, cfg.epochs));
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      setLearningRate(optimizer, learningRate(cfg.lr, cfg.schedule, epoch, epochs));
       let lossSum = 0;
       let seen = 0;
       let batch = 0;
@@ -166,9 +181,11 @@ export async function trainCandidate(
       const accuracy = pruner ? await pruner.withMasks(validate) : await validate();
       const eligible = pruner?.settled(epoch + 1) ?? true;
       curve.push(accuracy);
+      if (bound !== undefined)
+        epochs = epochsWithin(bound, (performance.now() - loopStart) / 1000, epoch + 1, cfg.epochs);
       options.onEpoch?.({
         epoch: epoch + 1,
-        epochs: cfg.epochs,
+        epochs,
         loss: lossSum / Math.max(1, seen),
         accuracy,
       });

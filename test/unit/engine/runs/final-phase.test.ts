@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Resources, RunEvent } from '../../../../protocol/src/run-events.js';
-import { finalSelection } from '../../../../server/src/engine/runs/final-phase.js';
+import {
+  finalSelection,
+  finalShare,
+  memberTopology,
+} from '../../../../server/src/engine/runs/final-phase.js';
 import { withinAllLimits } from '../../../../server/src/engine/search/objectives.js';
 import { loadRun, RunStore } from '../../../../server/src/engine/runs/run-store.js';
 import type { Evaluator } from '../../../../server/src/engine/runs/evaluator.js';
@@ -128,6 +132,50 @@ describe('final phase', () => {
       epochs: 3,
       knees: true,
     });
+  });
+});
+
+describe('final phase: distinct topologies and a time bound', () => {
+  const net = (conv: string, dense: number) =>
+    `model m {\n  input 28x28x1\n  ${conv}\n  flatten\n  dense ${dense}\n  softmax\n}`;
+  const member = (id: number, error: number, model: string) => ({ id, error, model }) as never;
+
+  it('`distinct` takes the best of each topology: near-twins give way to a different network', () => {
+    const front = [
+      member(1, 0.02, net('conv2d 5 k7 s2 relu', 40)),
+      // One width and one activation morphism from #1: the same topology.
+      member(2, 0.021, net('conv2d 6 k7 s2', 41)),
+      member(3, 0.03, net('conv2d 5 k5 s2 relu', 40)),
+      member(4, 0.04, net('conv2d 5 k7 s1 relu', 40)),
+    ];
+    expect(finalSelection(front, 2)).toEqual([1, 2]);
+    expect(finalSelection(front, 2, undefined, undefined, memberTopology)).toEqual([1, 3]);
+    expect(finalSelection(front, 3, undefined, undefined, memberTopology)).toEqual([1, 3, 4]);
+    // A model text that no longer parses is a topology of its own.
+    const broken = [...front, member(5, 0.001, 'model ?')];
+    expect(finalSelection(broken, 2, undefined, undefined, memberTopology)).toEqual([5, 1]);
+    expect(memberTopology(member(5, 0, 'model ?'))).toBeUndefined();
+  });
+
+  it('a bounded phase gives each wave of trainings an equal share', () => {
+    expect(finalShare(1020, 2, 2)).toBe(1020);
+    expect(finalShare(1020, 3, 2)).toBe(510);
+    expect(finalShare(1020, 4, 1)).toBe(255);
+    expect(finalShare(1020, 0, 2)).toBe(1020);
+  });
+
+  it('passes each member its share of `time` and picks one per topology', async () => {
+    const config = tinyConfig({ search: 'final { top 2  epochs 4  time 10 min  distinct }' });
+    expect(config.final).toEqual({ top: 2, epochs: 4, time: 600, distinct: true });
+    const r = await runTiny(config, { finalRetrain: true });
+    const finals = r.jobs.filter((j) => j.test);
+    expect(finals.length).toBeGreaterThan(0);
+    expect(finals.every((j) => j.train.seconds === 600 && j.train.epochs === 4)).toBe(true);
+    const keys = finals.map((j) => memberTopology({ model: j.model } as never));
+    expect(new Set(keys).size).toBe(keys.length);
+    const log = r.events.find((e) => e.type === 'log' && e.message.startsWith('re-training'));
+    expect(log).toMatchObject({ message: expect.stringContaining('one per topology') });
+    expect(log).toMatchObject({ message: expect.stringContaining('as many as fit in 600 s each') });
   });
 });
 

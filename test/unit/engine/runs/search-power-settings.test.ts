@@ -9,7 +9,8 @@ describe('settings.json of a search with the search-power settings (untrusted on
     JSON.stringify(
       tinyConfig({
         strategy: 'time 10 min  halving epochs 1 keep 33% rungs 3',
-        search: 'convention unas  inherit { epochs 1 }  final { top 2  knees  epochs 5 }',
+        search:
+          'convention unas  inherit { epochs 1 }  final { top 2  knees  epochs 5  time 90 s  distinct }',
       }),
     ),
   ) as Record<string, unknown> & { strategy: Record<string, unknown> };
@@ -26,6 +27,8 @@ describe('settings.json of a search with the search-power settings (untrusted on
     ['convention', { convention: 'keras' }, 'convention: not tflm or unas'],
     ['final', { final: { top: -1, epochs: 5 } }, 'final: not a final-phase setting'],
     ['final.knees', { final: { top: 1, epochs: 5, knees: 'yes' } }, 'final: not a final-phase setting'],
+    ['final.time', { final: { top: 1, epochs: 5, time: -60 } }, 'final: not a final-phase setting'],
+    ['final.distinct', { final: { top: 1, epochs: 5, distinct: 1 } }, 'final: not a final-phase setting'],
     ['inherit', { inherit: { epochs: 0 } }, 'inherit: not an inheritance setting'],
   ])('refuses a bad %s, naming the field', (_name, patch, message) => {
     expect(settingsProblem({ ...ok, ...patch })).toContain(message);

@@ -8,7 +8,11 @@ import { mulberry32 } from '../../../../server/src/engine/rng/seeded-rng.js';
 import { randomGraph } from '../../../support/random-graph.js';
 import { initTrainingBackend } from '../../../../server/src/engine/training/backend/index.js';
 import { buildModel, layerShapes } from '../../../../server/src/engine/training/model-builder.js';
-import { learningRate, trainCandidate } from '../../../../server/src/engine/training/trainer.js';
+import {
+  epochsWithin,
+  learningRate,
+  trainCandidate,
+} from '../../../../server/src/engine/training/trainer.js';
 import { graphOfModel, trainConfig } from '../../../harness/training-fixtures.js';
 
 const CFG = trainConfig({ epochs: 1, batch: 64, lr: 0.003 });
@@ -83,6 +87,31 @@ describe('trainer (wasm)', () => {
       );
   });
 
+  it('with a time bound, shortens its schedule to the epochs that fit', async () => {
+    const reports: { epoch: number; epochs: number }[] = [];
+    // 50 epochs cannot fit in a millisecond: after the first, the schedule ends where it stands.
+    const r = await trainCandidate(
+      SMALL,
+      data,
+      { ...CFG, epochs: 50, seconds: 0.001 },
+      { seed: 1, onEpoch: (e) => reports.push(e) },
+    );
+    expect(r.status).toBe('trained');
+    expect(reports).toEqual([expect.objectContaining({ epoch: 1, epochs: 1 })]);
+    // A generous bound leaves `epochs` as the limit.
+    const loose: number[] = [];
+    await trainCandidate(
+      SMALL,
+      data,
+      { ...CFG, epochs: 2, seconds: 3600 },
+      {
+        seed: 1,
+        onEpoch: (e) => loose.push(e.epochs),
+      },
+    );
+    expect(loose).toEqual([2, 2]);
+  });
+
   it('stops cleanly when cancelled and leaves no tensors', async () => {
     const before = tf.memory().numTensors;
     const abort = new AbortController();
@@ -96,6 +125,17 @@ describe('trainer (wasm)', () => {
     const r = await p;
     expect(r.status).toBe('cancelled');
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('epochs within a time bound', () => {
+  it('fits whole epochs at the mean epoch time, never fewer than done nor more than the maximum', () => {
+    expect(epochsWithin(100, 10, 1, 50)).toBe(10);
+    expect(epochsWithin(100, 30, 2, 50)).toBe(6);
+    expect(epochsWithin(100, 90, 3, 50)).toBe(3);
+    expect(epochsWithin(100, 200, 4, 50)).toBe(4);
+    expect(epochsWithin(1000, 10, 1, 50)).toBe(50);
+    expect(epochsWithin(100, 0, 1, 50)).toBe(50);
   });
 });
 
