@@ -32,6 +32,13 @@ describe('queue job boundary', () => {
       ok: false,
       error: "job: bad or missing 'train.epochs'",
     });
+    // A final-phase job's time share travels with it; it must be a positive number of seconds.
+    const bounded = { ...job, train: { ...job.train, seconds: 510 } };
+    expect(checkJobData(bounded)).toEqual({ ok: true, value: bounded });
+    expect(checkJobData({ ...job, train: { ...job.train, seconds: -1 } })).toEqual({
+      ok: false,
+      error: "job: bad or missing 'train.seconds'",
+    });
     expect(checkJobData({ ...job, dataset: { ...job.dataset, spec: { kind: 'rm -rf' } } })).toEqual({
       ok: false,
       error: "job: bad or missing 'dataset.spec'",
